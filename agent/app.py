@@ -1,0 +1,55 @@
+"""Wires the agent together and runs it until SIGTERM/SIGINT (or ``stop`` is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from agent.aws import open_clients
+from agent.http_server import MetricsServer
+from agent.metrics import AgentMetrics
+from agent.renderers.base import RendererRegistry
+from agent.renderers.sql import SqlRenderer
+from agent.settings import AgentSettings
+from agent.worker import Agent
+
+log = logging.getLogger(__name__)
+
+
+def build_renderers(settings: AgentSettings) -> RendererRegistry:
+    return RendererRegistry(
+        [
+            SqlRenderer(settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows),
+        ]
+    )
+
+
+async def serve(settings: AgentSettings, stop: asyncio.Event | None = None) -> None:
+    metrics = AgentMetrics()
+    renderers = build_renderers(settings)
+    async with open_clients(metrics, max_connections=settings.concurrency + 16) as aws:
+        agent = Agent(settings, aws, renderers, metrics)
+        server = MetricsServer(agent, settings.metrics_host, settings.metrics_port)
+        await server.start()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, agent.request_stop)
+        watcher = asyncio.create_task(_stop_on(stop, agent)) if stop is not None else None
+        log.info(
+            "agent %s up: capacity %d, metrics on :%d", settings.worker_id, settings.concurrency, server.port
+        )
+        try:
+            await agent.run()
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+            await server.stop()
+            await renderers.close()
+
+
+async def _stop_on(stop: asyncio.Event, agent: Agent) -> None:
+    await stop.wait()
+    agent.request_stop()

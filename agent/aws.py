@@ -1,0 +1,63 @@
+"""One aioboto3 session and one client per service, opened once for the agent's lifetime.
+
+Every API call is counted in ``aws_calls_total`` through botocore's own event hooks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+import aioboto3
+from aiobotocore.config import AioConfig
+
+from agent.metrics import AgentMetrics
+
+SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions")
+
+
+@dataclass
+class AwsClients:
+    sqs: Any
+    s3: Any
+    dynamodb: Any
+    stepfunctions: Any
+
+
+@contextlib.asynccontextmanager
+async def open_clients(metrics: AgentMetrics, max_connections: int):
+    session = aioboto3.Session()
+    config = AioConfig(
+        max_pool_connections=max_connections,
+        retries={"mode": "standard", "max_attempts": 5},
+        connect_timeout=10,
+        read_timeout=70,
+    )
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {}
+        for service in SERVICES:
+            client = await stack.enter_async_context(session.client(service, config=config))
+            _count_calls(client, service, metrics)
+            clients[service] = client
+        yield AwsClients(**clients)
+
+
+def _count_calls(client: Any, service: str, metrics: AgentMetrics) -> None:
+    def after_call(http_response: Any, model: Any, **_: Any) -> None:
+        outcome = "ok" if http_response.status_code < 400 else "error"
+        metrics.aws_calls.labels(service, model.name, outcome).inc()
+
+    def after_call_error(model: Any, **_: Any) -> None:
+        metrics.aws_calls.labels(service, model.name, "error").inc()
+
+    client.meta.events.register("after-call", after_call)
+    client.meta.events.register("after-call-error", after_call_error)
+
+
+def error_code(exc: BaseException) -> str | None:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        return str(code) if code is not None else None
+    return None

@@ -1,0 +1,52 @@
+"""``snapshot-agent`` / ``python -m agent``: exits 0 after a clean drain, 2 on bad settings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from pydantic import ValidationError
+
+
+def agent_version() -> str:
+    try:
+        return version("snapshot-engine")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="snapshot-agent", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"snapshot-agent {agent_version()}")
+    parser.parse_args(argv)
+
+    from agent.settings import AgentSettings
+
+    try:
+        settings = AgentSettings()  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"SNAPSHOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        print(f"snapshot-agent: bad settings: {problems}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s [" + settings.worker_id + "] %(message)s",
+    )
+    from agent.app import serve
+
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
+        asyncio.run(serve(settings))
+    else:
+        uvloop.run(serve(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Render errors, named as the state machine's Retry and Catch expect (DESIGN: Messages)."""
+
+from __future__ import annotations
+
+from contracts.messages import ErrorName
+
+
+class RenderError(Exception):
+    error: ErrorName = "Render.Transient"
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause[:1000]
+
+
+class TransientRenderError(RenderError):
+    """Worth retrying: a connection dropped, a service throttled."""
+
+    error: ErrorName = "Render.Transient"
+
+
+class InvalidRenderError(RenderError):
+    """Never worth retrying: bad report, params, query or message."""
+
+    error: ErrorName = "Render.Invalid"
+
+
+class RenderTimeoutError(RenderError):
+    error: ErrorName = "Render.Timeout"

@@ -1,0 +1,82 @@
+"""One background task keeps every in-flight job alive: message visibility and task token.
+
+Each tick it takes the jobs whose last beat is older than the interval, extends their visibility
+in batches of ten and sends SendTaskHeartbeat for each, well before the ASL's HeartbeatSeconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from agent.aws import error_code
+from agent.inflight import InFlight
+
+log = logging.getLogger(__name__)
+STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
+
+
+class Heartbeat:
+    def __init__(
+        self,
+        sqs: Any,
+        sfn: Any,
+        queue_url: str,
+        jobs: dict[str, InFlight],
+        interval: float,
+        visibility_timeout: int,
+    ) -> None:
+        self._sqs = sqs
+        self._sfn = sfn
+        self._queue_url = queue_url
+        self._jobs = jobs
+        self._interval = interval
+        self._visibility = visibility_timeout
+
+    async def run(self) -> None:
+        tick = max(0.05, self._interval / 4)
+        while True:
+            await asyncio.sleep(tick)
+            try:
+                await self.beat()
+            except Exception:
+                log.exception("heartbeat round failed")
+
+    async def beat(self) -> None:
+        now = time.monotonic()
+        due = [j for j in self._jobs.values() if not j.settled and now - j.last_beat >= self._interval]
+        if not due:
+            return
+        for job in due:
+            job.last_beat = now
+        batches = [due[i : i + 10] for i in range(0, len(due), 10)]
+        await asyncio.gather(
+            *(self._extend(batch) for batch in batches),
+            *(self._task_heartbeat(job) for job in due if job.task_token),
+        )
+
+    async def _extend(self, batch: list[InFlight]) -> None:
+        response = await self._sqs.change_message_visibility_batch(
+            QueueUrl=self._queue_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": j.receipt_handle, "VisibilityTimeout": self._visibility}
+                for i, j in enumerate(batch)
+            ],
+        )
+        for failed in response.get("Failed", []):
+            log.warning(
+                "visibility extension failed for %s: %s",
+                batch[int(failed["Id"])].message_id,
+                failed.get("Message"),
+            )
+
+    async def _task_heartbeat(self, job: InFlight) -> None:
+        try:
+            await self._sfn.send_task_heartbeat(taskToken=job.task_token)
+        except Exception as exc:
+            if error_code(exc) in STALE_TOKEN_ERRORS:
+                log.warning("task of message %s is no longer waiting: %s", job.message_id, exc)
+            else:
+                log.exception("task heartbeat failed for %s", job.message_id)

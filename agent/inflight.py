@@ -1,0 +1,18 @@
+"""What the agent knows of each message it holds: enough to heartbeat it or give it back."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class InFlight:
+    message_id: str
+    receipt_handle: str
+    task_token: str | None = None
+    last_beat: float = field(default_factory=time.monotonic)
+    task: asyncio.Task[None] | None = None
+    settled: bool = False
+    """True once the message was deleted or handed back: nothing more to heartbeat or release."""

@@ -1,0 +1,205 @@
+"""One message, start to end: parse, fence, render into S3, report to Step Functions, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.aws import AwsClients, error_code
+from agent.batcher import Batcher
+from agent.catalog_source import CatalogSource
+from agent.errors import InvalidRenderError, RenderError, RenderTimeoutError, TransientRenderError
+from agent.heartbeat import STALE_TOKEN_ERRORS
+from agent.inflight import InFlight
+from agent.metrics import AgentMetrics
+from agent.renderers.base import Renderer, RendererRegistry
+from agent.settings import AgentSettings
+from agent.sink import S3Sink
+from contracts.catalog import ParamsError, ReportSpec
+from contracts.catalog_cache import CatalogUnavailable
+from contracts.identity import CONTENT_TYPES, s3_key
+from contracts.messages import JobMessage, TaskOutput
+from contracts.timeutil import now_iso
+
+log = logging.getLogger(__name__)
+
+
+class JobProcessor:
+    def __init__(
+        self,
+        settings: AgentSettings,
+        aws: AwsClients,
+        catalog: CatalogSource,
+        renderers: RendererRegistry,
+        metrics: AgentMetrics,
+        deleter: Batcher[InFlight],
+    ) -> None:
+        self._settings = settings
+        self._aws = aws
+        self._catalog = catalog
+        self._renderers = renderers
+        self._metrics = metrics
+        self._deleter = deleter
+        self._limits: dict[str, asyncio.Semaphore] = {}
+
+    async def process(self, message: dict[str, Any], state: InFlight) -> None:
+        try:
+            job = JobMessage.model_validate_json(message["Body"])
+        except ValidationError as exc:
+            await self._unreadable(message, state, exc)
+            return
+        state.task_token = job.task_token
+        renderer_name = "unknown"
+        try:
+            if not await self._fence(job):
+                self._finish(state, renderer_name, "duplicate")
+                return
+            report, renderer = await self._resolve(job)
+            renderer_name = renderer.name
+            output = await self._render(job, report, renderer)
+        except RenderError as exc:
+            await self._send_failure(job.task_token, exc)
+            self._finish(state, renderer_name, exc.error.removeprefix("Render.").lower())
+            return
+        except CatalogUnavailable as exc:
+            await self._send_failure(job.task_token, TransientRenderError(str(exc)))
+            self._finish(state, renderer_name, "transient")
+            return
+        delivered = await self._send_success(job.task_token, output)
+        self._finish(state, renderer_name, "ready" if delivered else "stale")
+
+    async def _unreadable(self, message: dict[str, Any], state: InFlight, exc: ValidationError) -> None:
+        token = _token_in(message["Body"])
+        if token is None:
+            # No token: nobody to tell. Hand it straight back so redrive moves it to the DLQ soon.
+            log.error("poison message %s: %s", state.message_id, exc.errors()[0]["msg"])
+            self._metrics.jobs.labels("unknown", "poison").inc()
+            state.settled = True
+            await self._aws.sqs.change_message_visibility(
+                QueueUrl=self._settings.queue_url, ReceiptHandle=state.receipt_handle, VisibilityTimeout=0
+            )
+            return
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        await self._send_failure(token, InvalidRenderError(f"job message is not v1: {where}: {first['msg']}"))
+        self._finish(state, "unknown", "invalid")
+
+    async def _fence(self, job: JobMessage) -> bool:
+        """QUEUED/RENDERING -> RENDERING for this generation; False for a READY or superseded one."""
+        try:
+            await self._aws.dynamodb.update_item(
+                TableName=self._settings.table,
+                Key={"key": {"S": job.key}},
+                UpdateExpression="SET #s = :rendering, worker_id = :worker, started_at = :now",
+                ConditionExpression="generation = :g AND #s IN (:queued, :rendering)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={
+                    ":rendering": {"S": "RENDERING"},
+                    ":queued": {"S": "QUEUED"},
+                    ":worker": {"S": self._settings.worker_id},
+                    ":now": {"S": now_iso()},
+                    ":g": {"N": str(job.generation)},
+                },
+            )
+        except Exception as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                log.info("%s is done or superseded: duplicate message dropped", job.snapshot_id)
+                return False
+            raise TransientRenderError(f"metadata fence failed: {exc}") from exc
+        return True
+
+    async def _resolve(self, job: JobMessage) -> tuple[ReportSpec, Renderer]:
+        report = (await self._catalog.get()).report(job.report)
+        if report is None:
+            raise InvalidRenderError(f"report {job.report!r} is not in the catalog")
+        renderer = self._renderers.get(report.renderer)
+        if renderer is None:
+            raise InvalidRenderError(
+                f"renderer {report.renderer!r} is not available; this agent has {self._renderers.names()}"
+            )
+        if job.format not in report.formats or job.format not in renderer.formats:
+            raise InvalidRenderError(f"report {report.name!r} cannot be rendered as {job.format!r}")
+        try:
+            report.normalise_params(job.params)
+        except ParamsError as exc:
+            raise InvalidRenderError(f"invalid params: {exc}") from exc
+        expected = s3_key(job.report, job.key, job.generation, job.format)
+        if job.bucket != self._settings.bucket or job.s3_key != expected:
+            raise InvalidRenderError(f"message names s3://{job.bucket}/{job.s3_key}, expected {expected}")
+        return report, renderer
+
+    async def _render(self, job: JobMessage, report: ReportSpec, renderer: Renderer) -> TaskOutput:
+        limit = self._limits.setdefault(renderer.name, asyncio.Semaphore(renderer.max_concurrency))
+        content_type = CONTENT_TYPES[job.format]
+        async with limit:
+            started = time.monotonic()
+            sink = S3Sink(
+                self._aws.s3,
+                job.bucket,
+                job.s3_key,
+                content_type,
+                self._settings.multipart_threshold_bytes,
+                {"snapshot-id": job.snapshot_id, "worker-id": self._settings.worker_id},
+            )
+            try:
+                async with asyncio.timeout(self._settings.render_timeout_seconds):
+                    await renderer.render(job, report, sink)
+                    result = await sink.finish()
+            except TimeoutError as exc:
+                await sink.abort()
+                raise RenderTimeoutError(
+                    f"render took longer than {self._settings.render_timeout_seconds:g}s"
+                ) from exc
+            except BaseException:
+                await sink.abort()
+                raise
+            elapsed = time.monotonic() - started
+        self._metrics.render_seconds.labels(renderer.name, job.format).observe(elapsed)
+        return TaskOutput(
+            s3_key=job.s3_key,
+            size_bytes=result.size_bytes,
+            sha256=result.sha256,
+            content_type=content_type,
+            rendered_at=now_iso(),
+            worker_id=self._settings.worker_id,
+            render_ms=int(elapsed * 1000),
+        )
+
+    async def _send_success(self, token: str, output: TaskOutput) -> bool:
+        try:
+            await self._aws.stepfunctions.send_task_success(taskToken=token, output=output.model_dump_json())
+        except Exception as exc:
+            if error_code(exc) in STALE_TOKEN_ERRORS:
+                log.warning("rendered %s but its task no longer waits: %s", output.s3_key, exc)
+                return False
+            raise
+        return True
+
+    async def _send_failure(self, token: str, error: RenderError) -> None:
+        log.warning("render failed: %s: %s", error.error, error.cause)
+        try:
+            await self._aws.stepfunctions.send_task_failure(
+                taskToken=token, error=error.error, cause=error.cause
+            )
+        except Exception as exc:
+            if error_code(exc) not in STALE_TOKEN_ERRORS:
+                raise
+
+    def _finish(self, state: InFlight, renderer: str, outcome: str) -> None:
+        self._metrics.jobs.labels(renderer, outcome).inc()
+        state.settled = True
+        self._deleter.add(state)
+
+
+def _token_in(body: str) -> str | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    token = data.get("task_token") if isinstance(data, dict) else None
+    return token if isinstance(token, str) and token else None

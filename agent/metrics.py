@@ -1,0 +1,42 @@
+"""The agent's Prometheus metrics (prefix ``snapshot_agent_``), one registry per agent."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+RENDER_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800)
+LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600)
+
+
+class AgentMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        prefix = "snapshot_agent_"
+        r = self.registry
+        self.jobs_in_flight = Gauge(f"{prefix}jobs_in_flight", "Jobs being worked on", registry=r)
+        self.capacity = Gauge(f"{prefix}capacity", "Jobs this agent takes at once", registry=r)
+        self.busy_ratio = Gauge(
+            f"{prefix}busy_ratio", "jobs_in_flight / capacity: the autoscaling signal", registry=r
+        )
+        self.draining = Gauge(f"{prefix}draining", "1 while draining after SIGTERM", registry=r)
+        self.jobs = Counter(
+            f"{prefix}jobs", "Jobs by renderer and outcome", ["renderer", "outcome"], registry=r
+        )
+        self.render_seconds = Histogram(
+            f"{prefix}render_seconds",
+            "Render time",
+            ["renderer", "format"],
+            buckets=RENDER_BUCKETS,
+            registry=r,
+        )
+        self.queue_lag_seconds = Histogram(
+            f"{prefix}queue_lag_seconds", "SentTimestamp to receipt", buckets=LAG_BUCKETS, registry=r
+        )
+        self.aws_calls = Counter(
+            f"{prefix}aws_calls", "AWS API calls", ["service", "operation", "outcome"], registry=r
+        )
+
+    def set_load(self, in_flight: int, capacity: int) -> None:
+        self.jobs_in_flight.set(in_flight)
+        self.capacity.set(capacity)
+        self.busy_ratio.set(in_flight / capacity if capacity else 0.0)

@@ -1,0 +1,94 @@
+"""``sql``: a catalog query with bound params, streamed row by row into CSV, Parquet or XLSX.
+
+SQLAlchemy's asyncio layer talks to SQLite (aiosqlite), MySQL/MariaDB (aiomysql) and PostgreSQL
+(asyncpg); ``AsyncConnection.stream`` uses a server-side cursor, so no result is ever held whole.
+The catalog names a datasource; ``SNAPSHOT_DATA_SOURCES`` maps it to a URL, keeping credentials
+out of the catalog.
+
+Failing to connect is ``Render.Transient`` (the state machine retries); a query the database
+rejects is ``Render.Invalid`` unless the connection dropped under it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from agent.errors import InvalidRenderError, TransientRenderError
+from agent.renderers.base import Sink
+from agent.writers import make_writer
+from contracts.catalog import ReportSpec
+from contracts.messages import JobMessage
+
+
+class SqlRenderer:
+    name = "sql"
+    formats = frozenset({"csv", "parquet", "xlsx"})
+
+    def __init__(self, data_sources: dict[str, str], max_concurrency: int, batch_rows: int) -> None:
+        self._urls = data_sources
+        self.max_concurrency = max_concurrency
+        self._batch_rows = batch_rows
+        self._engines: dict[str, AsyncEngine] = {}
+
+    async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
+        query = report.source.get("query")
+        if not isinstance(query, str) or not query.strip():
+            raise InvalidRenderError(f"report {report.name!r} has no source.query")
+        engine = self._engine(str(report.source.get("datasource", "")))
+        writer = make_writer(job.format, sink)
+        try:
+            try:
+                conn = await engine.connect()
+            except (sa_exc.DBAPIError, OSError) as exc:
+                raise TransientRenderError(f"cannot connect to the datasource: {_reason(exc)}") from exc
+            try:
+                result = await conn.stream(text(query), _bind(job.params, report))
+                await writer.start(list(result.keys()))
+                async for rows in result.partitions(self._batch_rows):
+                    await writer.write_rows(rows)
+            except sa_exc.DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise TransientRenderError(f"connection lost: {_reason(exc)}") from exc
+                raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
+            except sa_exc.StatementError as exc:
+                raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
+            finally:
+                await conn.close()
+            await writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+
+    def _engine(self, datasource: str) -> AsyncEngine:
+        if datasource not in self._engines:
+            url = self._urls.get(datasource)
+            if url is None:
+                raise InvalidRenderError(
+                    f"datasource {datasource!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
+                )
+            self._engines[datasource] = create_async_engine(url, pool_pre_ping=True)
+        return self._engines[datasource]
+
+    async def close(self) -> None:
+        for engine in self._engines.values():
+            await engine.dispose()
+        self._engines.clear()
+
+
+def _bind(params: dict[str, Any], report: ReportSpec) -> dict[str, Any]:
+    """Dates travel as ISO strings; drivers such as asyncpg want ``datetime.date``."""
+    bound = dict(params)
+    for name, spec in report.params.items():
+        if spec.type == "date" and isinstance(bound.get(name), str):
+            bound[name] = date.fromisoformat(bound[name])
+    return bound
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig if orig is not None else exc).strip().splitlines()[0][:500]

@@ -1,0 +1,54 @@
+"""The agent's settings, from ``SNAPSHOT_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIB = 1024 * 1024
+
+
+def _default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class AgentSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SNAPSHOT_", extra="ignore", frozen=True)
+
+    queue_url: str = Field(description="URL of the jobs queue")
+    bucket: str = Field(description="bucket the snapshots are written to")
+    table: str = Field(description="the snapshots metadata table")
+    catalog_uri: str = Field(description="s3://bucket/key or file:///path of the report catalog")
+    concurrency: int = Field(default=64, ge=1, le=4096, description="jobs in flight at once")
+    visibility_timeout_seconds: int = Field(default=120, ge=10, le=43200)
+    heartbeat_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="interval between heartbeats; keep it well under the ASL's HeartbeatSeconds",
+    )
+    drain_seconds: float = Field(default=60.0, ge=0, description="SIGTERM: time to finish jobs")
+    poll_wait_seconds: int = Field(default=20, ge=0, le=20, description="SQS long-poll wait")
+    render_timeout_seconds: float = Field(default=900.0, gt=0)
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int = Field(default=9102, ge=0, le=65535, description="0 picks a free port")
+    worker_id: str = Field(default_factory=_default_worker_id)
+    data_sources: dict[str, str] = Field(
+        default_factory=dict, description="JSON object: datasource name -> SQLAlchemy async URL"
+    )
+    sql_concurrency: int = Field(default=16, ge=1, description="sql renderer's own limit")
+    sql_batch_rows: int = Field(default=5000, ge=1)
+    multipart_threshold_bytes: int = Field(default=8 * MIB, ge=5 * MIB)
+    catalog_ttl_seconds: float = Field(default=30.0, ge=0)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _heartbeat_before_visibility_runs_out(self) -> AgentSettings:
+        if self.visibility_timeout_seconds < 2 * self.heartbeat_seconds:
+            raise ValueError(
+                "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS must be at least twice "
+                "SNAPSHOT_HEARTBEAT_SECONDS, or messages reappear between heartbeats"
+            )
+        return self

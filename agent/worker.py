@@ -1,0 +1,168 @@
+"""The agent's loop (after arq's worker): one poller bounded by free capacity, a set of job
+tasks reaped as they finish, one heartbeat task, and a two-phase stop.
+
+Stop: intake ends at once; in-flight jobs get ``drain_seconds`` to finish; whatever is still
+running is cancelled and its message made visible again (visibility 0), so another agent takes
+it. Nothing is lost: a message leaves the queue only after Step Functions has its answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from agent.aws import AwsClients
+from agent.batcher import Batcher
+from agent.catalog_source import CatalogSource
+from agent.heartbeat import Heartbeat
+from agent.inflight import InFlight
+from agent.job import JobProcessor
+from agent.metrics import AgentMetrics
+from agent.renderers.base import RendererRegistry
+from agent.settings import AgentSettings
+
+log = logging.getLogger(__name__)
+MAX_RECEIVE_BACKOFF = 30.0
+
+
+class Agent:
+    def __init__(
+        self,
+        settings: AgentSettings,
+        aws: AwsClients,
+        renderers: RendererRegistry,
+        metrics: AgentMetrics,
+    ) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.jobs: dict[str, InFlight] = {}
+        self.ready = False
+        self.draining = False
+        self._aws = aws
+        self._stop = asyncio.Event()
+        self._slot_freed = asyncio.Event()
+        self._orphans: list[InFlight] = []
+        self._deleter: Batcher[InFlight] = Batcher(self._delete_batch)
+        catalog = CatalogSource(settings.catalog_uri, aws.s3, settings.catalog_ttl_seconds)
+        self._processor = JobProcessor(settings, aws, catalog, renderers, metrics, self._deleter)
+        self._heartbeat = Heartbeat(
+            aws.sqs,
+            aws.stepfunctions,
+            settings.queue_url,
+            self.jobs,
+            settings.heartbeat_seconds,
+            settings.visibility_timeout_seconds,
+        )
+        self._poller: asyncio.Task[None] | None = None
+        metrics.set_load(0, settings.concurrency)
+
+    def request_stop(self) -> None:
+        if not self._stop.is_set():
+            log.info("stop requested: draining %d jobs", len(self.jobs))
+            self._stop.set()
+
+    @property
+    def polling(self) -> bool:
+        return self._poller is not None and not self._poller.done()
+
+    async def run(self) -> None:
+        heartbeat = asyncio.create_task(self._heartbeat.run(), name="heartbeat")
+        self._poller = asyncio.create_task(self._poll(), name="poller")
+        self.ready = True
+        try:
+            await self._stop.wait()
+        finally:
+            await self._shutdown(heartbeat)
+
+    async def _shutdown(self, heartbeat: asyncio.Task[None]) -> None:
+        self.ready = False
+        self.draining = True
+        self.metrics.draining.set(1)
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+        tasks = [job.task for job in self.jobs.values() if job.task is not None]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=self.settings.drain_seconds)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self._release(self._orphans)
+        heartbeat.cancel()
+        await asyncio.gather(heartbeat, return_exceptions=True)
+        await self._deleter.close()
+        log.info("drained; released %d messages", len(self._orphans))
+
+    async def _poll(self) -> None:
+        backoff = 1.0
+        while True:
+            free = self.settings.concurrency - len(self.jobs)
+            if free <= 0:
+                self._slot_freed.clear()
+                await self._slot_freed.wait()
+                continue
+            try:
+                response = await self._aws.sqs.receive_message(
+                    QueueUrl=self.settings.queue_url,
+                    MaxNumberOfMessages=min(10, free),
+                    WaitTimeSeconds=self.settings.poll_wait_seconds,
+                    VisibilityTimeout=self.settings.visibility_timeout_seconds,
+                    MessageSystemAttributeNames=["SentTimestamp", "ApproximateReceiveCount"],
+                )
+            except Exception:
+                log.exception("receive failed; retrying in %.0fs", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_RECEIVE_BACKOFF)
+                continue
+            backoff = 1.0
+            for message in response.get("Messages", []):
+                self._start(message)
+
+    def _start(self, message: dict[str, Any]) -> None:
+        sent = message.get("Attributes", {}).get("SentTimestamp")
+        if sent:
+            self.metrics.queue_lag_seconds.observe(max(0.0, time.time() - int(sent) / 1000))
+        state = InFlight(message["MessageId"], message["ReceiptHandle"])
+        self.jobs[state.message_id] = state
+        state.task = asyncio.create_task(self._run_job(message, state), name=state.message_id)
+        self.metrics.set_load(len(self.jobs), self.settings.concurrency)
+
+    async def _run_job(self, message: dict[str, Any], state: InFlight) -> None:
+        try:
+            await self._processor.process(message, state)
+        except asyncio.CancelledError:
+            if not state.settled:
+                self._orphans.append(state)
+        except Exception:
+            # The message stays invisible until its timeout, then another agent retries it.
+            log.exception("job %s failed unexpectedly; it will be redelivered", state.message_id)
+            state.settled = True
+        finally:
+            self.jobs.pop(state.message_id, None)
+            self.metrics.set_load(len(self.jobs), self.settings.concurrency)
+            self._slot_freed.set()
+
+    async def _delete_batch(self, batch: list[InFlight]) -> None:
+        response = await self._aws.sqs.delete_message_batch(
+            QueueUrl=self.settings.queue_url,
+            Entries=[{"Id": str(i), "ReceiptHandle": s.receipt_handle} for i, s in enumerate(batch)],
+        )
+        for failed in response.get("Failed", []):
+            log.warning(
+                "delete failed for %s: %s", batch[int(failed["Id"])].message_id, failed.get("Message")
+            )
+
+    async def _release(self, states: list[InFlight]) -> None:
+        for i in range(0, len(states), 10):
+            batch = states[i : i + 10]
+            await self._aws.sqs.change_message_visibility_batch(
+                QueueUrl=self.settings.queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": s.receipt_handle, "VisibilityTimeout": 0}
+                    for n, s in enumerate(batch)
+                ],
+            )
+            for s in batch:
+                s.settled = True

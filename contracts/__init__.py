@@ -1,0 +1,1 @@
+"""Contracts shared by the Lambdas, the agent and the sandbox (DESIGN.md)."""

@@ -1,0 +1,78 @@
+"""Catalog caching by ETag, shared by the Lambdas (boto3) and the agent (aioboto3).
+
+The caller fetches; this keeps the last good catalog, the ETag to send as ``If-None-Match``
+and when to look again. A catalog that fails to parse is logged and the previous one kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from contracts.catalog import Catalog, CatalogError, parse_catalog
+
+log = logging.getLogger(__name__)
+
+
+class CatalogUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class CatalogLocation:
+    scheme: str
+    bucket: str
+    key: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.key)
+
+    @classmethod
+    def parse(cls, uri: str) -> CatalogLocation:
+        parsed = urlparse(uri)
+        if parsed.scheme == "s3" and parsed.netloc and parsed.path.strip("/"):
+            return cls("s3", parsed.netloc, parsed.path.lstrip("/"))
+        if parsed.scheme == "file" and parsed.path:
+            return cls("file", "", parsed.path)
+        raise ValueError(f"catalog URI must be s3://bucket/key or file:///path, got {uri!r}")
+
+
+class CachedCatalog:
+    def __init__(self, ttl_seconds: float) -> None:
+        self._ttl = ttl_seconds
+        self._catalog: Catalog | None = None
+        self.etag: str | None = None
+        self._checked_at = float("-inf")
+
+    def due(self) -> bool:
+        return time.monotonic() - self._checked_at >= self._ttl
+
+    def not_modified(self) -> None:
+        self._checked_at = time.monotonic()
+
+    def offer(self, body: bytes, etag: str) -> None:
+        self._checked_at = time.monotonic()
+        try:
+            self._catalog = parse_catalog(body)
+            self.etag = etag
+        except CatalogError as exc:
+            log.error("catalog %s rejected, keeping the previous one: %s", etag, exc)
+
+    def fetch_failed(self, exc: Exception) -> None:
+        log.error("catalog fetch failed: %s", exc)
+
+    def current(self) -> Catalog:
+        if self._catalog is None:
+            raise CatalogUnavailable("the report catalog could not be loaded")
+        return self._catalog
+
+    def file_etag(self, path: Path) -> str:
+        return str(path.stat().st_mtime_ns)
+
+
+def is_not_modified(error_code: str | None) -> bool:
+    return error_code in ("304", "NotModified")

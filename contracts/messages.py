@@ -1,0 +1,48 @@
+"""Wire shapes between the trigger, the state machine and the agent (DESIGN: Messages)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.identity import KEY_PATTERN
+
+ErrorName = Literal["Render.Transient", "Render.Invalid", "Render.Timeout"]
+
+
+class ExecutionInput(BaseModel):
+    """What the trigger passes to StartExecution; the ASL copies it into the SQS body."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    snapshot_id: str
+    key: str = Field(pattern=KEY_PATTERN.pattern)
+    generation: int = Field(ge=1)
+    report: str
+    format: str
+    params: dict[str, Any]
+    data_version: str | None
+    bucket: str
+    s3_key: str
+
+
+class JobMessage(ExecutionInput):
+    """SQS body, version 1, written by the state machine's Render state."""
+
+    v: Literal[1]
+    task_token: str = Field(min_length=1)
+
+
+class TaskOutput(BaseModel):
+    """SendTaskSuccess output: what MarkReady writes into the metadata item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    s3_key: str
+    size_bytes: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    content_type: str
+    rendered_at: str
+    worker_id: str
+    render_ms: int = Field(ge=0)

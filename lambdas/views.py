@@ -1,0 +1,49 @@
+"""What the API shows of a metadata item, and the JSON responses it sends."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+PUBLIC_FIELDS = (
+    "snapshot_id",
+    "key",
+    "generation",
+    "report",
+    "format",
+    "params",
+    "data_version",
+    "status",
+    "requested_at",
+    "queued_at",
+    "started_at",
+    "rendered_at",
+    "size_bytes",
+    "sha256",
+    "content_type",
+    "render_ms",
+    "error",
+    "cause",
+    "request_count",
+)
+
+
+def snapshot_view(item: dict[str, Any]) -> dict[str, Any]:
+    plain = item
+    view = {name: plain[name] for name in PUBLIC_FIELDS if plain.get(name) is not None}
+    view["links"] = {"self": f"/snapshots/{plain['snapshot_id']}"}
+    return view
+
+
+def json_response(status_code: int, body: dict[str, Any]) -> Response[str]:
+    return Response(
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body, separators=(",", ":")),
+    )
+
+
+def error_response(status_code: int, message: str) -> Response[str]:
+    return json_response(status_code, {"statusCode": status_code, "message": message})

@@ -1,0 +1,174 @@
+"""Creates in moto what Terraform declares on AWS: bucket, table and index, queue and DLQ,
+event bus, the state machine from the same ASL template, and the catalog object.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from contracts.asl_template import render_asl
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
+ACCOUNT = "123456789012"
+EVENT_SOURCE = "snapshot-engine"
+
+
+@dataclass(frozen=True)
+class PlatformOptions:
+    visibility_timeout_seconds: int = 60
+    max_receive_count: int = 5
+    heartbeat_seconds: int = 60
+    render_timeout_seconds: int = 900
+    retry_interval_seconds: int = 1
+    retry_max_attempts: int = 2
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    region: str
+    bucket: str
+    table: str
+    queue_url: str
+    dlq_url: str
+    events_queue_url: str
+    event_bus: str
+    state_machine_arn: str
+    catalog_uri: str
+    options: PlatformOptions = field(default_factory=PlatformOptions)
+
+    def lambda_env(self) -> dict[str, str]:
+        return {
+            "TABLE_NAME": self.table,
+            "BUCKET_NAME": self.bucket,
+            "CATALOG_URI": self.catalog_uri,
+            "STATE_MACHINE_ARN": self.state_machine_arn,
+            "CATALOG_TTL_SECONDS": "0",
+            "POWERTOOLS_SERVICE_NAME": "snapshot-engine",
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+        }
+
+    def agent_env(self, data_sources: dict[str, str], **overrides: Any) -> dict[str, str]:
+        env = {
+            "SNAPSHOT_QUEUE_URL": self.queue_url,
+            "SNAPSHOT_BUCKET": self.bucket,
+            "SNAPSHOT_TABLE": self.table,
+            "SNAPSHOT_CATALOG_URI": self.catalog_uri,
+            "SNAPSHOT_DATA_SOURCES": json.dumps(data_sources),
+            "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS": str(self.options.visibility_timeout_seconds),
+            "SNAPSHOT_HEARTBEAT_SECONDS": str(max(1, self.options.visibility_timeout_seconds // 4)),
+        }
+        env.update({f"SNAPSHOT_{k.upper()}": str(v) for k, v in overrides.items()})
+        return env
+
+
+def asl_values(name: str, table: str, queue_url: str, bus: str, options: PlatformOptions) -> dict[str, Any]:
+    """The same names Terraform passes to templatefile() for stepfunctions/snapshot.asl.json."""
+    return {
+        "table_name": table,
+        "queue_url": queue_url,
+        "event_bus_name": bus,
+        "event_source": EVENT_SOURCE,
+        "heartbeat_seconds": options.heartbeat_seconds,
+        "render_timeout_seconds": options.render_timeout_seconds,
+        "retry_interval_seconds": options.retry_interval_seconds,
+        "retry_max_attempts": options.retry_max_attempts,
+    }
+
+
+def create_platform(
+    name: str, catalog_path: Path = DEFAULT_CATALOG, options: PlatformOptions | None = None
+) -> Platform:
+    options = options or PlatformOptions()
+    session = boto3.session.Session()
+    region = session.region_name or "us-east-1"
+    s3 = session.client("s3")
+    ddb = session.client("dynamodb")
+    sqs = session.client("sqs")
+    events = session.client("events")
+    sfn = session.client("stepfunctions")
+
+    bucket = f"{name}-snapshots"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="catalog/reports.toml", Body=catalog_path.read_bytes())
+
+    table = f"{name}-snapshots"
+    ddb.create_table(
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "key", "AttributeType": "S"},
+            {"AttributeName": "report", "AttributeType": "S"},
+            {"AttributeName": "requested_at", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-report",
+                "KeySchema": [
+                    {"AttributeName": "report", "KeyType": "HASH"},
+                    {"AttributeName": "requested_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    ddb.update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
+
+    dlq_url = sqs.create_queue(QueueName=f"{name}-jobs-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    queue_url = sqs.create_queue(
+        QueueName=f"{name}-jobs",
+        Attributes={
+            "VisibilityTimeout": str(options.visibility_timeout_seconds),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(options.max_receive_count)}
+            ),
+        },
+    )["QueueUrl"]
+
+    bus = f"{name}-events"
+    events.create_event_bus(Name=bus)
+    events_queue_url = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
+    events_queue_arn = sqs.get_queue_attributes(QueueUrl=events_queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events.put_rule(
+        Name=f"{name}-notifications", EventBusName=bus, EventPattern=json.dumps({"source": [EVENT_SOURCE]})
+    )
+    events.put_targets(
+        Rule=f"{name}-notifications", EventBusName=bus, Targets=[{"Id": "queue", "Arn": events_queue_arn}]
+    )
+
+    definition = render_asl(asl_values(name, table, queue_url, bus, options))
+    state_machine_arn = sfn.create_state_machine(
+        name=f"{name}-snapshot",
+        definition=json.dumps(definition),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-state-machine",
+        type="STANDARD",
+    )["stateMachineArn"]
+
+    return Platform(
+        name=name,
+        region=region,
+        bucket=bucket,
+        table=table,
+        queue_url=queue_url,
+        dlq_url=dlq_url,
+        events_queue_url=events_queue_url,
+        event_bus=bus,
+        state_machine_arn=state_machine_arn,
+        catalog_uri=f"s3://{bucket}/catalog/reports.toml",
+        options=options,
+    )

@@ -1,0 +1,77 @@
+"""The whole platform on one machine: moto, resources, the API and its Lambdas, agents."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from aiohttp import web
+
+from sandbox.agents import AgentProcess, spawn_agent
+from sandbox.api_gateway import make_app, start_api
+from sandbox.dataset import ensure_dataset
+from sandbox.moto_server import MotoSandbox, free_port, start_moto
+from sandbox.platform import DEFAULT_CATALOG, ROOT, Platform, PlatformOptions, create_platform
+
+DATA_DIR = ROOT / "data"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path.resolve()}"
+
+
+def load_handlers(platform: Platform) -> tuple[ModuleType, ModuleType]:
+    """Import the Lambda modules with this platform's environment, as a cold start would."""
+    os.environ.update(platform.lambda_env())
+    modules = []
+    for name in ("lambdas.clients", "lambdas.trigger", "lambdas.status"):
+        module = importlib.import_module(name)
+        modules.append(importlib.reload(module))
+    return modules[1], modules[2]
+
+
+@dataclass
+class Sandbox:
+    moto: MotoSandbox
+    platform: Platform
+    api_runner: web.AppRunner
+    api_port: int
+    data_sources: dict[str, str]
+    log_dir: Path
+    agents: list[AgentProcess] = field(default_factory=list)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def add_agent(self, name: str, **settings: object) -> AgentProcess:
+        env = self.platform.agent_env(self.data_sources, **settings)
+        agent = spawn_agent(name, env, free_port(), self.log_dir)
+        self.agents.append(agent)
+        return agent
+
+    async def close(self) -> None:
+        for agent in self.agents:
+            if agent.process.poll() is None:
+                agent.terminate()
+        await self.api_runner.cleanup()
+        self.moto.stop()
+
+
+async def start_sandbox(
+    name: str = "sandbox",
+    catalog: Path = DEFAULT_CATALOG,
+    options: PlatformOptions | None = None,
+    dataset: Path = DATA_DIR / "demo.db",
+    log_dir: Path = ROOT / "out" / "logs",
+    api_port: int = 0,
+) -> Sandbox:
+    moto = start_moto()
+    ensure_dataset(dataset)
+    platform = create_platform(name, catalog, options)
+    trigger, status = load_handlers(platform)
+    runner, port = await start_api(make_app(trigger.handler, status.handler), api_port)
+    return Sandbox(moto, platform, runner, port, {"demo": sqlite_url(dataset)}, log_dir)
