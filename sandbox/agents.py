@@ -37,7 +37,7 @@ def spawn_agent(name: str, env: dict[str, str], metrics_port: int, log_dir: Path
         "SNAPSHOT_METRICS_HOST": "127.0.0.1",
         "SNAPSHOT_WORKER_ID": name,
     }
-    with log_path.open("ab") as log:
+    with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "agent"], env=full_env, stdout=log, stderr=subprocess.STDOUT
         )

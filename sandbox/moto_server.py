@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
 
+from sandbox.moto_fixes import apply_moto_fixes
+
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
 
@@ -51,6 +53,9 @@ class MotoSandbox:
 
 def start_moto(port: int | None = None) -> MotoSandbox:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # the interpreter logs every Fail state as an exception; outcomes are read from the API instead
+    logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
+    apply_moto_fixes()
     port = port or free_port()
     os.environ["MOTO_PORT"] = str(port)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -1,0 +1,58 @@
+"""``python -m sandbox up`` runs the platform until Ctrl-C; ``python -m sandbox demo`` runs the demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+
+async def _up(agents: int, api_port: int) -> int:
+    from sandbox.runtime import start_sandbox
+
+    sandbox = await start_sandbox("sandbox", api_port=api_port)
+    for n in range(1, agents + 1):
+        sandbox.add_agent(f"agent-{n}")
+    p = sandbox.platform
+    print(
+        f"API          {sandbox.api_url}   (POST /snapshots, GET /snapshots/{{id}}, GET /reports/{{report}}/snapshots)"
+    )
+    print(f"moto         {sandbox.moto.endpoint}   (export AWS_ENDPOINT_URL={sandbox.moto.endpoint})")
+    for agent in sandbox.agents:
+        print(
+            f"agent        {agent.name}: http://127.0.0.1:{agent.metrics_port}/metrics  log {agent.log_path}"
+        )
+    print(f"queue        {p.queue_url}\ntable        {p.table}\nbucket       {p.bucket}")
+    print(f"state machine {p.state_machine_arn}\nCtrl-C stops everything.", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await sandbox.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="run the platform until Ctrl-C")
+    up.add_argument("--agents", type=int, default=2)
+    up.add_argument("--api-port", type=int, default=8080)
+    sub.add_parser("demo", help="run the demo scenario and check every outcome")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if args.command == "demo":
+        from sandbox.demo import run_demo
+
+        return asyncio.run(run_demo())
+    with contextlib.suppress(KeyboardInterrupt):
+        return asyncio.run(_up(args.agents, args.api_port))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
