@@ -6,6 +6,7 @@ Every API call is counted in ``aws_calls_total`` through botocore's own event ho
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ class AwsClients:
 
 
 @contextlib.asynccontextmanager
-async def open_clients(metrics: AgentMetrics, max_connections: int):
+async def open_clients(metrics: AgentMetrics, max_connections: int) -> AsyncIterator[AwsClients]:
     session = aioboto3.Session()
     config = AioConfig(
         max_pool_connections=max_connections,

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     from agent.settings import AgentSettings
 
     try:
-        settings = AgentSettings()  # type: ignore[call-arg]
+        settings = AgentSettings()
     except ValidationError as exc:
         problems = "; ".join(
             f"SNAPSHOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()

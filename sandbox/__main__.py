@@ -17,9 +17,8 @@ async def _up(agents: int, api_port: int) -> int:
     for n in range(1, agents + 1):
         sandbox.add_agent(f"agent-{n}")
     p = sandbox.platform
-    print(
-        f"API          {sandbox.api_url}   (POST /snapshots, GET /snapshots/{{id}}, GET /reports/{{report}}/snapshots)"
-    )
+    routes = "POST /snapshots, GET /snapshots/{id}, GET /reports/{report}/snapshots"
+    print(f"API          {sandbox.api_url}   ({routes})")
     print(f"moto         {sandbox.moto.endpoint}   (export AWS_ENDPOINT_URL={sandbox.moto.endpoint})")
     for agent in sandbox.agents:
         print(

@@ -37,14 +37,14 @@ class SnapshotClient:
         async with self._http.get(f"{self._base}/reports/{report}/snapshots", params=query) as r:
             return ApiResponse(r.status, await r.json(content_type=None))
 
-    async def wait(self, snapshot_id: str, timeout: float = 120.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
+    async def wait(self, snapshot_id: str, within: float = 120.0) -> dict[str, Any]:
+        deadline = time.monotonic() + within
         while True:
             response = await self.get(snapshot_id)
             if response.body.get("status") in TERMINAL:
                 return response.body
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{snapshot_id} still {response.body.get('status')} after {timeout:g}s")
+                raise TimeoutError(f"{snapshot_id} still {response.body.get('status')} after {within:g}s")
             await asyncio.sleep(0.25)
 
     async def download(self, url: str) -> bytes:

@@ -146,7 +146,7 @@ async def _download(client: SnapshotClient, finals: dict[str, dict[str, Any]]) -
         if final["status"] != "READY":
             continue
         fresh = (await client.get(sid)).body  # a superseded generation answers 410: keep its final view
-        url = fresh.get("download_url") or final.get("download_url")
+        url = str(fresh.get("download_url") or final.get("download_url"))
         data = await client.download(url)
         path = OUT / "snapshots" / final["report"] / f"{sid}.{EXTENSIONS[final['format']]}"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,12 +11,13 @@ rejects is ``Render.Invalid`` unless the connection dropped under it.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from agent.errors import InvalidRenderError, TransientRenderError
 from agent.renderers.base import Sink
@@ -57,6 +58,9 @@ class SqlRenderer:
                 raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
             except sa_exc.StatementError as exc:
                 raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
+            except asyncio.CancelledError:
+                await _interrupt(conn)
+                raise
             finally:
                 await conn.close()
             await writer.finish()
@@ -78,6 +82,14 @@ class SqlRenderer:
         for engine in self._engines.values():
             await engine.dispose()
         self._engines.clear()
+
+
+async def _interrupt(conn: AsyncConnection) -> None:
+    """A cancelled job must not wait for its query: SQLite runs it in a thread until told to stop."""
+    raw = await conn.get_raw_connection()
+    interrupt = getattr(raw.driver_connection, "interrupt", None)
+    if interrupt is not None:
+        await interrupt()
 
 
 def _bind(params: dict[str, Any], report: ReportSpec) -> dict[str, Any]:

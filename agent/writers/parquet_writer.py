@@ -76,10 +76,7 @@ class ParquetWriter:
     def _table(self, rows: Sequence[Sequence[Any]]) -> pa.Table:
         columns = list(zip(*rows, strict=True))
         if self._schema is None:
-            fields = []
-            for name, values in zip(self._columns, columns, strict=True):
-                inferred = pa.array(values).type
-                fields.append(pa.field(name, pa.string() if pa.types.is_null(inferred) else inferred))
+            fields = [pa.field(n, _column_type(v)) for n, v in zip(self._columns, columns, strict=True)]
             self._schema = pa.schema(fields)
         arrays = []
         for field, values in zip(self._schema, columns, strict=True):
@@ -90,3 +87,13 @@ class ParquetWriter:
                     f"column {field.name!r} changes type after the first rows: {exc}"
                 ) from exc
         return pa.Table.from_arrays(arrays, schema=self._schema)
+
+
+def _column_type(values: Sequence[Any]) -> pa.DataType:
+    """The first batch decides a column's type, widened where later rows may need more room."""
+    inferred = pa.array(values).type
+    if pa.types.is_null(inferred):
+        return pa.string()
+    if pa.types.is_decimal(inferred):
+        return pa.decimal128(38, inferred.scale)
+    return inferred

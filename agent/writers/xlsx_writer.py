@@ -59,6 +59,11 @@ class XlsxWriter:
         return self._rows
 
     def abort(self) -> None:
+        # Constant-memory worksheets keep a spill file open each; XlsxWriter has no discard call.
+        for sheet in self._book.worksheets():
+            handle = getattr(sheet, "row_data_fh", None)
+            if handle is not None and not handle.closed:
+                handle.close()
         self._dir.cleanup()
 
     def _new_sheet(self) -> None:
