@@ -14,7 +14,7 @@ from contracts.identity import snapshot_key
 class SnapshotRequest(BaseModel):
     """Body of ``POST /snapshots`` and the ``detail`` of a "Snapshot Requested" event."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     report: str = Field(min_length=1, max_length=64)
     format: str = Field(min_length=1, max_length=16)
