@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -28,7 +29,7 @@ def test_settings_come_from_snapshot_env(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_heartbeat_must_fit_twice_in_the_visibility_timeout() -> None:
-    base = {"queue_url": "q", "bucket": "b", "table": "t", "catalog_uri": "s3://b/k"}
+    base: dict[str, Any] = {"queue_url": "q", "bucket": "b", "table": "t", "catalog_uri": "s3://b/k"}
     with pytest.raises(ValidationError, match="at least twice"):
         AgentSettings(**base, visibility_timeout_seconds=30, heartbeat_seconds=20)
 

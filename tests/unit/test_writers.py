@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -111,6 +112,4 @@ async def test_aborted_xlsx_leaves_no_temp_files() -> None:
     await writer.write_rows(rows(0, 10))
     tmpdir = writer._dir.name  # type: ignore[attr-defined]
     writer.abort()
-    import os
-
-    assert not os.path.exists(tmpdir)
+    assert not Path(tmpdir).exists()  # noqa: ASYNC240
