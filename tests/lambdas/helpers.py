@@ -46,10 +46,8 @@ def items(platform: Platform) -> list[dict[str, Any]]:
 
 
 def executions(platform: Platform) -> list[dict[str, Any]]:
-    listed: list[dict[str, Any]] = boto3.client("stepfunctions").list_executions(
-        stateMachineArn=platform.state_machine_arn
-    )["executions"]
-    return listed
+    listed = boto3.client("stepfunctions").list_executions(stateMachineArn=platform.state_machine_arn)
+    return [dict(e) for e in listed["executions"]]
 
 
 def set_item(platform: Platform, key: str, **fields: Any) -> None:
