@@ -23,7 +23,7 @@ class AgentSettings(BaseSettings):
     table: str = Field(description="the snapshots metadata table")
     catalog_uri: str = Field(description="s3://bucket/key or file:///path of the report catalog")
     concurrency: int = Field(default=64, ge=1, le=4096, description="jobs in flight at once")
-    visibility_timeout_seconds: int = Field(default=120, ge=10, le=43200)
+    visibility_timeout_seconds: int = Field(default=120, ge=2, le=43200)
     heartbeat_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -48,8 +48,10 @@ def make_platform(moto_server: MotoSandbox) -> Any:
 
 
 @pytest.fixture
-def platform(make_platform: Any) -> Platform:
-    platform: Platform = make_platform()
+def platform(make_platform: Any, request: pytest.FixtureRequest) -> Platform:
+    """A fresh platform; ``@pytest.mark.parametrize("platform", [PlatformOptions(...)], indirect=True)``
+    gives it other options."""
+    platform: Platform = make_platform(getattr(request, "param", None))
     return platform
 
 

@@ -12,6 +12,8 @@ rejects is ``Render.Invalid`` unless the connection dropped under it.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -21,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from agent.errors import InvalidRenderError, TransientRenderError
 from agent.renderers.base import Sink
-from agent.writers import make_writer
+from agent.writers import TabularWriter, make_writer
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
@@ -48,25 +50,39 @@ class SqlRenderer:
             except (sa_exc.DBAPIError, OSError) as exc:
                 raise TransientRenderError(f"cannot connect to the datasource: {_reason(exc)}") from exc
             try:
-                result = await conn.stream(text(query), _bind(job.params, report))
-                await writer.start(list(result.keys()))
-                async for rows in result.partitions(self._batch_rows):
-                    await writer.write_rows(rows)
-            except sa_exc.DBAPIError as exc:
-                if exc.connection_invalidated:
-                    raise TransientRenderError(f"connection lost: {_reason(exc)}") from exc
-                raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
-            except sa_exc.StatementError as exc:
-                raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
-            except asyncio.CancelledError:
-                await _interrupt(conn)
-                raise
+                interrupt = await _interrupter(conn)
+                work = asyncio.create_task(self._stream(conn, query, _bind(job.params, report), writer))
+                try:
+                    await asyncio.shield(work)
+                except asyncio.CancelledError:
+                    # Stop the query first; cancelling SQLAlchemy mid-query would wait for it.
+                    if interrupt is not None:
+                        interrupt()
+                    else:
+                        work.cancel()
+                    await asyncio.gather(work, return_exceptions=True)
+                    raise
             finally:
                 await conn.close()
             await writer.finish()
         except BaseException:
             writer.abort()
             raise
+
+    async def _stream(
+        self, conn: AsyncConnection, query: str, params: dict[str, Any], writer: TabularWriter
+    ) -> None:
+        try:
+            result = await conn.stream(text(query), params)
+            await writer.start(list(result.keys()))
+            async for rows in result.partitions(self._batch_rows):
+                await writer.write_rows(rows)
+        except sa_exc.DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise TransientRenderError(f"connection lost: {_reason(exc)}") from exc
+            raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
+        except sa_exc.StatementError as exc:
+            raise InvalidRenderError(f"query failed: {_reason(exc)}") from exc
 
     def _engine(self, datasource: str) -> AsyncEngine:
         if datasource not in self._engines:
@@ -84,12 +100,17 @@ class SqlRenderer:
         self._engines.clear()
 
 
-async def _interrupt(conn: AsyncConnection) -> None:
-    """A cancelled job must not wait for its query: SQLite runs it in a thread until told to stop."""
+async def _interrupter(conn: AsyncConnection) -> Callable[[], None] | None:
+    """A cancelled job must not wait for its query: aiosqlite runs it in a thread to the end.
+
+    ``sqlite3.Connection.interrupt`` is thread-safe and stops it. It is taken before the query
+    starts: on cancellation aiosqlite has already dropped its handle, so only the sqlite3
+    connection it wraps (its ``_connection``) can still be reached. Network drivers (asyncpg,
+    aiomysql) are cancelled instead.
+    """
     raw = await conn.get_raw_connection()
-    interrupt = getattr(raw.driver_connection, "interrupt", None)
-    if interrupt is not None:
-        await interrupt()
+    inner = getattr(raw.driver_connection, "_connection", None)
+    return inner.interrupt if isinstance(inner, sqlite3.Connection) else None
 
 
 def _bind(params: dict[str, Any], report: ReportSpec) -> dict[str, Any]:
