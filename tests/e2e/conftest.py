@@ -62,7 +62,7 @@ def jobs(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], outcome:
 
 def notifications(platform: Platform) -> list[dict[str, Any]]:
     sqs = boto3.client("sqs")
-    found = []
+    found: list[dict[str, Any]] = []
     while True:
         got = sqs.receive_message(
             QueueUrl=platform.events_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0

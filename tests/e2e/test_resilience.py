@@ -140,9 +140,11 @@ async def test_stop_with_short_jobs_in_flight_finishes_them_before_exit(
     async with running_agent(settings):
         ids = [(await api.request(slow(f"short-{n}", 8_000_000))).body["snapshot_id"] for n in range(3)]
         await eventually(lambda: _all(api, ids, "RENDERING"), 30)
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{settings.metrics_port}/readyz") as r:
-                assert r.status == 200
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{settings.metrics_port}/readyz") as r,
+        ):
+            assert r.status == 200
     # running_agent's exit requested the stop and waited: every job was finished by this agent.
     finals = [(await api.get(i)).body for i in ids]
     assert all(f["status"] == "READY" for f in finals)
@@ -246,4 +248,4 @@ async def test_a_message_with_a_token_but_a_bad_shape_fails_its_task_with_a_reas
 async def _receive(url: str) -> dict[str, str] | None:
     got = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=30)
     messages = got.get("Messages")
-    return messages[0] if messages else None
+    return {"Body": messages[0]["Body"], "ReceiptHandle": messages[0]["ReceiptHandle"]} if messages else None
