@@ -218,7 +218,7 @@ def _summary(
     }
 
 
-def _expected() -> dict[str, int]:
+def expected_counts() -> dict[str, int]:
     distinct = len(FIRST_WAVE) + 1 + 1  # first wave, the failing report, the burst
     return {
         "requested": len(FIRST_WAVE) + 1 + BURST + 2 + len(BAD_REQUESTS),
@@ -236,7 +236,7 @@ def _expected() -> dict[str, int]:
 def _check(summary: dict[str, Any], report: dict[str, Any]) -> list[str]:
     problems = [
         f"{field}: {summary[field]}, expected {want}"
-        for field, want in _expected().items()
+        for field, want in expected_counts().items()
         if summary[field] != want
     ]
     problems += [
