@@ -26,11 +26,7 @@ class CatalogCache:
 
     def _refresh(self) -> None:
         if self._where.scheme == "file":
-            etag = self._cache.file_etag(self._where.path)
-            if etag == self._cache.etag:
-                self._cache.not_modified()
-            else:
-                self._cache.offer(self._where.path.read_bytes(), etag)
+            self._cache.load_file(self._where.path)
             return
         kwargs = {"Bucket": self._where.bucket, "Key": self._where.key}
         if self._cache.etag:

@@ -16,11 +16,11 @@ from botocore.exceptions import ClientError
 
 from contracts.identity import s3_key, snapshot_id
 from contracts.messages import ExecutionInput
+from contracts.metadata import IN_PROGRESS
 from contracts.timeutil import iso, parse_iso, utc_now
 from lambdas.dynamo_types import deserialize, serialize
 from lambdas.requests import CheckedRequest, RequestRejected
 
-IN_PROGRESS = ("PENDING", "QUEUED", "RENDERING")
 Decision = Literal["created", "reused", "joined", "regenerated"]
 MAX_ATTEMPTS = 5
 

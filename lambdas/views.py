@@ -7,26 +7,11 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-PUBLIC_FIELDS = (
-    "snapshot_id",
-    "key",
-    "generation",
-    "report",
-    "format",
-    "params",
-    "data_version",
-    "status",
-    "requested_at",
-    "queued_at",
-    "started_at",
-    "rendered_at",
-    "size_bytes",
-    "sha256",
-    "content_type",
-    "render_ms",
-    "error",
-    "cause",
-    "request_count",
+from contracts.metadata import ITEM_FIELDS
+
+# Everything but the internals an API client has no use for.
+PUBLIC_FIELDS = tuple(
+    f for f in ITEM_FIELDS if f not in ("execution_arn", "s3_bucket", "s3_key", "worker_id", "expires_at")
 )
 
 

@@ -77,7 +77,8 @@ async def run_demo() -> int:
     sandbox = await start_sandbox("demo", options=PlatformOptions(retry_interval_seconds=1))
     try:
         for n in (1, 2):
-            sandbox.add_agent(f"agent-{n}")
+            # A small capacity each, so the first wave spreads over both agents as it would over a fleet.
+            sandbox.add_agent(f"agent-{n}", concurrency=3)
         async with aiohttp.ClientSession() as http:
             client = SnapshotClient(sandbox.api_url, http)
             report = await _scenario(client)

@@ -59,6 +59,7 @@ async def test_happy_path_per_format(
     assert len(data) == final["size_bytes"]
     assert read_rows(fmt, data) == expected_daily_rows(dataset)
     assert jobs(samples, "ready") == 1
+    assert samples[("snapshot_agent_queue_lag_seconds_count", ())] == 1
     events = notifications(platform)
     assert [(e["detail-type"], e["detail"]["snapshot_id"]) for e in events] == [
         ("Snapshot Ready", final["snapshot_id"])

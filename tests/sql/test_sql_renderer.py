@@ -27,6 +27,7 @@ from agent.renderers.sql import SqlRenderer
 from contracts.catalog import parse_catalog
 from contracts.messages import JobMessage
 from tests.conftest import require_service
+from tests.sinks import ListSink
 
 ROWS = 30_000
 SERVERS = {
@@ -36,18 +37,6 @@ SERVERS = {
     ),
 }
 NAME = 'name with, a comma and "quotes" and ünïcode'
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-
-    async def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.chunks.append(bytes(data))
-
-    @property
-    def data(self) -> bytes:
-        return b"".join(self.chunks)
 
 
 @pytest.fixture(params=sorted(SERVERS), ids=sorted(SERVERS))

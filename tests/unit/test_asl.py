@@ -12,37 +12,13 @@ import pytest
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from contracts.asl_template import ASL_PATH, placeholders, render_asl, render_template
 from contracts.messages import ErrorName, ExecutionInput, JobMessage, TaskOutput
+from contracts.metadata import ITEM_FIELDS
 from lambdas.views import PUBLIC_FIELDS
 from sandbox.platform import PlatformOptions, asl_values
 
 TEMPLATE = ASL_PATH.read_text()
 DEFINITION = render_asl(asl_values("n", "tbl", "https://q", "bus", PlatformOptions()))
-METADATA_FIELDS = {
-    "key",
-    "snapshot_id",
-    "generation",
-    "report",
-    "format",
-    "params",
-    "data_version",
-    "status",
-    "requested_at",
-    "queued_at",
-    "started_at",
-    "rendered_at",
-    "execution_arn",
-    "s3_bucket",
-    "s3_key",
-    "size_bytes",
-    "sha256",
-    "content_type",
-    "worker_id",
-    "render_ms",
-    "error",
-    "cause",
-    "request_count",
-    "expires_at",
-}
+METADATA_FIELDS = set(ITEM_FIELDS)
 SAMPLE_INPUT = ExecutionInput(
     snapshot_id="0123456789abcdef0123456789abcdef-g2",
     key="0123456789abcdef0123456789abcdef",

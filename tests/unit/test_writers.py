@@ -16,6 +16,7 @@ import pytest
 from agent.errors import InvalidRenderError
 from agent.writers import make_writer
 from agent.writers import xlsx_writer as xlsx_module
+from tests.sinks import ListSink
 
 COLUMNS = ["id", "day", "name", "amount", "price", "at", "flag", "missing"]
 
@@ -34,18 +35,6 @@ def rows(start: int, count: int) -> list[tuple[Any, ...]]:
         )
         for n in range(start, start + count)
     ]
-
-
-class ListSink:
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-
-    async def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.chunks.append(bytes(data))
-
-    @property
-    def data(self) -> bytes:
-        return b"".join(self.chunks)
 
 
 async def write_all(fmt: str, batches: list[list[tuple[Any, ...]]]) -> tuple[ListSink, int]:

@@ -1,0 +1,12 @@
+"""The metadata item's fields and statuses (DESIGN: Metadata item)."""
+
+from __future__ import annotations
+
+ITEM_FIELDS = (
+    "key", "snapshot_id", "generation", "report", "format", "params", "data_version", "status",
+    "requested_at", "queued_at", "started_at", "rendered_at", "execution_arn", "s3_bucket", "s3_key",
+    "size_bytes", "sha256", "content_type", "worker_id", "render_ms", "error", "cause",
+    "request_count", "expires_at",
+)  # fmt: skip
+STATUSES = ("PENDING", "QUEUED", "RENDERING", "READY", "FAILED")
+IN_PROGRESS = ("PENDING", "QUEUED", "RENDERING")
