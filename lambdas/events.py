@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from aws_lambda_powertools.utilities.parser import ValidationError, parse
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.catalog import Catalog
 from lambdas.requests import SnapshotRequest
@@ -29,6 +31,14 @@ class DataLanded(BaseModel):
     data_version: str = Field(min_length=1, max_length=128)
 
 
+class SnapshotRequestedEvent(EventBridgeModel):
+    detail: SnapshotRequest
+
+
+class DataLandedEvent(EventBridgeModel):
+    detail: DataLanded
+
+
 class InvalidEvent(ValueError):
     pass
 
@@ -39,15 +49,11 @@ def is_eventbridge_event(event: dict[str, Any]) -> bool:
 
 def requests_from_event(event: dict[str, Any], catalog: Catalog) -> list[SnapshotRequest]:
     detail_type = event.get("detail-type")
-    detail = event.get("detail")
-    if not isinstance(detail, dict):
-        raise InvalidEvent(f"event {event.get('id')} has no JSON object as detail")
     try:
         if detail_type == SNAPSHOT_REQUESTED:
-            return [SnapshotRequest.model_validate(detail)]
+            return [parse(event=event, model=SnapshotRequestedEvent).detail]
         if detail_type == DATA_LANDED:
-            landed = DataLanded.model_validate(detail)
-            return _refreshes(landed, catalog)
+            return _refreshes(parse(event=event, model=DataLandedEvent).detail, catalog)
     except ValidationError as exc:
         raise InvalidEvent(f"{detail_type!r} event {event.get('id')}: {first_error(exc)}") from exc
     raise InvalidEvent(f"unsupported detail-type {detail_type!r}")
