@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYNCED := $(VENV)/.synced
 
-.PHONY: help setup demo up test unit lint fmt lock clean
+.PHONY: help setup demo up test unit bench lint fmt lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoint
 
 test: lint ## every check and test (lint, unit, Lambdas, end to end, SQL servers)
 	$(PY) -m pytest
+
+bench: setup ## measure the agent against a local instant AWS endpoint; writes out/bench.json
+	$(PY) -m bench.run
 
 unit: setup ## the fast tests only (no agents)
 	$(PY) -m pytest tests/unit

@@ -25,9 +25,12 @@ def build_renderers(settings: AgentSettings) -> RendererRegistry:
     )
 
 
-async def serve(settings: AgentSettings, stop: asyncio.Event | None = None) -> None:
+async def serve(
+    settings: AgentSettings, stop: asyncio.Event | None = None, renderers: RendererRegistry | None = None
+) -> None:
+    """Run until SIGTERM/SIGINT or ``stop``; ``renderers`` replaces the built-in set (plug-ins)."""
     metrics = AgentMetrics()
-    renderers = build_renderers(settings)
+    renderers = renderers or build_renderers(settings)
     async with open_clients(metrics, max_connections=settings.concurrency + 16) as aws:
         agent = Agent(settings, aws, renderers, metrics)
         server = MetricsServer(agent, settings.metrics_host, settings.metrics_port)

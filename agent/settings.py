@@ -31,6 +31,9 @@ class AgentSettings(BaseSettings):
     )
     drain_seconds: float = Field(default=60.0, ge=0, description="SIGTERM: time to finish jobs")
     poll_wait_seconds: int = Field(default=20, ge=0, le=20, description="SQS long-poll wait")
+    pollers: int = Field(
+        default=2, ge=1, le=64, description="concurrent receive loops; more refill a large capacity faster"
+    )
     render_timeout_seconds: float = Field(default=900.0, gt=0)
     metrics_host: str = "0.0.0.0"
     metrics_port: int = Field(default=9102, ge=0, le=65535, description="0 picks a free port")

@@ -55,7 +55,8 @@ class Agent:
             settings.heartbeat_seconds,
             settings.visibility_timeout_seconds,
         )
-        self._poller: asyncio.Task[None] | None = None
+        self._pollers: list[asyncio.Task[None]] = []
+        self._reserved = 0
         metrics.set_load(0, settings.concurrency)
 
     def request_stop(self) -> None:
@@ -65,11 +66,13 @@ class Agent:
 
     @property
     def polling(self) -> bool:
-        return self._poller is not None and not self._poller.done()
+        return bool(self._pollers) and all(not p.done() for p in self._pollers)
 
     async def run(self) -> None:
         heartbeat = asyncio.create_task(self._heartbeat.run(), name="heartbeat")
-        self._poller = asyncio.create_task(self._poll(), name="poller")
+        self._pollers = [
+            asyncio.create_task(self._poll(), name=f"poller-{n}") for n in range(self.settings.pollers)
+        ]
         self.ready = True
         try:
             await self._stop.wait()
@@ -80,9 +83,9 @@ class Agent:
         self.ready = False
         self.draining = True
         self.metrics.draining.set(1)
-        if self._poller is not None:
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
+        for poller in self._pollers:
+            poller.cancel()
+        await asyncio.gather(*self._pollers, return_exceptions=True)
         tasks = [job.task for job in self.jobs.values() if job.task is not None]
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self.settings.drain_seconds)
@@ -96,17 +99,24 @@ class Agent:
         log.info("drained; released %d messages", len(self._orphans))
 
     async def _poll(self) -> None:
+        """One of ``settings.pollers`` loops. Each reserves the slots it asks for before asking,
+        so all of them together never receive more than the free capacity; and each waits for a
+        full batch of free slots (ten, or the whole capacity when smaller), so a busy agent does
+        not spend a receive on every single slot that frees."""
         backoff = 1.0
+        batch = min(10, self.settings.concurrency)
         while True:
-            free = self.settings.concurrency - len(self.jobs)
-            if free <= 0:
+            free = self.settings.concurrency - len(self.jobs) - self._reserved
+            want = min(10, free)
+            if want < batch:
                 self._slot_freed.clear()
                 await self._slot_freed.wait()
                 continue
+            self._reserved += want
             try:
                 response = await self._aws.sqs.receive_message(
                     QueueUrl=self.settings.queue_url,
-                    MaxNumberOfMessages=min(10, free),
+                    MaxNumberOfMessages=want,
                     WaitTimeSeconds=self.settings.poll_wait_seconds,
                     VisibilityTimeout=self.settings.visibility_timeout_seconds,
                     MessageSystemAttributeNames=["SentTimestamp", "ApproximateReceiveCount"],
@@ -116,6 +126,8 @@ class Agent:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_RECEIVE_BACKOFF)
                 continue
+            finally:
+                self._reserved -= want
             backoff = 1.0
             for message in response.get("Messages", []):
                 self._start(message)
