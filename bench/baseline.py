@@ -14,7 +14,8 @@ from typing import Any
 
 import aioboto3
 import uvloop
-from aiobotocore.config import AioConfig
+
+from agent.aws import client_config
 
 
 async def job(s3: Any, ddb: Any, sfn: Any, message: dict[str, Any]) -> None:
@@ -46,7 +47,7 @@ async def loop(queue_url: str, s3: Any, ddb: Any, sfn: Any, sqs: Any) -> None:
 async def main(loops: int) -> None:
     queue_url = os.environ["SNAPSHOT_QUEUE_URL"]
     session = aioboto3.Session()
-    config = AioConfig(max_pool_connections=loops * 10 + 16)
+    config = client_config(loops * 10 + 16)  # the agent's own client settings: a like-for-like floor
     async with (
         session.client("s3", config=config) as s3,
         session.client("dynamodb", config=config) as ddb,

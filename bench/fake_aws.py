@@ -70,7 +70,7 @@ class FakeAws:
 
     def take(self, count: int, visibility: float) -> list[dict[str, Any]]:
         self.expire()
-        out = []
+        out: list[dict[str, Any]] = []
         while self.ready and len(out) < count:
             message = self.ready.popleft()
             message.receives += 1

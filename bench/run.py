@@ -312,7 +312,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
     noop, floor, io, seq = raw["noop"], raw["baseline"], raw["io"], raw["sequential"]
     count = round(noop["rate"] * noop["wall"])
     calls = {op: n / count for op, n in sorted(noop["calls"].items())}
-    figures = {
+    return {
         "overhead_ratio": round(noop["cpu_per_job"] / floor["cpu_per_job"], 3),
         "calls_per_job": round(sum(calls.values()), 3),
         "calls_per_job_by_operation": {op: round(v, 3) for op, v in calls.items()},
@@ -333,7 +333,6 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "io_jobs_per_second": round(io["rate"], 1),
         "sequential_jobs_per_second": round(seq["rate"], 3),
     }
-    return figures
 
 
 def check(figures: dict[str, Any]) -> list[str]:
