@@ -16,7 +16,7 @@ from sandbox.agents import spawn_agent
 from sandbox.client import SnapshotClient
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
-from sandbox.runtime import load_handlers, sqlite_url
+from sandbox.runtime import sqlite_url
 from tests.conftest import agent_settings, running_agent, s3_keys
 from tests.e2e.conftest import eventually, jobs, queue_depth, scrape, status_of
 
@@ -37,29 +37,23 @@ SHORT_VISIBILITY = pytest.mark.parametrize(
 )
 
 
+@pytest.mark.parametrize(
+    "platform",
+    [PlatformOptions(visibility_timeout_seconds=4, heartbeat_seconds=3)],
+    indirect=True,
+    ids=["visibility-4s-heartbeat-3s"],
+)
 async def test_heartbeats_keep_a_job_longer_than_visibility_and_heartbeat_timeouts(
-    make_platform: object, dataset: Path
+    platform: Platform, api: SnapshotClient, dataset: Path
 ) -> None:
-    platform: Platform = make_platform(  # type: ignore[operator]
-        PlatformOptions(visibility_timeout_seconds=4, heartbeat_seconds=3)
-    )
-    trigger, status = load_handlers(platform)
-    from sandbox.api_gateway import make_app, start_api
-
-    runner, port = await start_api(make_app(trigger.handler, status.handler))
     metrics_port = free_port()
-    try:
-        async with aiohttp.ClientSession() as http:
-            api = SnapshotClient(f"http://127.0.0.1:{port}", http)
-            settings = agent_settings(platform, dataset, heartbeat_seconds=1, metrics_port=metrics_port)
-            async with running_agent(settings):
-                started = time.monotonic()
-                created = await api.request(slow("heartbeat", SLOW * 2))
-                final = await api.wait(created.body["snapshot_id"], 120)
-                took = time.monotonic() - started
-                samples = await scrape(metrics_port)
-    finally:
-        await runner.cleanup()
+    settings = agent_settings(platform, dataset, heartbeat_seconds=1, metrics_port=metrics_port)
+    async with running_agent(settings):
+        started = time.monotonic()
+        created = await api.request(slow("heartbeat", SLOW * 2))
+        final = await api.wait(created.body["snapshot_id"], 120)
+        took = time.monotonic() - started
+        samples = await scrape(metrics_port)
     assert final["status"] == "READY", final
     assert took > 6, f"the job took {took:.1f}s: too short to prove the heartbeats"
     assert jobs(samples, "ready") == 1
@@ -191,32 +185,19 @@ async def test_draining_agent_reports_not_ready(
     assert (await api.get(created.body["snapshot_id"])).body["status"] == "READY"
 
 
+@pytest.mark.parametrize("platform", [PlatformOptions(max_receive_count=2)], indirect=True, ids=["max-2"])
 async def test_a_poison_message_goes_to_the_dlq_and_the_agent_keeps_working(
-    make_platform: object, dataset: Path
+    platform: Platform, api: SnapshotClient, dataset: Path
 ) -> None:
-    platform: Platform = make_platform(PlatformOptions(max_receive_count=2))  # type: ignore[operator]
-    trigger, status = load_handlers(platform)
-    from sandbox.api_gateway import make_app, start_api
-
     sqs = boto3.client("sqs")
     sqs.send_message(QueueUrl=platform.queue_url, MessageBody="this is not a job")
     sqs.send_message(QueueUrl=platform.queue_url, MessageBody=json.dumps({"v": 1, "snapshot_id": "x"}))
-    runner, port = await start_api(make_app(trigger.handler, status.handler))
     metrics_port = free_port()
-    try:
-        async with (
-            aiohttp.ClientSession() as http,
-            running_agent(agent_settings(platform, dataset, metrics_port=metrics_port)),
-        ):
-            api = SnapshotClient(f"http://127.0.0.1:{port}", http)
-            await eventually(lambda: _depth_is(platform.dlq_url, 2), 60)
-            created = await api.request(
-                {"report": "daily_sales", "format": "csv", "params": {"region": "APAC"}}
-            )
-            final = await api.wait(created.body["snapshot_id"], 60)
-            samples = await scrape(metrics_port)
-    finally:
-        await runner.cleanup()
+    async with running_agent(agent_settings(platform, dataset, metrics_port=metrics_port)):
+        await eventually(lambda: _depth_is(platform.dlq_url, 2), 60)
+        created = await api.request({"report": "daily_sales", "format": "csv", "params": {"region": "APAC"}})
+        final = await api.wait(created.body["snapshot_id"], 60)
+        samples = await scrape(metrics_port)
     assert final["status"] == "READY"
     assert jobs(samples, "poison") >= 4  # two messages, each received max_receive_count times
     dead = sqs.receive_message(QueueUrl=platform.dlq_url, MaxNumberOfMessages=10)["Messages"]
