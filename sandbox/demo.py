@@ -14,7 +14,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -55,14 +55,10 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any] | bytes, int]] = [
 class Tally:
     requested: int = 0
     rejected: int = 0
-    decisions: Counter[str] | None = None
-
-    def __post_init__(self) -> None:
-        self.decisions = Counter()
+    decisions: Counter[str] = field(default_factory=Counter)
 
     def record(self, response: ApiResponse) -> ApiResponse:
         self.requested += 1
-        assert self.decisions is not None
         if response.status >= 400:
             self.rejected += 1
         else:
@@ -185,7 +181,6 @@ def _summary(
     seconds: float,
 ) -> dict[str, Any]:
     tally: Tally = report["tally"]
-    assert tally.decisions is not None
     finals = report["finals"]
     snapshots = [
         {
