@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from contracts.catalog_cache import CatalogUnavailable
 from lambdas import clients
+from lambdas.catalog_cache import CatalogCache
 from lambdas.events import first_error, is_eventbridge_event, requests_from_event
 from lambdas.requests import RequestRejected, SnapshotRequest, check_request
 from lambdas.snapshots import Outcome, SnapshotService
@@ -19,10 +21,12 @@ from lambdas.views import error_response, json_response, snapshot_view
 
 logger = Logger(service="snapshot-trigger")
 app = APIGatewayHttpResolver()
+sfn = boto3.client("stepfunctions", config=clients.retries)
+catalog = CatalogCache(clients.settings.catalog_uri, clients.s3, clients.settings.catalog_ttl_seconds)
 service = SnapshotService(
     clients.dynamodb,
     clients.settings.table_name,
-    clients.sfn,
+    sfn,
     clients.settings.state_machine_arn,
     clients.settings.bucket_name,
     clients.settings.retention_days,
@@ -30,7 +34,7 @@ service = SnapshotService(
 
 
 def submit(request: SnapshotRequest) -> Outcome:
-    checked = check_request(request, clients.catalog.get())
+    checked = check_request(request, catalog.get())
     outcome = service.request(checked)
     logger.info(
         "snapshot request",
@@ -77,7 +81,7 @@ def catalog_unavailable(exc: CatalogUnavailable) -> Response[str]:
 def handle_event(event: dict[str, Any]) -> dict[str, Any]:
     """EventBridge delivery: a failure raises, so the async invoke's retries and DLQ apply."""
     results = []
-    for request in requests_from_event(event, clients.catalog.get()):
+    for request in requests_from_event(event, catalog.get()):
         outcome = submit(request)
         results.append({"decision": outcome.decision, "snapshot_id": outcome.item["snapshot_id"]})
     return {"requested": results}

@@ -98,7 +98,7 @@ def test_new_generation_replaces_the_item(
 def test_a_pending_item_whose_execution_never_started_is_started_by_the_next_request(
     platform: Platform, handlers: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sfn = handlers[0].service._sfn
+    sfn = handlers[0].sfn
 
     def unavailable(**_: Any) -> None:
         raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "StartExecution")
