@@ -16,6 +16,8 @@ from aiobotocore.config import AioConfig
 from agent.metrics import AgentMetrics
 
 SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions")
+# Step Functions no longer waits on this token: the answer is moot, the message can go.
+STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
 
 
 @dataclass

@@ -11,11 +11,10 @@ import logging
 import time
 from typing import Any
 
-from agent.aws import error_code
+from agent.aws import STALE_TOKEN_ERRORS, error_code
 from agent.inflight import InFlight
 
 log = logging.getLogger(__name__)
-STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
 
 
 class Heartbeat:

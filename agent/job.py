@@ -10,11 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.aws import AwsClients, error_code
+from agent.aws import STALE_TOKEN_ERRORS, AwsClients, error_code
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
 from agent.errors import InvalidRenderError, RenderError, RenderTimeoutError, TransientRenderError
-from agent.heartbeat import STALE_TOKEN_ERRORS
 from agent.inflight import InFlight
 from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry

@@ -8,5 +8,4 @@ ITEM_FIELDS = (
     "size_bytes", "sha256", "content_type", "worker_id", "render_ms", "error", "cause",
     "request_count", "expires_at",
 )  # fmt: skip
-STATUSES = ("PENDING", "QUEUED", "RENDERING", "READY", "FAILED")
 IN_PROGRESS = ("PENDING", "QUEUED", "RENDERING")

@@ -39,10 +39,7 @@ class CheckedRequest:
     data_version: str | None
     force: bool
     max_age_seconds: int
-
-    @property
-    def key(self) -> str:
-        return snapshot_key(self.report.name, self.format, self.params, self.data_version)
+    key: str
 
 
 def check_request(request: SnapshotRequest, catalog: Catalog) -> CheckedRequest:
@@ -59,4 +56,5 @@ def check_request(request: SnapshotRequest, catalog: Catalog) -> CheckedRequest:
     except ParamsError as exc:
         raise RequestRejected(422, f"invalid params for {report.name!r}: {exc}") from exc
     max_age = report.max_age_seconds if request.max_age_seconds is None else request.max_age_seconds
-    return CheckedRequest(report, request.format, params, request.data_version, request.force, max_age)
+    key = snapshot_key(report.name, request.format, params, request.data_version)
+    return CheckedRequest(report, request.format, params, request.data_version, request.force, max_age, key)

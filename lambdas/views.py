@@ -16,9 +16,8 @@ PUBLIC_FIELDS = tuple(
 
 
 def snapshot_view(item: dict[str, Any]) -> dict[str, Any]:
-    plain = item
-    view = {name: plain[name] for name in PUBLIC_FIELDS if plain.get(name) is not None}
-    view["links"] = {"self": f"/snapshots/{plain['snapshot_id']}"}
+    view = {name: item[name] for name in PUBLIC_FIELDS if item.get(name) is not None}
+    view["links"] = {"self": f"/snapshots/{item['snapshot_id']}"}
     return view
 
 

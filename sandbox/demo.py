@@ -22,6 +22,7 @@ import boto3
 
 from contracts.identity import EXTENSIONS
 from sandbox.client import ApiResponse, SnapshotClient
+from sandbox.metrics_scrape import jobs, scrape
 from sandbox.platform import ROOT, PlatformOptions
 from sandbox.runtime import start_sandbox
 
@@ -158,19 +159,7 @@ async def _download(client: SnapshotClient, finals: dict[str, dict[str, Any]]) -
 
 async def _renders_by_agent(agents: list[Any]) -> dict[str, int]:
     """Scrape each agent's /metrics before it stops: jobs rendered READY per agent."""
-    counts = {}
-    async with aiohttp.ClientSession() as http:
-        for agent in agents:
-            async with http.get(f"http://127.0.0.1:{agent.metrics_port}/metrics") as r:
-                text = await r.text()
-            counts[agent.name] = int(
-                sum(
-                    float(line.rsplit(" ", 1)[1])
-                    for line in text.splitlines()
-                    if line.startswith("snapshot_agent_jobs_total{") and 'outcome="ready"' in line
-                )
-            )
-    return counts
+    return {agent.name: int(jobs(await scrape(agent.metrics_port), "ready")) for agent in agents}
 
 
 def _summary(

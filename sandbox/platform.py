@@ -68,7 +68,7 @@ class Platform:
         return env
 
 
-def asl_values(name: str, table: str, queue_url: str, bus: str, options: PlatformOptions) -> dict[str, Any]:
+def asl_values(table: str, queue_url: str, bus: str, options: PlatformOptions) -> dict[str, Any]:
     """The same names Terraform passes to templatefile() for stepfunctions/snapshot.asl.json."""
     return {
         "table_name": table,
@@ -151,7 +151,7 @@ def create_platform(
         Rule=f"{name}-notifications", EventBusName=bus, Targets=[{"Id": "queue", "Arn": events_queue_arn}]
     )
 
-    definition = render_asl(asl_values(name, table, queue_url, bus, options))
+    definition = render_asl(asl_values(table, queue_url, bus, options))
     state_machine_arn = sfn.create_state_machine(
         name=f"{name}-snapshot",
         definition=json.dumps(definition),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,8 +29,8 @@ def load_handlers(platform: Platform) -> tuple[ModuleType, ModuleType]:
     os.environ.update(platform.lambda_env())
     modules = []
     for name in ("lambdas.clients", "lambdas.trigger", "lambdas.status"):
-        module = importlib.import_module(name)
-        modules.append(importlib.reload(module))
+        loaded = sys.modules.get(name)
+        modules.append(importlib.reload(loaded) if loaded else importlib.import_module(name))
     return modules[1], modules[2]
 
 

@@ -12,7 +12,6 @@ from typing import Any
 import aiohttp
 import boto3
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from sandbox.api_gateway import make_app, start_api
 from sandbox.client import SnapshotClient
@@ -40,24 +39,6 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 60.0, 
 
 async def status_of(api: SnapshotClient, snapshot_id: str) -> str:
     return str((await api.get(snapshot_id)).body.get("status"))
-
-
-async def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/metrics") as r:
-        text = await r.text()
-    samples = {}
-    for family in text_string_to_metric_families(text):
-        for s in family.samples:
-            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
-    return samples
-
-
-def jobs(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], outcome: str) -> float:
-    return sum(
-        v
-        for (name, labels), v in samples.items()
-        if name == "snapshot_agent_jobs_total" and ("outcome", outcome) in labels
-    )
 
 
 def notifications(platform: Platform) -> list[dict[str, Any]]:

@@ -16,10 +16,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from sandbox.client import SnapshotClient
+from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform
 from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import jobs, notifications, scrape
+from tests.e2e.conftest import notifications
 from tests.lambdas.helpers import executions
 
 DAILY = {"report": "daily_sales", "params": {"region": "EMEA", "year": 2024}}

@@ -14,11 +14,12 @@ import pytest
 
 from sandbox.agents import spawn_agent
 from sandbox.client import SnapshotClient
+from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
 from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import eventually, jobs, queue_depth, scrape, status_of
+from tests.e2e.conftest import eventually, queue_depth, status_of
 
 # About 0.2 µs a row here: 30M rows keep SQLite busy for several seconds.
 SLOW = 30_000_000

@@ -17,7 +17,7 @@ from lambdas.views import PUBLIC_FIELDS
 from sandbox.platform import PlatformOptions, asl_values
 
 TEMPLATE = ASL_PATH.read_text()
-DEFINITION = render_asl(asl_values("n", "tbl", "https://q", "bus", PlatformOptions()))
+DEFINITION = render_asl(asl_values("tbl", "https://q", "bus", PlatformOptions()))
 METADATA_FIELDS = set(ITEM_FIELDS)
 SAMPLE_INPUT = ExecutionInput(
     snapshot_id="0123456789abcdef0123456789abcdef-g2",
@@ -33,12 +33,12 @@ SAMPLE_INPUT = ExecutionInput(
 
 
 def test_placeholders_are_exactly_what_the_sandbox_and_terraform_fill() -> None:
-    assert placeholders(TEMPLATE) == set(asl_values("n", "t", "q", "b", PlatformOptions()))
+    assert placeholders(TEMPLATE) == set(asl_values("t", "q", "b", PlatformOptions()))
     assert "%{" not in TEMPLATE
 
 
 def test_template_filling_refuses_missing_and_unknown_names() -> None:
-    values = asl_values("n", "t", "q", "b", PlatformOptions())
+    values = asl_values("t", "q", "b", PlatformOptions())
     with pytest.raises(ValueError, match="no value"):
         render_template(TEMPLATE, {k: v for k, v in values.items() if k != "queue_url"})
     with pytest.raises(ValueError, match="unknown placeholders"):
