@@ -26,6 +26,15 @@ from tests.lambdas.helpers import executions
 DAILY = {"report": "daily_sales", "params": {"region": "EMEA", "year": 2024}}
 
 
+async def render_one(
+    platform: Platform, api: SnapshotClient, dataset: Path, body: dict[str, Any]
+) -> dict[str, Any]:
+    """One request, rendered by an agent that runs just for it; the final metadata."""
+    async with running_agent(agent_settings(platform, dataset)):
+        created = await api.request(body)
+        return await api.wait(created.body["snapshot_id"], 60)
+
+
 def expected_daily_rows(dataset: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(dataset) as db:
         return db.execute(
@@ -121,9 +130,7 @@ async def test_force_renders_the_next_generation(
 async def test_a_failing_query_ends_failed_with_its_cause(
     platform: Platform, api: SnapshotClient, dataset: Path
 ) -> None:
-    async with running_agent(agent_settings(platform, dataset)):
-        created = await api.request({"report": "inventory_levels", "format": "csv"})
-        final = await api.wait(created.body["snapshot_id"], 60)
+    final = await render_one(platform, api, dataset, {"report": "inventory_levels", "format": "csv"})
     assert final["status"] == "FAILED"
     assert final["error"] == "Render.Invalid"
     assert "no such table: inventory" in final["cause"]
@@ -138,9 +145,7 @@ async def test_a_failing_query_ends_failed_with_its_cause(
 async def test_a_renderer_the_agent_lacks_fails_the_task_with_a_reason(
     platform: Platform, api: SnapshotClient, dataset: Path
 ) -> None:
-    async with running_agent(agent_settings(platform, dataset)):
-        created = await api.request({"report": "remote_dashboard", "format": "pdf"})
-        final = await api.wait(created.body["snapshot_id"], 60)
+    final = await render_one(platform, api, dataset, {"report": "remote_dashboard", "format": "pdf"})
     assert (final["status"], final["error"]) == ("FAILED", "Render.Invalid")
     assert "renderer 'browser' is not available" in final["cause"]
 
@@ -148,11 +153,8 @@ async def test_a_renderer_the_agent_lacks_fails_the_task_with_a_reason(
 async def test_number_and_boolean_params_reach_the_query(
     platform: Platform, api: SnapshotClient, dataset: Path
 ) -> None:
-    async with running_agent(agent_settings(platform, dataset)):
-        created = await api.request(
-            {"report": "priced", "format": "csv", "params": {"min_amount": 2000.0, "big_only": True}}
-        )
-        final = await api.wait(created.body["snapshot_id"], 60)
+    params = {"min_amount": 2000.0, "big_only": True}
+    final = await render_one(platform, api, dataset, {"report": "priced", "format": "csv", "params": params})
     data = (await api.download(final["download_url"])).decode().splitlines()
     with sqlite3.connect(dataset) as db:
         want = db.execute("SELECT count(*) FROM sales WHERE amount >= 2000.0 AND units > 10").fetchone()[0]
