@@ -6,16 +6,10 @@ import argparse
 import asyncio
 import logging
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
 
-
-def agent_version() -> str:
-    try:
-        return version("snapshot-engine")
-    except PackageNotFoundError:
-        return "0+unknown"
+from agent.version import agent_version
 
 
 def main(argv: list[str] | None = None) -> int:

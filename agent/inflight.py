@@ -14,5 +14,7 @@ class InFlight:
     task_token: str | None = None
     last_beat: float = field(default_factory=time.monotonic)
     task: asyncio.Task[None] | None = None
+    started: bool = False
+    """True once the job holds one of the agent's slots; a prefetched message waits for one."""
     settled: bool = False
     """True once the message was deleted or handed back: nothing more to heartbeat or release."""

@@ -45,6 +45,7 @@ class JobProcessor:
         self._metrics = metrics
         self._deleter = deleter
         self._limits: dict[str, asyncio.Semaphore] = {}
+        self._lanes = asyncio.Semaphore(settings.delivery_lanes)
 
     async def process(self, message: dict[str, Any], state: InFlight) -> None:
         try:
@@ -60,7 +61,7 @@ class JobProcessor:
                 return
             report, renderer = await self._resolve(job)
             renderer_name = renderer.name
-            output = await self._render(job, report, renderer)
+            sink, render_seconds = await self._render(job, report, renderer)
         except RenderError as exc:
             await self._send_failure(job.task_token, exc)
             self._finish(state, renderer_name, exc.error.removeprefix("Render.").lower())
@@ -69,7 +70,7 @@ class JobProcessor:
             await self._send_failure(job.task_token, TransientRenderError(str(exc)))
             self._finish(state, renderer_name, "transient")
             return
-        delivered = await self._send_success(job.task_token, output)
+        delivered = await self._deliver(job, sink, render_seconds)
         self._finish(state, renderer_name, "ready" if delivered else "stale")
 
     async def _unreadable(self, message: dict[str, Any], state: InFlight, exc: ValidationError) -> None:
@@ -132,23 +133,22 @@ class JobProcessor:
             raise InvalidRenderError(f"message names s3://{job.bucket}/{job.s3_key}, expected {expected}")
         return report, renderer
 
-    async def _render(self, job: JobMessage, report: ReportSpec, renderer: Renderer) -> TaskOutput:
+    async def _render(self, job: JobMessage, report: ReportSpec, renderer: Renderer) -> tuple[S3Sink, float]:
+        """Run the renderer into a sink, within the render timeout; the artifact is not stored yet."""
         limit = self._limits.setdefault(renderer.name, asyncio.Semaphore(renderer.max_concurrency))
-        content_type = CONTENT_TYPES[job.format]
         async with limit:
             started = time.monotonic()
             sink = S3Sink(
                 self._aws.s3,
                 job.bucket,
                 job.s3_key,
-                content_type,
+                CONTENT_TYPES[job.format],
                 self._settings.multipart_threshold_bytes,
                 {"snapshot-id": job.snapshot_id, "worker-id": self._settings.worker_id},
             )
             try:
                 async with asyncio.timeout(self._settings.render_timeout_seconds):
                     await renderer.render(job, report, sink)
-                    result = await sink.finish()
             except TimeoutError as exc:
                 await sink.abort()
                 raise RenderTimeoutError(
@@ -159,15 +159,28 @@ class JobProcessor:
                 raise
             elapsed = time.monotonic() - started
         self._metrics.render_seconds.labels(renderer.name, job.format).observe(elapsed)
-        return TaskOutput(
-            s3_key=job.s3_key,
-            size_bytes=result.size_bytes,
-            sha256=result.sha256,
-            content_type=content_type,
-            rendered_at=now_iso(),
-            worker_id=self._settings.worker_id,
-            render_ms=int(elapsed * 1000),
-        )
+        return sink, elapsed
+
+    async def _deliver(self, job: JobMessage, sink: S3Sink, render_seconds: float) -> bool:
+        """Store the artifact and report it. Few jobs deliver at once (``delivery_lanes``): when
+        many renders end together, they then finish one after another instead of all waiting for
+        the last one, which also keeps their next renders from starting in lockstep."""
+        async with self._lanes:
+            try:
+                result = await sink.finish()
+            except BaseException:
+                await sink.abort()
+                raise
+            output = TaskOutput(
+                s3_key=job.s3_key,
+                size_bytes=result.size_bytes,
+                sha256=result.sha256,
+                content_type=CONTENT_TYPES[job.format],
+                rendered_at=now_iso(),
+                worker_id=self._settings.worker_id,
+                render_ms=int(render_seconds * 1000),
+            )
+            return await self._send_success(job.task_token, output)
 
     async def _send_success(self, token: str, output: TaskOutput) -> bool:
         try:

@@ -31,10 +31,23 @@ class AgentSettings(BaseSettings):
     )
     drain_seconds: float = Field(default=60.0, ge=0, description="SIGTERM: time to finish jobs")
     poll_wait_seconds: int = Field(default=20, ge=0, le=20, description="SQS long-poll wait")
+    prefetch: int = Field(
+        default=10,
+        ge=0,
+        le=100,
+        description="messages held beyond capacity so a freed slot starts at once; capped at a"
+        " quarter of the capacity",
+    )
     pollers: int = Field(
         default=2, ge=1, le=64, description="concurrent receive loops; more refill a large capacity faster"
     )
     render_timeout_seconds: float = Field(default=900.0, gt=0)
+    delivery_lanes: int = Field(
+        default=16,
+        ge=1,
+        le=1024,
+        description="finished renders that store their artifact and report to Step Functions at once",
+    )
     metrics_host: str = "0.0.0.0"
     metrics_port: int = Field(default=9102, ge=0, le=65535, description="0 picks a free port")
     worker_id: str = Field(default_factory=_default_worker_id)

@@ -1,9 +1,13 @@
-"""The agent's loop (after arq's worker): one poller bounded by free capacity, a set of job
-tasks reaped as they finish, one heartbeat task, and a two-phase stop.
+"""The agent's loop (after arq's worker): pollers bounded by free capacity, a set of job tasks
+reaped as they finish, one heartbeat task, and a two-phase stop.
 
-Stop: intake ends at once; in-flight jobs get ``drain_seconds`` to finish; whatever is still
-running is cancelled and its message made visible again (visibility 0), so another agent takes
-it. Nothing is lost: a message leaves the queue only after Step Functions has its answer.
+``concurrency`` slots run jobs; up to ``prefetch`` more messages are held waiting for a slot, so
+a slot that frees starts its next job at once instead of after a receive round trip.
+
+Stop: intake ends at once; prefetched messages that never started go straight back; running
+jobs get ``drain_seconds`` to finish; whatever is still running is cancelled and its message made
+visible again (visibility 0), so another agent takes it. Nothing is lost: a message leaves the
+queue only after Step Functions has its answer.
 """
 
 from __future__ import annotations
@@ -59,6 +63,9 @@ class Agent:
         )
         self._pollers: list[asyncio.Task[None]] = []
         self._reserved = 0
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._running = 0
+        self.holding_limit = settings.concurrency + min(settings.prefetch, settings.concurrency // 4)
         metrics.set_load(0, settings.concurrency)
 
     def request_stop(self) -> None:
@@ -88,6 +95,10 @@ class Agent:
         for poller in self._pollers:
             poller.cancel()
         await asyncio.gather(*self._pollers, return_exceptions=True)
+        waiting = [job.task for job in self.jobs.values() if job.task is not None and not job.started]
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
         tasks = [job.task for job in self.jobs.values() if job.task is not None]
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self.settings.drain_seconds)
@@ -106,11 +117,11 @@ class Agent:
         waits up to ``BATCH_WAIT`` for a full batch of ten free slots, so it does not spend one
         receive on every slot that frees (a busy agent frees ten in a few milliseconds)."""
         backoff = 1.0
-        batch = min(10, self.settings.concurrency)
+        batch = min(10, self.holding_limit)
         loop = asyncio.get_running_loop()
         partial_since: float | None = None
         while True:
-            free = self.settings.concurrency - len(self.jobs) - self._reserved
+            free = self.holding_limit - len(self.jobs) - self._reserved
             want = min(10, free)
             if want <= 0:
                 self._slot_freed.clear()
@@ -152,11 +163,16 @@ class Agent:
         state = InFlight(message["MessageId"], message["ReceiptHandle"])
         self.jobs[state.message_id] = state
         state.task = asyncio.create_task(self._run_job(message, state), name=state.message_id)
-        self.metrics.set_load(len(self.jobs), self.settings.concurrency)
 
     async def _run_job(self, message: dict[str, Any], state: InFlight) -> None:
         try:
-            await self._processor.process(message, state)
+            async with self._slots:
+                state.started = True
+                self._count_running(+1)
+                try:
+                    await self._processor.process(message, state)
+                finally:
+                    self._count_running(-1)
         except asyncio.CancelledError:
             if not state.settled:
                 self._orphans.append(state)
@@ -166,8 +182,11 @@ class Agent:
             state.settled = True
         finally:
             self.jobs.pop(state.message_id, None)
-            self.metrics.set_load(len(self.jobs), self.settings.concurrency)
             self._slot_freed.set()
+
+    def _count_running(self, change: int) -> None:
+        self._running += change
+        self.metrics.set_load(self._running, self.settings.concurrency)
 
     async def _delete_batch(self, batch: list[InFlight]) -> None:
         response = await self._aws.sqs.delete_message_batch(

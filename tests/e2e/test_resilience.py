@@ -231,3 +231,36 @@ async def _receive(url: str) -> dict[str, str] | None:
     got = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=30)
     messages = got.get("Messages")
     return {"Body": messages[0]["Body"], "ReceiptHandle": messages[0]["ReceiptHandle"]} if messages else None
+
+
+async def test_prefetched_messages_wait_for_a_slot_and_go_straight_back_on_stop(
+    platform: Platform, api: SnapshotClient, dataset: Path
+) -> None:
+    # Capacity 4 with a prefetch of 1 (a quarter of the capacity): the agent holds five messages,
+    # renders four, and on stop hands the fifth back untouched while the four finish.
+    settings = agent_settings(platform, dataset, concurrency=4, prefetch=10, drain_seconds=120)
+    ids = [(await api.request(slow(f"prefetch-{n}", SLOW // 2))).body["snapshot_id"] for n in range(6)]
+    async with running_agent(settings):
+        await eventually(lambda: _count(api, ids, "RENDERING", 4), 30)
+        await eventually(lambda: asyncio.to_thread(_visible_and_held, platform.queue_url, (1, 5)), 10)
+        assert [await status_of(api, i) for i in ids].count("RENDERING") == 4
+    statuses = [await status_of(api, i) for i in ids]
+    assert sorted(statuses) == ["QUEUED", "QUEUED", "READY", "READY", "READY", "READY"]
+    assert _visible_and_held(platform.queue_url, (2, 0)), "the prefetched message went straight back"
+    async with running_agent(agent_settings(platform, dataset, worker_id="next")):
+        finals = await asyncio.gather(*(api.wait(i, 120) for i in ids))
+    assert {f["status"] for f in finals} == {"READY"}
+
+
+async def _count(api: SnapshotClient, ids: list[str], status: str, n: int) -> bool:
+    return [await status_of(api, i) for i in ids].count(status) == n
+
+
+def _visible_and_held(url: str, expected: tuple[int, int]) -> bool:
+    attrs = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return (
+        int(attrs["ApproximateNumberOfMessages"]),
+        int(attrs["ApproximateNumberOfMessagesNotVisible"]),
+    ) == expected
