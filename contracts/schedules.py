@@ -1,0 +1,56 @@
+"""The catalog's scheduled reports as Terraform reads them (``catalog/schedules.json``).
+
+Terraform has no TOML decoder, so ``make schedules`` writes this file from the catalog and a test
+fails when the two disagree. Each entry is what EventBridge Scheduler puts on the bus as a
+"Snapshot Requested" event: the report in its schedule format, with its default params.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from contracts.catalog import Catalog, parse_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog" / "reports.toml"
+SCHEDULES = ROOT / "catalog" / "schedules.json"
+
+
+class ScheduleError(ValueError):
+    pass
+
+
+def schedules(catalog: Catalog) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for report in sorted(catalog.reports.values(), key=lambda r: r.name):
+        if report.schedule is None:
+            continue
+        if not report.has_all_defaults():
+            raise ScheduleError(f"report {report.name!r} has a schedule but params without defaults")
+        fmt = report.schedule_format or report.formats[0]
+        if fmt not in report.formats:
+            raise ScheduleError(f"report {report.name!r}: schedule_format {fmt!r} is not one of its formats")
+        found[report.name] = {"expression": report.schedule, "format": fmt}
+    return found
+
+
+def render(catalog_path: Path = CATALOG) -> str:
+    return json.dumps(schedules(parse_catalog(catalog_path.read_bytes())), indent=2, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    try:
+        text = render()
+    except ScheduleError as exc:
+        print(f"schedules: {exc}", file=sys.stderr)
+        return 1
+    SCHEDULES.write_text(text)
+    print(f"wrote {SCHEDULES.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+variable "region" {
+  description = "AWS region of this environment."
+  type        = string
+}
+
+variable "account_id" {
+  description = "The only AWS account this environment may be applied to."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "environment" {
+  description = "Environment name, used in resource names and tags."
+  type        = string
+}
+
+variable "alarm_emails" {
+  description = "Addresses that receive the platform's alarms."
+  type        = list(string)
+  default     = []
+}
+
+variable "ami_id" {
+  description = "Pinned worker AMI; null runs the newest one built by make ami."
+  type        = string
+  default     = null
+}
+
+variable "max_workers" {
+  description = "Largest worker fleet."
+  type        = number
+}
+
+variable "spot" {
+  description = "Workers above the on-demand base on Spot."
+  type        = bool
+}
+
+variable "agent_settings" {
+  description = "Agent settings (SNAPSHOT_* without prefix, lower case)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "metrics_cidr_blocks" {
+  description = "CIDRs allowed to scrape the agents' metrics."
+  type        = list(string)
+  default     = []
+}
+
+variable "reporting_enabled" {
+  description = "Create the RDS MySQL reporting database."
+  type        = bool
+  default     = false
+}

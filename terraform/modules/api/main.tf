@@ -1,0 +1,272 @@
+locals {
+  event_source = "snapshot-engine"
+  functions = {
+    trigger = { handler = "lambdas.trigger.handler", timeout = 15 }
+    status  = { handler = "lambdas.status.handler", timeout = 10 }
+  }
+  environment = {
+    TABLE_NAME              = var.table_name
+    BUCKET_NAME             = var.bucket_name
+    CATALOG_URI             = var.catalog_uri
+    STATE_MACHINE_ARN       = var.state_machine_arn
+    POWERTOOLS_SERVICE_NAME = "snapshot-engine"
+    POWERTOOLS_LOG_LEVEL    = "INFO"
+  }
+}
+
+data "archive_file" "lambdas" {
+  type        = "zip"
+  source_dir  = var.lambda_source_dir
+  output_path = "${path.root}/.build/${var.name}-lambdas.zip"
+}
+
+# Powertools publishes its layer ARNs as public SSM parameters, per region and version.
+data "aws_ssm_parameter" "powertools" {
+  name = "/aws/service/powertools/python/x86_64/python3.11/${var.powertools_version}"
+}
+
+resource "aws_lambda_function" "this" {
+  for_each                       = local.functions
+  function_name                  = "${var.name}-${each.key}"
+  role                           = aws_iam_role.lambda[each.key].arn
+  runtime                        = "python3.11"
+  architectures                  = ["x86_64"]
+  handler                        = each.value.handler
+  timeout                        = each.value.timeout
+  memory_size                    = 512
+  filename                       = data.archive_file.lambdas.output_path
+  source_code_hash               = data.archive_file.lambdas.output_base64sha256
+  layers                         = [data.aws_ssm_parameter.powertools.insecure_value]
+  reserved_concurrent_executions = var.reserved_concurrency
+  kms_key_arn                    = var.kms_key_arn
+
+  environment {
+    variables = local.environment
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [aws_security_group.lambda.id]
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.trigger_dlq.arn
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.lambda[each.key].name
+  }
+
+  # checkov:skip=CKV_AWS_272: the zip is built from this repository by make lambdas; code signing needs a Signer profile this platform does not run
+}
+
+resource "aws_cloudwatch_log_group" "lambda" {
+  for_each          = local.functions
+  name              = "/aws/lambda/${var.name}-${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_security_group" "lambda" {
+  name        = "${var.name}-lambdas"
+  description = "Lambdas: HTTPS out to the VPC endpoints only"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "lambda_endpoints" {
+  security_group_id = aws_security_group.lambda.id
+  description       = "HTTPS to the interface endpoints"
+  cidr_ipv4         = var.vpc_cidr
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "lambda_gateways" {
+  for_each          = toset(var.gateway_prefix_list_ids)
+  security_group_id = aws_security_group.lambda.id
+  description       = "HTTPS to the S3 and DynamoDB gateway endpoints"
+  prefix_list_id    = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+# Failed asynchronous invocations (EventBridge deliveries) land here.
+resource "aws_sqs_queue" "trigger_dlq" {
+  name                              = "${var.name}-trigger-dlq"
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = 3600
+}
+
+resource "aws_sqs_queue_policy" "trigger_dlq" {
+  queue_url = aws_sqs_queue.trigger_dlq.id
+  policy    = data.aws_iam_policy_document.trigger_dlq.json
+}
+
+data "aws_iam_policy_document" "trigger_dlq" {
+  statement {
+    sid       = "EventBridgeDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.trigger_dlq.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.requests.arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.trigger_dlq.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+# HTTP API with IAM authorization on every route.
+resource "aws_apigatewayv2_api" "this" {
+  name          = "${var.name}-api"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "this" {
+  for_each               = local.functions
+  api_id                 = aws_apigatewayv2_api.this.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = aws_lambda_function.this[each.key].invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  for_each = {
+    "POST /snapshots"                 = "trigger"
+    "GET /snapshots/{snapshot_id}"    = "status"
+    "GET /reports/{report}/snapshots" = "status"
+  }
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = each.key
+  target             = "integrations/${aws_apigatewayv2_integration.this[each.value].id}"
+  authorization_type = "AWS_IAM"
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.this.id
+  name        = "$default"
+  auto_deploy = true
+
+  default_route_settings {
+    throttling_rate_limit  = var.throttle_rate
+    throttling_burst_limit = var.throttle_burst
+  }
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.api.arn
+    format = jsonencode({
+      requestId = "$context.requestId", ip = "$context.identity.sourceIp", caller = "$context.identity.caller",
+      user      = "$context.identity.user", requestTime = "$context.requestTime", routeKey = "$context.routeKey",
+      status    = "$context.status", latency = "$context.responseLatency", error = "$context.integrationErrorMessage"
+    })
+  }
+}
+
+resource "aws_cloudwatch_log_group" "api" {
+  name              = "/aws/apigateway/${var.name}-api"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_lambda_permission" "api" {
+  for_each      = local.functions
+  statement_id  = "api-gateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+}
+
+# "Snapshot Requested" and "Data Landed" events on the platform's bus become snapshot requests.
+resource "aws_cloudwatch_event_rule" "requests" {
+  name           = "${var.name}-snapshot-requests"
+  description    = "Snapshot Requested and Data Landed events to the trigger Lambda"
+  event_bus_name = var.event_bus_name
+  event_pattern = jsonencode({
+    "detail-type" = ["Snapshot Requested", "Data Landed"]
+  })
+}
+
+resource "aws_cloudwatch_event_target" "requests" {
+  rule           = aws_cloudwatch_event_rule.requests.name
+  event_bus_name = var.event_bus_name
+  arn            = aws_lambda_function.this["trigger"].arn
+
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 8
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.trigger_dlq.arn
+  }
+}
+
+resource "aws_lambda_permission" "events" {
+  statement_id  = "eventbridge"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this["trigger"].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.requests.arn
+}
+
+# A catalog report with a schedule is requested by EventBridge Scheduler, through the bus.
+resource "aws_scheduler_schedule_group" "this" {
+  name = var.name
+}
+
+resource "aws_scheduler_schedule" "report" {
+  for_each                     = var.schedules
+  name                         = "${var.name}-${replace(each.key, "_", "-")}"
+  group_name                   = aws_scheduler_schedule_group.this.name
+  schedule_expression          = each.value.expression
+  schedule_expression_timezone = each.value.timezone
+  kms_key_arn                  = var.kms_key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = var.event_bus_arn
+    role_arn = aws_iam_role.scheduler.arn
+    input    = jsonencode({ report = each.key, format = each.value.format })
+
+    eventbridge_parameters {
+      detail_type = "Snapshot Requested"
+      source      = "${local.event_source}.scheduler"
+    }
+
+    retry_policy {
+      maximum_event_age_in_seconds = 3600
+      maximum_retry_attempts       = 5
+    }
+  }
+}

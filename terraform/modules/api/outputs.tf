@@ -1,0 +1,19 @@
+output "api_url" {
+  description = "Base URL of the HTTP API (SigV4-signed requests, service execute-api)."
+  value       = aws_apigatewayv2_stage.default.invoke_url
+}
+
+output "api_id" {
+  description = "Id of the HTTP API."
+  value       = aws_apigatewayv2_api.this.id
+}
+
+output "function_names" {
+  description = "Lambda function names by role (trigger, status)."
+  value       = { for k, f in aws_lambda_function.this : k => f.function_name }
+}
+
+output "trigger_dlq_name" {
+  description = "Dead-letter queue of the trigger's asynchronous invocations (CloudWatch dimension)."
+  value       = aws_sqs_queue.trigger_dlq.name
+}

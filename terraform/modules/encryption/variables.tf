@@ -1,0 +1,15 @@
+variable "name" {
+  description = "Prefix of every resource of this platform, e.g. snapshot-dev."
+  type        = string
+}
+
+variable "deletion_window_days" {
+  description = "Days a scheduled key deletion waits; the key protects every stored snapshot."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.deletion_window_days >= 7 && var.deletion_window_days <= 30
+    error_message = "deletion_window_days must be between 7 and 30."
+  }
+}

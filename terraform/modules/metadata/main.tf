@@ -1,0 +1,44 @@
+# The snapshots table of DESIGN's "Metadata item": one item per key, GSI by-report for listing,
+# TTL on expires_at.
+resource "aws_dynamodb_table" "snapshots" {
+  name                        = "${var.name}-snapshots"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "key"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "key"
+    type = "S"
+  }
+
+  attribute {
+    name = "report"
+    type = "S"
+  }
+
+  attribute {
+    name = "requested_at"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name            = "by-report"
+    hash_key        = "report"
+    range_key       = "requested_at"
+    projection_type = "ALL"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}

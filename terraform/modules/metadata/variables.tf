@@ -1,0 +1,15 @@
+variable "name" {
+  description = "Prefix of every resource of this platform, e.g. snapshot-dev."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "KMS key that encrypts the table."
+  type        = string
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the table (on in prod)."
+  type        = bool
+  default     = true
+}

@@ -1,0 +1,150 @@
+data "aws_region" "current" {}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = var.kms_key_arn
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each  = toset(var.alarm_emails)
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+locals {
+  alarm_actions = [aws_sns_topic.alarms.arn]
+  queue_alarms = {
+    dead-jobs = {
+      queue       = var.dlq_name
+      metric      = "ApproximateNumberOfMessagesVisible"
+      threshold   = 0
+      description = "Jobs reached the DLQ: a message no agent could read, or agents dying mid-job. Inspect, fix, redrive."
+    }
+    dead-trigger-events = {
+      queue       = var.trigger_dlq_name
+      metric      = "ApproximateNumberOfMessagesVisible"
+      threshold   = 0
+      description = "EventBridge could not deliver Snapshot Requested / Data Landed events to the trigger."
+    }
+    old-jobs = {
+      queue       = var.queue_name
+      metric      = "ApproximateAgeOfOldestMessage"
+      threshold   = var.oldest_job_alarm_seconds
+      description = "Jobs wait too long: the fleet is at its maximum, cannot start, or is not scaling."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "queue" {
+  for_each            = local.queue_alarms
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "AWS/SQS"
+  metric_name         = each.value.metric
+  dimensions          = { QueueName = each.value.queue }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "failed_executions" {
+  alarm_name          = "${var.name}-failed-executions"
+  alarm_description   = "Snapshot executions failed (Render.Invalid is a caller's error; anything else needs a look)."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsFailed"
+  dimensions          = { StateMachineArn = var.state_machine_arn }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
+  for_each            = var.function_names
+  alarm_name          = "${var.name}-${each.key}-errors"
+  alarm_description   = "The ${each.key} Lambda raised errors (5xx to callers)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = each.value }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "agent_errors" {
+  alarm_name          = "${var.name}-agent-errors"
+  alarm_description   = "Agents report many transient render failures (a data source or AWS dependency failing)."
+  namespace           = var.agent_metrics_namespace
+  metric_name         = "snapshot_agent_jobs_total"
+  dimensions          = { outcome = "transient" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.agent_error_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+resource "aws_cloudwatch_dashboard" "platform" {
+  dashboard_name = var.name
+  dashboard_body = jsonencode({
+    widgets = [
+      {
+        type = "metric", x = 0, y = 0, width = 12, height = 6
+        properties = {
+          title = "Jobs queue", region = data.aws_region.current.region, stat = "Maximum", period = 60
+          metrics = [
+            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.queue_name],
+            [".", "ApproximateNumberOfMessagesNotVisible", ".", "."],
+            [".", "ApproximateNumberOfMessagesVisible", ".", var.dlq_name],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 0, width = 12, height = 6
+        properties = {
+          title = "Executions", region = data.aws_region.current.region, stat = "Sum", period = 300
+          metrics = [
+            ["AWS/States", "ExecutionsStarted", "StateMachineArn", var.state_machine_arn],
+            [".", "ExecutionsSucceeded", ".", "."],
+            [".", "ExecutionsFailed", ".", "."],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 6, width = 12, height = 6
+        properties = {
+          title = "Fleet", region = data.aws_region.current.region, stat = "Average", period = 60
+          metrics = [
+            ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", var.autoscaling_group_name],
+            [var.agent_metrics_namespace, "snapshot_agent_busy_ratio", "AutoScalingGroupName", var.autoscaling_group_name],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 6, width = 12, height = 6
+        properties = {
+          title   = "API and Lambdas", region = data.aws_region.current.region, stat = "Sum", period = 300
+          metrics = [for role, fn in var.function_names : ["AWS/Lambda", "Invocations", "FunctionName", fn]]
+        }
+      },
+    ]
+  })
+}

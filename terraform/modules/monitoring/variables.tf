@@ -1,0 +1,63 @@
+variable "name" {
+  description = "Prefix of every resource of this platform, e.g. snapshot-dev."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "KMS key of the alarm topic."
+  type        = string
+}
+
+variable "alarm_emails" {
+  description = "Addresses subscribed to the alarm topic (each must confirm)."
+  type        = list(string)
+  default     = []
+}
+
+variable "queue_name" {
+  description = "The jobs queue."
+  type        = string
+}
+
+variable "dlq_name" {
+  description = "The jobs dead-letter queue."
+  type        = string
+}
+
+variable "trigger_dlq_name" {
+  description = "The trigger's dead-letter queue (failed EventBridge deliveries)."
+  type        = string
+}
+
+variable "state_machine_arn" {
+  description = "The snapshot state machine."
+  type        = string
+}
+
+variable "function_names" {
+  description = "Lambda function names by role."
+  type        = map(string)
+}
+
+variable "autoscaling_group_name" {
+  description = "The agents' Auto Scaling group."
+  type        = string
+}
+
+variable "agent_metrics_namespace" {
+  description = "CloudWatch namespace the agents' CloudWatch agent publishes /metrics into."
+  type        = string
+  default     = "SnapshotEngine/Agent"
+}
+
+variable "oldest_job_alarm_seconds" {
+  description = "Alarm when the oldest waiting job is older than this."
+  type        = number
+  default     = 900
+}
+
+variable "agent_error_threshold" {
+  description = "Alarm when the fleet reports more transient render failures than this in 5 minutes."
+  type        = number
+  default     = 20
+}

@@ -1,0 +1,29 @@
+output "state_machine_arn" {
+  description = "ARN of the snapshot state machine."
+  value       = aws_sfn_state_machine.snapshot.arn
+}
+
+output "state_machine_name" {
+  description = "Name of the snapshot state machine (CloudWatch dimension)."
+  value       = aws_sfn_state_machine.snapshot.name
+}
+
+output "event_bus_name" {
+  description = "The platform's event bus: Snapshot Ready / Failed notifications, Snapshot Requested and Data Landed events."
+  value       = aws_cloudwatch_event_bus.this.name
+}
+
+output "event_bus_arn" {
+  description = "ARN of the event bus."
+  value       = aws_cloudwatch_event_bus.this.arn
+}
+
+output "event_source" {
+  description = "Source of the events the state machine publishes."
+  value       = local.event_source
+}
+
+output "heartbeat_seconds" {
+  description = "Render's HeartbeatSeconds; the agent's heartbeat interval must stay well under it."
+  value       = var.heartbeat_seconds
+}

@@ -1,0 +1,19 @@
+output "endpoint" {
+  description = "host:port of the reporting database, or null when disabled."
+  value       = var.enabled ? aws_db_instance.reporting[0].endpoint : null
+}
+
+output "security_group_id" {
+  description = "Security group of the reporting database, or null when disabled."
+  value       = var.enabled ? aws_security_group.reporting[0].id : null
+}
+
+output "master_secret_arn" {
+  description = "Secrets Manager secret of the managed master password, or null."
+  value       = var.enabled ? aws_db_instance.reporting[0].master_user_secret[0].secret_arn : null
+}
+
+output "quicksight_data_source_arn" {
+  description = "ARN of the QuickSight data source, or null."
+  value       = var.enabled && var.quicksight_enabled ? aws_quicksight_data_source.reporting[0].arn : null
+}

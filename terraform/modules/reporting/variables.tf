@@ -1,0 +1,85 @@
+variable "name" {
+  description = "Prefix of every resource of this platform, e.g. snapshot-dev."
+  type        = string
+}
+
+variable "enabled" {
+  description = "Create the reporting database (RDS MySQL)."
+  type        = bool
+  default     = false
+}
+
+variable "quicksight_enabled" {
+  description = "Also register the database as a QuickSight data source over a VPC connection (QuickSight Enterprise must be subscribed)."
+  type        = bool
+  default     = false
+}
+
+variable "quicksight_role_arn" {
+  description = "IAM role QuickSight's VPC connection uses to create its network interfaces."
+  type        = string
+  default     = null
+}
+
+variable "subnet_ids" {
+  description = "Private subnets of the database (at least two AZs)."
+  type        = list(string)
+}
+
+variable "vpc_id" {
+  description = "The VPC of those subnets."
+  type        = string
+}
+
+variable "client_security_group_ids" {
+  description = "Security groups allowed to connect (the agents)."
+  type        = list(string)
+  default     = []
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for storage, Performance Insights and the managed master password."
+  type        = string
+}
+
+variable "instance_class" {
+  description = "RDS instance class."
+  type        = string
+  default     = "db.t4g.medium"
+}
+
+variable "allocated_storage_gb" {
+  description = "Initial storage; it grows to max_allocated_storage_gb on demand."
+  type        = number
+  default     = 50
+}
+
+variable "max_allocated_storage_gb" {
+  description = "Storage autoscaling ceiling."
+  type        = number
+  default     = 500
+}
+
+variable "engine_version" {
+  description = "MySQL major.minor version."
+  type        = string
+  default     = "8.4"
+}
+
+variable "database_name" {
+  description = "Initial database the reports read."
+  type        = string
+  default     = "reporting"
+}
+
+variable "backup_retention_days" {
+  description = "Automated backup retention."
+  type        = number
+  default     = 14
+}
+
+variable "production" {
+  description = "Production: Multi-AZ, deletion protection and a final snapshot."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,75 @@
+resource "aws_iam_role" "agent" {
+  name               = "${var.name}-agent"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_instance_profile" "agent" {
+  name = "${var.name}-agent"
+  role = aws_iam_role.agent.name
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "agent" {
+  name   = "snapshot-agent"
+  role   = aws_iam_role.agent.id
+  policy = data.aws_iam_policy_document.agent.json
+}
+
+# What agent/ calls, and nothing else. Multipart calls (Create/UploadPart/Complete) authorise as
+# s3:PutObject; the batch SQS calls as their single forms.
+data "aws_iam_policy_document" "agent" {
+  statement {
+    sid       = "Jobs"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
+    resources = [var.queue_arn]
+  }
+
+  statement {
+    sid       = "Snapshots"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${var.bucket_arn}/snapshots/*"]
+  }
+
+  statement {
+    sid       = "Catalog"
+    actions   = ["s3:GetObject"]
+    resources = [var.catalog_object_arn]
+  }
+
+  statement {
+    sid       = "Fence"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [var.table_arn]
+  }
+
+  statement {
+    sid       = "TaskTokens"
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
+    resources = [var.state_machine_arn]
+  }
+
+  statement {
+    sid       = "Encryption"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+# Session Manager instead of SSH, and the CloudWatch agent (metrics from /metrics, the journal).
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = toset([
+    "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    "arn:${data.aws_partition.current.partition}:iam::aws:policy/CloudWatchAgentServerPolicy",
+  ])
+  role       = aws_iam_role.agent.name
+  policy_arn = each.value
+}

@@ -1,0 +1,211 @@
+data "aws_partition" "current" {}
+
+data "aws_ami" "agent" {
+  count       = var.ami_id == null ? 1 : 0
+  owners      = ["self"]
+  most_recent = true
+
+  filter {
+    name   = "tag:Name"
+    values = ["snapshot-agent"]
+  }
+
+  filter {
+    name   = "state"
+    values = ["available"]
+  }
+}
+
+locals {
+  ami_id = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
+  # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
+  environment = merge(
+    {
+      SNAPSHOT_QUEUE_URL     = var.queue_url
+      SNAPSHOT_BUCKET        = var.bucket_name
+      SNAPSHOT_TABLE         = var.table_name
+      SNAPSHOT_CATALOG_URI   = var.catalog_uri
+      SNAPSHOT_METRICS_PORT  = tostring(var.metrics_port)
+      SNAPSHOT_DRAIN_SECONDS = tostring(var.drain_seconds)
+      SNAPSHOT_DATA_SOURCES  = jsonencode(var.data_sources)
+    },
+    { for k, v in var.agent_settings : "SNAPSHOT_${upper(k)}" => v },
+  )
+}
+
+resource "aws_launch_template" "agent" {
+  name_prefix            = "${var.name}-agent-"
+  image_id               = local.ami_id
+  update_default_version = true
+  user_data              = base64encode(templatefile("${path.module}/user_data.sh.tftpl", { environment = local.environment }))
+  ebs_optimized          = true
+
+  iam_instance_profile {
+    arn = aws_iam_instance_profile.agent.arn
+  }
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+    instance_metadata_tags      = "enabled"
+  }
+
+  network_interfaces {
+    associate_public_ip_address = false
+    security_groups             = [aws_security_group.agent.id]
+    delete_on_termination       = true
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_type           = "gp3"
+      volume_size           = var.root_volume_gb
+      encrypted             = true
+      kms_key_id            = var.kms_key_arn
+      delete_on_termination = true
+    }
+  }
+
+  monitoring {
+    enabled = true
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = { Name = "${var.name}-agent" }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags          = { Name = "${var.name}-agent" }
+  }
+}
+
+resource "aws_autoscaling_group" "agents" {
+  name                      = "${var.name}-agents"
+  min_size                  = 0
+  max_size                  = var.max_size
+  vpc_zone_identifier       = var.subnet_ids
+  health_check_type         = "EC2"
+  health_check_grace_period = 120
+  capacity_rebalance        = var.spot
+  default_instance_warmup   = 120
+  protect_from_scale_in     = false
+  # desired_capacity is left to the scaling policies (autoscaling issue), never reset by Terraform.
+  wait_for_capacity_timeout = "0"
+
+  mixed_instances_policy {
+    instances_distribution {
+      on_demand_base_capacity                  = var.on_demand_base
+      on_demand_percentage_above_base_capacity = var.spot ? 0 : 100
+      spot_allocation_strategy                 = "price-capacity-optimized"
+    }
+
+    launch_template {
+      launch_template_specification {
+        launch_template_id = aws_launch_template.agent.id
+        version            = aws_launch_template.agent.latest_version
+      }
+
+      dynamic "override" {
+        for_each = var.instance_types
+        content {
+          instance_type = override.value
+        }
+      }
+    }
+  }
+
+  # A new launch template version (a new AMI, new settings) rolls through the fleet; SIGTERM drains.
+  instance_refresh {
+    strategy = "Rolling"
+    preferences {
+      min_healthy_percentage = 90
+      max_healthy_percentage = 120
+      instance_warmup        = 120
+      skip_matching          = true
+      checkpoint_percentages = [50, 100]
+      checkpoint_delay       = 300
+      auto_rollback          = true
+    }
+  }
+
+  initial_lifecycle_hook {
+    name                 = "drain"
+    lifecycle_transition = "autoscaling:EC2_INSTANCE_TERMINATING"
+    default_result       = "CONTINUE"
+    heartbeat_timeout    = var.drain_seconds + 60
+  }
+
+  enabled_metrics = [
+    "GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances",
+    "GroupTotalInstances",
+  ]
+
+  tag {
+    key                 = "Name"
+    value               = "${var.name}-agent"
+    propagate_at_launch = true
+  }
+
+  lifecycle {
+    ignore_changes = [desired_capacity]
+  }
+}
+
+resource "aws_security_group" "agent" {
+  name        = "${var.name}-agents"
+  description = "Snapshot agents: metrics in from the scrapers, HTTPS out to the VPC endpoints"
+  vpc_id      = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "metrics_cidr" {
+  for_each          = toset(var.metrics_cidr_blocks)
+  security_group_id = aws_security_group.agent.id
+  description       = "Prometheus scrape of the agent"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = var.metrics_port
+  to_port           = var.metrics_port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "metrics_sg" {
+  count                        = var.metrics_security_group_id == null ? 0 : 1
+  security_group_id            = aws_security_group.agent.id
+  description                  = "Prometheus scrape of the agent"
+  referenced_security_group_id = var.metrics_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = var.metrics_port
+  to_port                      = var.metrics_port
+}
+
+resource "aws_vpc_security_group_egress_rule" "endpoints" {
+  security_group_id = aws_security_group.agent.id
+  description       = "HTTPS to the interface endpoints"
+  cidr_ipv4         = var.vpc_cidr
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "gateways" {
+  for_each          = toset(var.gateway_prefix_list_ids)
+  security_group_id = aws_security_group.agent.id
+  description       = "HTTPS to the S3 and DynamoDB gateway endpoints"
+  prefix_list_id    = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "data_sources" {
+  for_each                     = var.data_source_access
+  security_group_id            = aws_security_group.agent.id
+  description                  = "sql renderer to data source ${each.key}"
+  referenced_security_group_id = each.value.security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+}

@@ -1,0 +1,146 @@
+# The whole platform, wired. Environments (environments/dev, environments/prod) call this with
+# their own values; each concern is one module under modules/.
+locals {
+  repo = "${path.module}/../.."
+  gateway_prefix_lists = [
+    module.network.s3_prefix_list_id,
+    module.network.dynamodb_prefix_list_id,
+  ]
+  # The agent heartbeats at a quarter of the state machine's HeartbeatSeconds and keeps its
+  # messages invisible for twice that: both well inside the limits Step Functions and SQS enforce.
+  agent_settings = merge(
+    {
+      heartbeat_seconds          = tostring(floor(var.heartbeat_seconds / 4))
+      visibility_timeout_seconds = tostring(floor(var.heartbeat_seconds / 2))
+      render_timeout_seconds     = tostring(var.render_timeout_seconds)
+    },
+    var.agent_settings,
+  )
+}
+
+module "encryption" {
+  source = "../modules/encryption"
+  name   = var.name
+}
+
+module "network" {
+  source                  = "../modules/network"
+  name                    = var.name
+  existing_vpc            = var.existing_vpc
+  kms_key_arn             = module.encryption.key_arn
+  flow_log_retention_days = var.log_retention_days
+}
+
+module "storage" {
+  source        = "../modules/storage"
+  name          = var.name
+  kms_key_arn   = module.encryption.key_arn
+  catalog_path  = "${local.repo}/catalog/reports.toml"
+  force_destroy = !var.production
+}
+
+module "metadata" {
+  source              = "../modules/metadata"
+  name                = var.name
+  kms_key_arn         = module.encryption.key_arn
+  deletion_protection = var.production
+}
+
+module "queue" {
+  source                 = "../modules/queue"
+  name                   = var.name
+  kms_key_arn            = module.encryption.key_arn
+  render_timeout_seconds = var.render_timeout_seconds
+}
+
+module "orchestration" {
+  source                 = "../modules/orchestration"
+  name                   = var.name
+  asl_path               = "${local.repo}/stepfunctions/snapshot.asl.json"
+  table_name             = module.metadata.table_name
+  table_arn              = module.metadata.table_arn
+  queue_url              = module.queue.queue_url
+  queue_arn              = module.queue.queue_arn
+  kms_key_arn            = module.encryption.key_arn
+  heartbeat_seconds      = var.heartbeat_seconds
+  render_timeout_seconds = var.render_timeout_seconds
+  log_retention_days     = var.log_retention_days
+}
+
+module "api" {
+  source                  = "../modules/api"
+  name                    = var.name
+  lambda_source_dir       = "${local.repo}/build/lambda-src"
+  powertools_version      = trimspace(file("${local.repo}/build/powertools-version"))
+  table_name              = module.metadata.table_name
+  table_arn               = module.metadata.table_arn
+  bucket_name             = module.storage.bucket_name
+  bucket_arn              = module.storage.bucket_arn
+  catalog_uri             = module.storage.catalog_uri
+  catalog_object_arn      = module.storage.catalog_object_arn
+  state_machine_arn       = module.orchestration.state_machine_arn
+  event_bus_name          = module.orchestration.event_bus_name
+  event_bus_arn           = module.orchestration.event_bus_arn
+  kms_key_arn             = module.encryption.key_arn
+  subnet_ids              = module.network.private_subnet_ids
+  vpc_id                  = module.network.vpc_id
+  vpc_cidr                = module.network.vpc_cidr
+  gateway_prefix_list_ids = local.gateway_prefix_lists
+  schedules               = jsondecode(file("${local.repo}/catalog/schedules.json"))
+  log_retention_days      = var.log_retention_days
+}
+
+module "workers" {
+  source                  = "../modules/workers"
+  name                    = var.name
+  ami_id                  = var.ami_id
+  instance_types          = var.instance_types
+  spot                    = var.spot
+  max_size                = var.max_workers
+  subnet_ids              = module.network.private_subnet_ids
+  vpc_id                  = module.network.vpc_id
+  vpc_cidr                = module.network.vpc_cidr
+  gateway_prefix_list_ids = local.gateway_prefix_lists
+  metrics_cidr_blocks     = var.metrics_cidr_blocks
+  kms_key_arn             = module.encryption.key_arn
+  queue_url               = module.queue.queue_url
+  queue_arn               = module.queue.queue_arn
+  bucket_name             = module.storage.bucket_name
+  bucket_arn              = module.storage.bucket_arn
+  catalog_uri             = module.storage.catalog_uri
+  catalog_object_arn      = module.storage.catalog_object_arn
+  table_name              = module.metadata.table_name
+  table_arn               = module.metadata.table_arn
+  state_machine_arn       = module.orchestration.state_machine_arn
+  agent_settings          = local.agent_settings
+  data_sources            = var.data_sources
+  data_source_access = var.reporting_enabled ? {
+    reporting = { security_group_id = module.reporting.security_group_id, port = 3306 }
+  } : {}
+}
+
+module "reporting" {
+  source                    = "../modules/reporting"
+  name                      = var.name
+  enabled                   = var.reporting_enabled
+  quicksight_enabled        = var.quicksight_enabled
+  quicksight_role_arn       = var.quicksight_role_arn
+  subnet_ids                = module.network.private_subnet_ids
+  vpc_id                    = module.network.vpc_id
+  client_security_group_ids = [module.workers.security_group_id]
+  kms_key_arn               = module.encryption.key_arn
+  production                = var.production
+}
+
+module "monitoring" {
+  source                 = "../modules/monitoring"
+  name                   = var.name
+  kms_key_arn            = module.encryption.key_arn
+  alarm_emails           = var.alarm_emails
+  queue_name             = module.queue.queue_name
+  dlq_name               = module.queue.dlq_name
+  trigger_dlq_name       = module.api.trigger_dlq_name
+  state_machine_arn      = module.orchestration.state_machine_arn
+  function_names         = module.api.function_names
+  autoscaling_group_name = module.workers.autoscaling_group_name
+}

@@ -1,0 +1,18 @@
+output "operator" {
+  description = "What an operator needs: the API, the queues, the table, the bucket, the state machine, the fleet."
+  value = {
+    api_url                = module.api.api_url
+    queue_url              = module.queue.queue_url
+    dlq_name               = module.queue.dlq_name
+    table_name             = module.metadata.table_name
+    bucket_name            = module.storage.bucket_name
+    catalog_uri            = module.storage.catalog_uri
+    state_machine_arn      = module.orchestration.state_machine_arn
+    event_bus_name         = module.orchestration.event_bus_name
+    autoscaling_group_name = module.workers.autoscaling_group_name
+    worker_ami_id          = module.workers.ami_id
+    alarm_topic_arn        = module.monitoring.alarm_topic_arn
+    dashboard_name         = module.monitoring.dashboard_name
+    reporting_endpoint     = module.reporting.endpoint
+  }
+}

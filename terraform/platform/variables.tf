@@ -1,0 +1,109 @@
+variable "name" {
+  description = "Prefix of every resource of this platform, e.g. snapshot-dev."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.name))
+    error_message = "name must be 3-31 lower-case letters, digits or dashes, starting with a letter."
+  }
+}
+
+variable "production" {
+  description = "Production safeguards: deletion protection, Multi-AZ database, no force-destroy of buckets."
+  type        = bool
+}
+
+variable "existing_vpc" {
+  description = "Run in this VPC instead of creating one (see modules/network)."
+  type = object({
+    vpc_id          = string
+    cidr_block      = string
+    subnet_ids      = list(string)
+    route_table_ids = list(string)
+  })
+  default = null
+}
+
+variable "ami_id" {
+  description = "Pinned worker AMI; null runs the newest AMI built by make ami."
+  type        = string
+  default     = null
+}
+
+variable "instance_types" {
+  description = "Worker instance types, first preferred."
+  type        = list(string)
+  default     = ["m7i.large", "m6i.large", "m7a.large"]
+}
+
+variable "spot" {
+  description = "Run workers above the on-demand base on Spot."
+  type        = bool
+  default     = false
+}
+
+variable "max_workers" {
+  description = "Largest worker fleet."
+  type        = number
+  default     = 10
+}
+
+variable "agent_settings" {
+  description = "Agent settings (SNAPSHOT_* without prefix, lower case), e.g. { concurrency = \"64\" }."
+  type        = map(string)
+  default     = {}
+}
+
+variable "data_sources" {
+  description = "The sql renderer's data sources: name -> SQLAlchemy async URL."
+  type        = map(string)
+  default     = {}
+}
+
+variable "metrics_cidr_blocks" {
+  description = "CIDRs allowed to scrape the agents' metrics port."
+  type        = list(string)
+  default     = []
+}
+
+variable "render_timeout_seconds" {
+  description = "Longest render (the state machine's Render TimeoutSeconds)."
+  type        = number
+  default     = 900
+}
+
+variable "heartbeat_seconds" {
+  description = "The state machine's Render HeartbeatSeconds; the agents heartbeat at a quarter of it."
+  type        = number
+  default     = 120
+}
+
+variable "reporting_enabled" {
+  description = "Create the RDS MySQL reporting database."
+  type        = bool
+  default     = false
+}
+
+variable "quicksight_enabled" {
+  description = "Register the reporting database in QuickSight over a VPC connection."
+  type        = bool
+  default     = false
+}
+
+variable "quicksight_role_arn" {
+  description = "Role of QuickSight's VPC connection (when quicksight_enabled)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_emails" {
+  description = "Addresses that receive the platform's alarms."
+  type        = list(string)
+  default     = []
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group of the platform."
+  type        = number
+  default     = 365
+}
