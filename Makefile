@@ -10,8 +10,16 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 SYNCED := $(VENV)/.synced
+# Terraform checks run offline, each tool in an environment of its own (never on the project's PATH).
+TERRAFORM_FMT := $(TOOLS)/terraform/bin/terraform
+CHECKOV := $(TOOLS)/checkov/bin/checkov
+AWS_SCHEMA := $(TOOLS)/aws-provider-schema.json
+SCHEMA_WHEEL := $(TOOLS)/cache/cdktf_cdktf_provider_aws-21.22.1-py3-none-any.whl
+LAMBDAS := build/lambdas.zip
+ENVS := $(notdir $(wildcard terraform/environments/*))
+TF_DIR = terraform/environments/$(ENV)
 
-.PHONY: help setup demo up test unit bench lint fmt lock clean
+.PHONY: help setup demo up test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,7 +40,7 @@ demo: setup ## run the platform in the sandbox, submit a mix of requests, check 
 up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoints
 	$(PY) -m sandbox up
 
-test: lint ## every check and test (lint, unit, Lambdas, end to end, SQL servers)
+test: lint tf-tools lambdas ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
 
 bench: setup ## measure the agent against a local instant AWS endpoint; writes out/bench.json
@@ -54,4 +62,56 @@ lock: | $(UV) ## refresh uv.lock after editing pyproject.toml
 	$(UV) lock
 
 clean: ## remove the environments and outputs
-	rm -rf $(VENV) $(TOOLS) out data/*.db .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) out build data/*.db .mypy_cache .pytest_cache .ruff_cache
+
+$(TERRAFORM_FMT): tools/terraform.txt | $(UV)
+	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/terraform
+	$(UV) pip install -q --python $(TOOLS)/terraform/bin/python --require-hashes -r $<
+	@touch $@
+
+$(CHECKOV): tools/checkov.txt | $(UV)
+	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/checkov
+	$(UV) pip install -q --python $(TOOLS)/checkov/bin/python --require-hashes -r $<
+	@touch $@
+
+$(SCHEMA_WHEEL): tools/aws-schema.txt | $(UV)
+	$(TOOLS)/bin/pip download -q --no-deps --require-hashes -r $< -d $(TOOLS)/cache
+
+$(AWS_SCHEMA): $(SCHEMA_WHEEL) tools/aws_schema.py | $(SYNCED)
+	$(PY) tools/aws_schema.py $< $@
+
+tf-tools: $(TERRAFORM_FMT) $(CHECKOV) $(AWS_SCHEMA) ## terraform fmt, checkov and the AWS provider schema, for the offline checks
+
+lambdas: setup ## stage and zip the Lambdas (build/lambdas.zip) for Terraform
+	$(PY) tools/build_lambdas.py
+
+schedules: setup ## write catalog/schedules.json from the catalog (Terraform has no TOML reader)
+	$(PY) -m contracts.schedules
+
+plan: lambdas ## terraform plan for ENV=dev|prod (needs terraform >= 1.6 and AWS credentials)
+	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=plan
+	terraform -chdir=$(TF_DIR) plan -out=tfplan
+
+apply: lambdas ## terraform apply ENV=dev|prod: the plan from make plan, or a fresh one
+	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=apply
+	if [ -f $(TF_DIR)/tfplan ]; then terraform -chdir=$(TF_DIR) apply tfplan && rm -f $(TF_DIR)/tfplan; \
+	else terraform -chdir=$(TF_DIR) apply; fi
+
+destroy: lambdas ## terraform destroy ENV=dev|prod (prod refuses while deletion protection is on)
+	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=destroy
+	terraform -chdir=$(TF_DIR) destroy
+
+providers-lock: ## record provider hashes in ENV's lock file for linux and macOS (needs registry access)
+	@$(MAKE) --no-print-directory tf-check ENV=$(ENV) GOAL=providers-lock
+	terraform -chdir=$(TF_DIR) providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64 -platform=darwin_amd64
+
+.PHONY: tf-check tf-init
+tf-check:
+	@if [ -z "$(ENV)" ]; then echo "ENV is required: make $(or $(GOAL),$(MAKECMDGOALS)) ENV=<$(subst $(eval) ,|,$(ENVS))>" >&2; exit 2; fi
+	@if [ ! -d "$(TF_DIR)" ]; then echo "ENV=$(ENV) is not one of: $(ENVS)" >&2; exit 2; fi
+	@command -v terraform >/dev/null || { echo "terraform not found: install Terraform >= 1.6 (https://developer.hashicorp.com/terraform/install)" >&2; exit 2; }
+
+tf-init: tf-check
+	@if [ -z "$${AWS_PROFILE:-}$${AWS_ACCESS_KEY_ID:-}" ] && ! aws sts get-caller-identity >/dev/null 2>&1; then \
+	  echo "no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the $(ENV) account" >&2; exit 2; fi
+	terraform -chdir=$(TF_DIR) init -input=false -backend-config=backend.hcl

@@ -1,0 +1,125 @@
+"""Every .tf parses and is formatted; variables are typed and described; every reference resolves;
+module calls pass only declared variables and every required one; nothing account- or
+region-specific is written into the modules."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.terraform.hcl_model import TERRAFORM, Module, load_module, module_dirs, references, unquote
+from tests.terraform.tools import TERRAFORM_FMT, require
+
+MODULES = module_dirs()
+IDS = [str(p.relative_to(TERRAFORM)) for p in MODULES]
+ACCOUNT_ID = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
+REGION = re.compile(
+    r"\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:north|south|east|west|central)(?:east|west)?-\d\b"
+)
+CALL_META = {"source", "count", "for_each", "providers", "depends_on", "version"}
+
+
+def test_the_tree_has_every_module_and_both_environments() -> None:
+    names = {str(p.relative_to(TERRAFORM)) for p in MODULES}
+    expected = {
+        f"modules/{m}"
+        for m in (
+            "network",
+            "storage",
+            "metadata",
+            "queue",
+            "orchestration",
+            "api",
+            "workers",
+            "reporting",
+            "monitoring",
+            "encryption",
+        )
+    } | {"platform", "environments/dev", "environments/prod"}
+    assert expected <= names
+
+
+def test_terraform_fmt_has_nothing_to_change() -> None:
+    done = subprocess.run(
+        [str(require(TERRAFORM_FMT)), "fmt", "-check", "-recursive", "-diff", str(TERRAFORM)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("path", MODULES, ids=IDS)
+def test_four_file_shape(path: Path) -> None:
+    files = {p.name for p in path.glob("*.tf")}
+    assert {"main.tf", "variables.tf", "outputs.tf", "versions.tf"} <= files
+
+
+@pytest.mark.parametrize("path", MODULES, ids=IDS)
+def test_every_variable_has_a_type_and_a_description(path: Path) -> None:
+    module = load_module(path)
+    for name, body in module.variables.items():
+        assert "type" in body, f"{path.name}: variable {name} has no type"
+        assert unquote(body.get("description", "")).strip(), (
+            f"{path.name}: variable {name} has no description"
+        )
+    for name, body in module.outputs.items():
+        assert unquote(body.get("description", "")).strip(), f"{path.name}: output {name} has no description"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=IDS)
+def test_every_reference_resolves(path: Path) -> None:
+    module = load_module(path)
+    problems = sorted(
+        {
+            problem
+            for kind, name, rest in references(list(module.everything()))
+            if (problem := _unresolved(module, kind, name, rest))
+        }
+    )
+    assert not problems, "\n".join(problems)
+
+
+def _unresolved(module: Module, kind: str, name: str, rest: str) -> str | None:
+    if kind == "var":
+        return None if name in module.variables else f"var.{name} is not declared"
+    if kind == "local":
+        return None if name in module.locals else f"local.{name} is not defined"
+    if kind == "module":
+        if name not in module.calls:
+            return f"module.{name} is not called here"
+        output = rest.lstrip(".").split(".")[0].split("[")[0]
+        return (
+            None
+            if not output or output in module.called(name).outputs
+            else f"module.{name}.{output}: no such output"
+        )
+    if kind == "data":
+        data_name = rest.lstrip(".").split(".")[0].split("[")[0]
+        return None if (name, data_name) in module.data else f"data.{name}.{data_name} is not declared"
+    return None if (kind, name) in module.resources else f"{kind}.{name} is not declared"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=IDS)
+def test_module_calls_pass_declared_variables_and_every_required_one(path: Path) -> None:
+    module = load_module(path)
+    for call, args in module.calls.items():
+        target = module.called(call)
+        passed = set(args) - CALL_META
+        assert passed <= set(target.variables), (
+            f"module.{call} passes undeclared {sorted(passed - set(target.variables))}"
+        )
+        required = {name for name, body in target.variables.items() if "default" not in body}
+        assert required <= passed, f"module.{call} misses required {sorted(required - passed)}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=IDS)
+def test_no_account_ids_or_regions_are_written_into_the_code(path: Path) -> None:
+    # Values belong to an environment's terraform.tfvars and backend.hcl, never to .tf files.
+    for tf in path.glob("*.tf"):
+        text = tf.read_text()
+        assert not ACCOUNT_ID.search(text), f"{tf}: a 12-digit account id"
+        assert not REGION.search(text), f"{tf}: a region name"
