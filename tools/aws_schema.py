@@ -77,7 +77,7 @@ def block(types: dict[str, Any], fqn: str, depth: int = 0) -> dict[str, Any]:
 def extract(assembly: dict[str, Any]) -> dict[str, Any]:
     types = assembly["types"]
     schema: dict[str, Any] = {"provider_version": None, "resource": {}, "data": {}}
-    for fqn, cls in types.items():
+    for cls in types.values():
         base = cls.get("base")
         if cls.get("kind") != "class" or base not in ("cdktf.TerraformResource", "cdktf.TerraformDataSource"):
             continue

@@ -53,7 +53,8 @@ def build() -> Path:
 
 def main() -> int:
     archive = build()
-    print(f"{archive.relative_to(ROOT)}: {len(sources())} files; layer {locked_version('aws-lambda-powertools')}")
+    layer = locked_version("aws-lambda-powertools")
+    print(f"{archive.relative_to(ROOT)}: {len(sources())} files; Powertools layer {layer}")
     return 0
 
 

@@ -111,7 +111,7 @@ def test_references_name_exported_attributes(path: Path) -> None:
         else:
             continue
         if attribute not in known:
-            problems.add(f"{type_}.{name if kind == 'data' else name}: no attribute {attribute!r}")
+            problems.add(f"{type_}.{name}: no attribute {attribute!r}")
     assert not problems, "\n".join(sorted(problems))
 
 

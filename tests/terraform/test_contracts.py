@@ -1,0 +1,309 @@
+"""Terraform held to the code: IAM grants exactly what the agent, the Lambdas and the ASL call;
+the user data sets only the agent's own settings (and every required one); templatefile() fills
+exactly the ASL's placeholders; the Lambdas get the environment and handlers the code reads; the
+schedules file is the catalog's."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import hcl2
+import pytest
+
+from agent.settings import AgentSettings
+from contracts.asl_template import ASL_PATH, placeholders
+from contracts.schedules import SCHEDULES, render
+from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
+
+MODULES = TERRAFORM / "modules"
+CLIENT_CALL = re.compile(
+    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn)\.([a-z_]+)\("
+)
+SERVICES = {
+    "sqs": "sqs",
+    "_sqs": "sqs",
+    "s3": "s3",
+    "_s3": "s3",
+    "dynamodb": "dynamodb",
+    "_ddb": "dynamodb",
+    "stepfunctions": "stepfunctions",
+    "sfn": "stepfunctions",
+    "_sfn": "stepfunctions",
+}
+IAM_PREFIX = {"sqs": "sqs", "s3": "s3", "dynamodb": "dynamodb", "stepfunctions": "states"}
+# Operations that authorise as another action (AWS service authorization reference).
+AUTHORISED_AS = {
+    "s3:CreateMultipartUpload": "s3:PutObject",
+    "s3:UploadPart": "s3:PutObject",
+    "s3:CompleteMultipartUpload": "s3:PutObject",
+    "sqs:DeleteMessageBatch": "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibilityBatch": "sqs:ChangeMessageVisibility",
+}
+# What running takes beyond the code's own calls, by role, and why.
+ENCRYPTION = {"kms:Decrypt", "kms:GenerateDataKey"}  # the table, bucket and queue use the platform key
+LAMBDA_RUNTIME = ENCRYPTION | {
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",  # its log group
+    "sqs:SendMessage",  # its dead-letter queue
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",  # running in the VPC
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",  # active tracing
+}
+STATE_MACHINE_RUNTIME = ENCRYPTION | {
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+}
+# Actions AWS accepts only with Resource "*" (log delivery, X-Ray, a VPC Lambda's network interfaces).
+STAR_ONLY = {
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+}
+
+
+def pascal(snake: str) -> str:
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def calls_in(paths: list[Path]) -> set[str]:
+    """IAM actions of the AWS operations the given files call, each checked against botocore's models."""
+    session = botocore.session.get_session()
+    actions = set()
+    for path in paths:
+        for alias, method in CLIENT_CALL.findall(path.read_text()):
+            service = SERVICES[alias]
+            operation = "get_object" if method == "generate_presigned_url" else method
+            model = session.get_service_model(service)
+            assert pascal(operation) in model.operation_names, (
+                f"{path}: {service}.{operation} is not an operation"
+            )
+            action = f"{IAM_PREFIX[service]}:{pascal(operation)}"
+            actions.add(AUTHORISED_AS.get(action, action))
+    return actions
+
+
+def closure(module: str) -> list[Path]:
+    """The project's own source files a module imports, transitively."""
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if not path.exists():
+            continue
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                todo.append(node.module)
+            elif isinstance(node, ast.Import):
+                todo.extend(alias.name for alias in node.names)
+    return sorted(seen.values())
+
+
+def policy(module_dir: str, *documents: str) -> list[dict[str, Any]]:
+    module = load_module(MODULES / module_dir)
+    statements = []
+    for document in documents:
+        for statement in module.data[("aws_iam_policy_document", document)].get("statement", []):
+            body = clean(statement)
+            statements.append(
+                {
+                    "effect": unquote(body.get("effect", '"Allow"')),
+                    "actions": {unquote(a) for a in body["actions"]},
+                    "resources": [unquote(r) for r in body["resources"]],
+                }
+            )
+    return statements
+
+
+def allowed(statements: list[dict[str, Any]]) -> set[str]:
+    return {a for s in statements if s["effect"] == "Allow" for a in s["actions"]}
+
+
+def asl_actions() -> set[str]:
+    found = set()
+    for resource in re.findall(r'"Resource": "arn:aws:states:::([a-z]+):([A-Za-z]+)', ASL_PATH.read_text()):
+        service, operation = resource
+        found.add(f"{service}:{operation[0].upper()}{operation[1:]}")
+    return found
+
+
+Role = tuple[list[dict[str, Any]], Callable[[], set[str]], set[str]]
+ROLES: dict[str, Role] = {
+    "agent": (
+        policy("workers", "agent"),
+        lambda: calls_in(sorted((ROOT / "agent").rglob("*.py"))),
+        ENCRYPTION,
+    ),
+    "trigger": (
+        policy("api", "trigger", "common"),
+        lambda: calls_in(closure("lambdas.trigger")),
+        LAMBDA_RUNTIME,
+    ),
+    "status": (
+        policy("api", "status", "common"),
+        lambda: calls_in(closure("lambdas.status")),
+        LAMBDA_RUNTIME,
+    ),
+    "state-machine": (policy("orchestration", "state_machine"), asl_actions, STATE_MACHINE_RUNTIME),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_policies_grant_what_the_code_calls_no_more_no_fewer(role: str) -> None:
+    statements, derive, runtime = ROLES[role]
+    needed = derive()
+    granted = allowed(statements)
+    assert needed, f"{role}: no calls found in the code"
+    assert needed - granted == set(), f"{role} calls but is not granted {sorted(needed - granted)}"
+    assert granted - needed - runtime == set(), (
+        f"{role} is granted more than it calls: {sorted(granted - needed - runtime)}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_wildcard_actions_and_resources_scoped_to_arns(role: str) -> None:
+    statements = ROLES[role][0]
+    for statement in statements:
+        if statement["effect"] != "Allow":
+            continue
+        assert not any("*" in a for a in statement["actions"]), (
+            f"{role}: wildcard action in {statement['actions']}"
+        )
+        if "*" in statement["resources"]:
+            assert statement["actions"] <= STAR_ONLY, (
+                f"{role}: {sorted(statement['actions'] - STAR_ONLY)} on '*'"
+            )
+        else:
+            assert all(r.startswith("${") for r in statement["resources"]), (
+                f"{role}: literal resources {statement}"
+            )
+
+
+def test_the_derivation_sees_every_kind_of_call() -> None:
+    agent = calls_in(sorted((ROOT / "agent").rglob("*.py")))
+    assert {
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "s3:PutObject",
+        "s3:AbortMultipartUpload",
+        "dynamodb:UpdateItem",
+        "states:SendTaskSuccess",
+        "states:SendTaskHeartbeat",
+    } <= agent
+    assert "states:StartExecution" in calls_in(closure("lambdas.trigger"))
+    assert {"dynamodb:Query", "s3:GetObject"} <= calls_in(closure("lambdas.status"))
+    assert asl_actions() == {"dynamodb:UpdateItem", "sqs:SendMessage", "events:PutEvents"}
+
+
+def _keys(expression: str) -> set[str]:
+    return set(re.findall(r"(\w+)\s*=", expression))
+
+
+def test_templatefile_fills_exactly_the_asl_placeholders() -> None:
+    machine = load_module(MODULES / "orchestration").resources[("aws_sfn_state_machine", "snapshot")]
+    (code,) = interpolations(machine["definition"])
+    assert "var.asl_path" in code
+    assert _keys(code) == placeholders(ASL_PATH.read_text())
+    platform = load_module(TERRAFORM / "platform")
+    assert "stepfunctions/snapshot.asl.json" in unquote(platform.calls["orchestration"]["asl_path"])
+
+
+def agent_env_names() -> tuple[set[str], set[str]]:
+    """(names the workers module always writes, names every agent_settings source adds)."""
+    workers = load_module(MODULES / "workers")
+    literal = set(re.findall(r"\b(SNAPSHOT_[A-Z_]+)\s*=", workers.locals["environment"]))
+    platform = load_module(TERRAFORM / "platform")
+    (defaults,) = re.findall(r"merge\(\s*\{([^}]*)\}", platform.locals["agent_settings"])
+    settings = _keys(defaults)
+    for env in ("dev", "prod"):
+        tfvars = hcl2.loads((TERRAFORM / "environments" / env / "terraform.tfvars").read_text())
+        settings |= set(tfvars.get("agent_settings", {}))
+    return literal, {f"SNAPSHOT_{name.upper()}" for name in settings}
+
+
+def test_user_data_sets_only_agent_settings_and_every_required_one() -> None:
+    known = {f"SNAPSHOT_{name.upper()}" for name in AgentSettings.model_fields}
+    required = {
+        f"SNAPSHOT_{name.upper()}" for name, f in AgentSettings.model_fields.items() if f.is_required()
+    }
+    literal, from_settings = agent_env_names()
+    assert literal | from_settings <= known, (
+        f"not agent settings: {sorted((literal | from_settings) - known)}"
+    )
+    assert required <= literal, f"the user data never sets {sorted(required - literal)}"
+    template = (MODULES / "workers" / "user_data.sh.tftpl").read_text()
+    assert (
+        "/etc/snapshot-agent/agent.env" in template and "systemctl restart snapshot-agent.service" in template
+    )
+
+
+def test_agent_heartbeat_and_visibility_fit_the_state_machine() -> None:
+    platform = load_module(TERRAFORM / "platform")
+    code = platform.locals["agent_settings"]
+    assert "floor(var.heartbeat_seconds / 4)" in code and "floor(var.heartbeat_seconds / 2)" in code
+    # The agent's own rule (visibility >= 2 x heartbeat) holds for the default HeartbeatSeconds.
+    heartbeat = int(unquote(platform.variables["heartbeat_seconds"]["default"]))
+    AgentSettings(
+        queue_url="q",
+        bucket="b",
+        table="t",
+        catalog_uri="s3://b/k",
+        heartbeat_seconds=heartbeat // 4,
+        visibility_timeout_seconds=heartbeat // 2,
+    )
+
+
+def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:
+    api = load_module(MODULES / "api")
+    environment = set(api.locals["environment"])
+    settings = (ROOT / "lambdas" / "settings.py").read_text()
+    required = set(re.findall(r'os\.environ\["([A-Z_]+)"\]', settings))
+    optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings))
+    assert required <= environment
+    assert environment - required - optional <= {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
+    for spec in api.locals["functions"].values():
+        module, function = unquote(spec["handler"]).rsplit(".", 1)
+        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+        functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert function in functions, f"{module} has no function {function}"
+
+
+def test_schedules_file_is_the_catalogs() -> None:
+    assert json.loads(SCHEDULES.read_text()) == json.loads(render()), "catalog changed: run make schedules"
