@@ -19,7 +19,11 @@ LAMBDAS := build/lambdas.zip
 ENVS := $(notdir $(wildcard terraform/environments/*))
 TF_DIR = terraform/environments/$(ENV)
 
-.PHONY: help setup demo up test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock
+VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
+WHEEL = dist/snapshot_engine-$(VERSION)-py3-none-any.whl
+PACKER_MIN := 1.10.0
+
+.PHONY: help setup demo up test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,7 +44,7 @@ demo: setup ## run the platform in the sandbox, submit a mix of requests, check 
 up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoints
 	$(PY) -m sandbox up
 
-test: lint tf-tools lambdas ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
+test: lint tf-tools lambdas wheel ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
 
 bench: setup ## measure the agent against a local instant AWS endpoint; writes out/bench.json
@@ -104,6 +108,26 @@ destroy: lambdas ## terraform destroy ENV=dev|prod (prod refuses while deletion 
 providers-lock: ## record provider hashes in ENV's lock file for linux and macOS (needs registry access)
 	@$(MAKE) --no-print-directory tf-check ENV=$(ENV) GOAL=providers-lock
 	terraform -chdir=$(TF_DIR) providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64 -platform=darwin_amd64
+
+wheel: setup ## the agent wheel, its locked requirements and a wheelhouse for the AMI, in dist/
+	rm -f dist/*.whl
+	$(UV) build -q --wheel --out-dir dist
+	$(UV) export -q --frozen --no-dev --no-emit-project --format requirements-txt -o dist/requirements.txt
+	$(TOOLS)/bin/pip download -q --dest dist/wheelhouse --require-hashes --requirement dist/requirements.txt \
+	  --only-binary=:all: --implementation cp --python-version 3.11 \
+	  --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64
+
+ami: ## build the worker AMI with packer (needs packer >= 1.10, AWS credentials and AWS_REGION)
+	@command -v packer >/dev/null || { echo "packer not found: install Packer >= $(PACKER_MIN) (https://developer.hashicorp.com/packer/install)" >&2; exit 2; }
+	@have="$$(packer version | head -1 | sed -E 's/^Packer v([0-9.]+).*/\1/')"; \
+	  if [ "$$(printf '%s\n' "$(PACKER_MIN)" "$$have" | sort -V | head -1)" != "$(PACKER_MIN)" ]; then \
+	    echo "packer $$have is too old: make ami needs Packer >= $(PACKER_MIN)" >&2; exit 2; fi
+	@if [ -z "$${AWS_REGION:-}" ]; then echo "AWS_REGION is required: the region the AMI is built in" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory wheel
+	packer init packer
+	packer build -var region=$${AWS_REGION} -var agent_version=$(VERSION) -var git_sha=$$(git rev-parse HEAD) \
+	  -var wheel_path=$(abspath $(WHEEL)) -var wheelhouse_dir=$(abspath dist/wheelhouse) \
+	  -var requirements_path=$(abspath dist/requirements.txt) packer
 
 .PHONY: tf-check tf-init
 tf-check:

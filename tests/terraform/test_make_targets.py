@@ -3,37 +3,24 @@ without terraform or without credentials; ``make lambdas`` builds the zip Terraf
 
 from __future__ import annotations
 
-import os
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.make_runner import fake_tool, run_make
 from tests.terraform.hcl_model import ROOT
 from tools.build_lambdas import build, locked_version
 
 
 def make(*args: str, path: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": path, "HOME": str(home), "CI": os.environ.get("CI", "")}
-    return subprocess.run(
-        ["make", "--no-print-directory", "-s", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_make(*args, path=path, home=home)
 
 
 @pytest.fixture
 def fake_terraform(tmp_path: Path) -> Path:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "terraform"
-    script.write_text("#!/bin/sh\necho terraform was called >&2\nexit 99\n")
-    script.chmod(0o755)
-    return bin_dir
+    return fake_tool(tmp_path / "bin", "terraform", "echo terraform was called >&2\nexit 99\n")
 
 
 @pytest.mark.parametrize("goal", ["plan", "apply", "destroy"])

@@ -91,7 +91,7 @@ resource "aws_cloudwatch_metric_alarm" "agent_errors" {
   alarm_description   = "Agents report many transient render failures (a data source or AWS dependency failing)."
   namespace           = var.agent_metrics_namespace
   metric_name         = "snapshot_agent_jobs_total"
-  dimensions          = { outcome = "transient" }
+  dimensions          = { AutoScalingGroupName = var.autoscaling_group_name, outcome = "transient" }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

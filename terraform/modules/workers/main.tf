@@ -17,7 +17,8 @@ data "aws_ami" "agent" {
 }
 
 locals {
-  ami_id = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
+  ami_id   = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
+  asg_name = "${var.name}-agents"
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
     {
@@ -37,7 +38,7 @@ resource "aws_launch_template" "agent" {
   name_prefix            = "${var.name}-agent-"
   image_id               = local.ami_id
   update_default_version = true
-  user_data              = base64encode(templatefile("${path.module}/user_data.sh.tftpl", { environment = local.environment }))
+  user_data              = base64encode(templatefile("${path.module}/user_data.sh.tftpl", { environment = local.environment, fleet_name = local.asg_name }))
   ebs_optimized          = true
 
   iam_instance_profile {
@@ -84,7 +85,7 @@ resource "aws_launch_template" "agent" {
 }
 
 resource "aws_autoscaling_group" "agents" {
-  name                      = "${var.name}-agents"
+  name                      = local.asg_name
   min_size                  = 0
   max_size                  = var.max_size
   vpc_zone_identifier       = var.subnet_ids
