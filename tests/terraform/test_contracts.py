@@ -269,9 +269,8 @@ def test_user_data_sets_only_agent_settings_and_every_required_one() -> None:
     )
     assert required <= literal, f"the user data never sets {sorted(required - literal)}"
     template = (MODULES / "workers" / "user_data.sh.tftpl").read_text()
-    assert (
-        "/etc/snapshot-agent/agent.env" in template and "systemctl restart snapshot-agent.service" in template
-    )
+    assert "cat > /etc/snapshot-agent/agent.env" in template
+    assert re.search(r"systemctl restart .*\bsnapshot-agent\.service", template)
 
 
 def test_agent_heartbeat_and_visibility_fit_the_state_machine() -> None:

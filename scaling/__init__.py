@@ -1,0 +1,1 @@
+"""The fleet's scaling decision, shared by the scaler Lambda and the simulator."""
