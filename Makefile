@@ -23,6 +23,8 @@ VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproje
 WHEEL = dist/snapshot_engine-$(VERSION)-py3-none-any.whl
 PACKER_MIN := 1.10.0
 
+
+.PHONY: simulate
 .PHONY: help setup demo up test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
@@ -46,6 +48,9 @@ up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoint
 
 test: lint tf-tools lambdas wheel ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
+
+simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
+	$(PY) -m simulator
 
 bench: setup ## measure the agent against a local instant AWS endpoint; writes out/bench.json
 	$(PY) -m bench.run

@@ -79,13 +79,16 @@ def decide(observation: Observation, memory: Memory, policy: Policy) -> Decision
     busy = observation.in_flight > 0 or (observation.busy_ratio or 0.0) > 0
 
     if needed > current:
-        return Decision(needed, f"scale out: backlog {backlog} needs {needed}", Memory(last_scale_out=now))
+        reason = f"scale out: backlog {backlog} needs {needed}"
+        return Decision(needed, reason, Memory(last_scale_out=now))
 
     if backlog == 0 and not busy:
         idle_since = memory.idle_since if memory.idle_since is not None else now
         settled = replace(memory, idle_since=idle_since, low_since=None)
         if current > policy.min_size and now - idle_since >= policy.idle_to_zero_s:
-            return Decision(policy.min_size, f"idle for {now - idle_since:.0f}s: to {policy.min_size}", settled)
+            return Decision(
+                policy.min_size, f"idle for {now - idle_since:.0f}s: to {policy.min_size}", settled
+            )
         return Decision(current, "idle, waiting before scaling to the minimum", settled)
 
     active = replace(memory, idle_since=None)
@@ -96,7 +99,9 @@ def decide(observation: Observation, memory: Memory, policy: Policy) -> Decision
     waited = now - low_since >= policy.scale_in_delay_s
     cooled = memory.last_scale_out is None or now - memory.last_scale_out >= policy.scale_in_cooldown_s
     if not (waited and cooled):
-        return Decision(current, f"need {needed} < {current}: waiting to scale in", replace(active, low_since=low_since))
+        waiting = replace(active, low_since=low_since)
+        return Decision(current, f"need {needed} < {current}: waiting to scale in", waiting)
     step = max(1, math.floor(current * policy.max_scale_in_fraction))
     desired = max(needed, current - step)
-    return Decision(desired, f"scale in: need {needed}, {current} -> {desired}", replace(active, low_since=now))
+    reason = f"scale in: need {needed}, {current} -> {desired}"
+    return Decision(desired, reason, replace(active, low_since=now))

@@ -1,0 +1,1 @@
+"""``make simulate``: job arrival traces through the real scaling decision (scaling.policy)."""

@@ -1,0 +1,183 @@
+"""A discrete-time model of the worker fleet under the real scaling decision.
+
+Every ``tick_s``: arrivals join the queue, finished renders free their slots, booted instances
+start polling, free slots take jobs in arrival order, and every ``scaler_period_s`` the scaler
+runs ``scaling.policy.decide`` on what it could observe and the group reconciles towards the
+desired capacity. On scale-in the group removes pending instances first, then only instances
+whose agent has released scale-in protection (idle for ``protection_debounce_s``); an
+instance removed with a job on it counts as an interrupted job.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaling.policy import Memory, Observation, Policy, decide
+from simulator.traces import Trace
+
+
+@dataclass(frozen=True)
+class FleetModel:
+    concurrency: int = 16
+    boot_s: float = 150.0
+    scaler_period_s: float = 60.0
+    protection_debounce_s: float = 60.0
+    scale_in_protection: bool = True
+    price_per_hour: float = 0.1008
+    instance_type: str = "m7i.large"
+    tick_s: float = 5.0
+
+
+@dataclass
+class Instance:
+    launched_at: float
+    ready_at: float
+    running: list[float] = field(default_factory=list)
+    last_busy_at: float = 0.0
+    stopped_at: float | None = None
+
+    def ready(self, now: float) -> bool:
+        return self.stopped_at is None and now >= self.ready_at
+
+    def protected(self, now: float, debounce: float) -> bool:
+        return bool(self.running) or now - self.last_busy_at < debounce
+
+
+@dataclass
+class Result:
+    waits: list[float] = field(default_factory=list)
+    instances: list[Instance] = field(default_factory=list)
+    interrupted: int = 0
+    timeline: list[dict[str, float]] = field(default_factory=list)
+    cold_starts: list[float] = field(default_factory=list)
+    last_finish: float = 0.0
+    zero_at: float | None = None
+
+
+def peak_static_size(trace: Trace, model: FleetModel) -> int:
+    """Instances a fixed fleet needs so that no job ever waits: peak concurrent renders / slots."""
+    events = sorted([(t, 1) for t, _ in trace.jobs] + [(t + d, -1) for t, d in trace.jobs])
+    running = peak = 0
+    for _, change in events:
+        running += change
+        peak = max(peak, running)
+    return max(1, math.ceil(peak / model.concurrency))
+
+
+def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
+    result = Result()
+    pending_jobs = deque(trace.jobs)
+    queue: deque[float] = deque()
+    durations: deque[float] = deque()
+    memory, desired, next_scale = Memory(), 0, 0.0
+    cold_since: float | None = None
+    window_wait = 0.0
+    t = 0.0
+    horizon = trace.duration_s
+    # Past the trace's end, run on (up to an hour) until the fleet is back at zero.
+    while t <= horizon or (t <= horizon + 3600 and any(i.stopped_at is None for i in result.instances)):
+        while pending_jobs and pending_jobs[0][0] <= t:
+            arrival, duration = pending_jobs.popleft()
+            queue.append(arrival)
+            durations.append(duration)
+            if cold_since is None and not any(i.stopped_at is None for i in result.instances):
+                cold_since = arrival
+        for instance in result.instances:
+            if instance.stopped_at is None and instance.running:
+                done = [end for end in instance.running if end <= t]
+                if done:
+                    instance.last_busy_at = max(done)
+                    result.last_finish = max(result.last_finish, instance.last_busy_at)
+                    instance.running = [end for end in instance.running if end > t]
+                    heapq.heapify(instance.running)
+        for instance in result.instances:
+            while instance.ready(t) and queue and len(instance.running) < model.concurrency:
+                arrival, duration = queue.popleft(), durations.popleft()
+                result.waits.append(t - arrival)
+                window_wait = max(window_wait, t - arrival)
+                heapq.heappush(instance.running, t + duration)
+                instance.last_busy_at = t
+                if cold_since is not None:
+                    result.cold_starts.append(t - cold_since)
+                    cold_since = None
+        alive = [i for i in result.instances if i.stopped_at is None]
+        if t >= next_scale:
+            ready = [i for i in alive if i.ready(t)]
+            in_flight = sum(len(i.running) for i in ready)
+            busy = in_flight / (len(ready) * model.concurrency) if ready else None
+            observation = Observation(t, len(queue), in_flight, desired, model.concurrency, busy)
+            decision = decide(observation, memory, policy)
+            desired, memory = decision.desired, decision.memory
+            next_scale = t + model.scaler_period_s
+            result.timeline.append(
+                {
+                    "t": t,
+                    "backlog": len(queue) + in_flight,
+                    "instances": len(alive),
+                    "desired": desired,
+                    "max_wait_s": window_wait,
+                }
+            )
+            window_wait = 0.0
+        _reconcile(result, alive, desired, t, model)
+        everything_done = not pending_jobs and not queue and t > result.last_finish > 0
+        if (
+            everything_done
+            and result.zero_at is None
+            and all(i.stopped_at is not None for i in result.instances)
+        ):
+            result.zero_at = t
+        t += model.tick_s
+    for instance in result.instances:
+        if instance.stopped_at is None:
+            instance.stopped_at = t
+    return result
+
+
+def _reconcile(result: Result, alive: list[Instance], desired: int, t: float, model: FleetModel) -> None:
+    if len(alive) < desired:
+        for _ in range(desired - len(alive)):
+            result.instances.append(Instance(launched_at=t, ready_at=t + model.boot_s, last_busy_at=t))
+        return
+    excess = len(alive) - desired
+    for instance in sorted(alive, key=lambda i: (i.ready(t), i.launched_at), reverse=False):
+        if excess <= 0:
+            return
+        protected = model.scale_in_protection and instance.protected(t, model.protection_debounce_s)
+        if not instance.ready(t) or not protected:
+            result.interrupted += len(instance.running)
+            instance.stopped_at = t
+            excess -= 1
+
+
+def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int) -> dict[str, Any]:
+    waits = sorted(result.waits)
+
+    def pct(p: float) -> float:
+        return round(waits[min(len(waits) - 1, math.ceil(p * len(waits)) - 1)], 1) if waits else 0.0
+
+    hours = sum(((i.stopped_at or 0) - i.launched_at) / 3600 for i in result.instances)
+    static_cost = static_size * trace.duration_s / 3600 * model.price_per_hour
+    cost = hours * model.price_per_hour
+    return {
+        "description": trace.description,
+        "jobs": len(trace.jobs),
+        "p50_wait_s": pct(0.50),
+        "p95_wait_s": pct(0.95),
+        "max_wait_s": round(waits[-1], 1) if waits else 0.0,
+        "instance_hours": round(hours, 2),
+        "cost_usd": round(cost, 2),
+        "static_instances": static_size,
+        "static_cost_usd": round(static_cost, 2),
+        "cost_ratio": round(cost / static_cost, 3),
+        "interrupted_jobs": result.interrupted,
+        "scale_out_from_zero_s": round(max(result.cold_starts), 1) if result.cold_starts else None,
+        "back_to_zero_s": round(result.zero_at - result.last_finish, 1)
+        if result.zero_at is not None
+        else None,
+        "peak_instances": max((p["instances"] for p in result.timeline), default=0),
+    }
