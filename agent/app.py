@@ -7,7 +7,9 @@ import logging
 import signal
 
 from agent.aws import open_clients
+from agent.fleet import FleetMember
 from agent.http_server import MetricsServer
+from agent.imds import Imds
 from agent.metrics import AgentMetrics
 from agent.renderers.base import RendererRegistry
 from agent.renderers.sql import SqlRenderer
@@ -42,9 +44,19 @@ async def serve(
         log.info(
             "agent %s up: capacity %d, metrics on :%d", settings.worker_id, settings.concurrency, server.port
         )
+        imds = Imds(settings.imds_url) if settings.autoscaling_group else None
+        fleet = FleetMember(settings, aws.autoscaling, agent, imds) if imds is not None else None
+        fleet_task = asyncio.create_task(fleet.run(), name="fleet") if fleet is not None else None
         try:
             await agent.run()
+            if fleet is not None:
+                await fleet.finish()
         finally:
+            if fleet_task is not None:
+                fleet_task.cancel()
+                await asyncio.gather(fleet_task, return_exceptions=True)
+            if imds is not None:
+                await imds.close()
             if watcher is not None:
                 watcher.cancel()
             for sig in (signal.SIGTERM, signal.SIGINT):

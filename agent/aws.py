@@ -20,7 +20,7 @@ from agent.endpoints import share_endpoint_cache
 from agent.metrics import AgentMetrics
 from agent.version import agent_version
 
-SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions")
+SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions", "autoscaling")
 # Step Functions no longer waits on this token: the answer is moot, the message can go.
 STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
 USER_AGENT = (
@@ -35,6 +35,7 @@ class AwsClients:
     s3: Any
     dynamodb: Any
     stepfunctions: Any
+    autoscaling: Any
 
 
 @contextlib.asynccontextmanager

@@ -59,6 +59,19 @@ class AgentSettings(BaseSettings):
     multipart_threshold_bytes: int = Field(default=8 * MIB, ge=5 * MIB)
     catalog_ttl_seconds: float = Field(default=30.0, ge=0)
     log_level: str = "INFO"
+    autoscaling_group: str | None = Field(
+        default=None,
+        description="the Auto Scaling group of this instance; set, the agent protects itself from scale-in"
+        " while busy and drains on the termination lifecycle hook or a Spot notice",
+    )
+    lifecycle_hook: str = Field(default="drain", description="the group's termination lifecycle hook")
+    imds_url: str = Field(default="http://169.254.169.254", description="instance metadata service (IMDSv2)")
+    protection_debounce_seconds: float = Field(
+        default=60.0, ge=0, description="idle time before protection is cleared"
+    )
+    fleet_poll_seconds: float = Field(
+        default=5.0, gt=0, description="how often lifecycle state and protection are checked"
+    )
 
     @model_validator(mode="after")
     def _heartbeat_before_visibility_runs_out(self) -> AgentSettings:

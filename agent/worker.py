@@ -74,6 +74,11 @@ class Agent:
             self._stop.set()
 
     @property
+    def running(self) -> int:
+        """Jobs holding a slot now (prefetched messages waiting for one are not counted)."""
+        return self._running
+
+    @property
     def polling(self) -> bool:
         return bool(self._pollers) and all(not p.done() for p in self._pollers)
 

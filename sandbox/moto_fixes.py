@@ -10,6 +10,9 @@ under test), and each names the AWS behaviour it restores:
 3. A failed DynamoDB integration in a state machine is a catchable ``DynamoDB.<Code>`` error on
    AWS. moto's interpreter crashes with ``KeyError('RequestId')`` when the error response has no
    request id, failing the execution with ``States.Runtime`` instead.
+4. ``CompleteLifecycleAction`` exists on AWS; moto has no handler for it. The fix accepts it for
+   a hook the group has (a ValidationError otherwise, as on AWS) and records each call in
+   ``COMPLETED_LIFECYCLE_ACTIONS`` so tests can see when an agent let its instance go.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from moto.autoscaling.exceptions import ValidationError
+from moto.autoscaling.responses import AutoScalingResponse
 from moto.dynamodb.models import DynamoDBBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_dynamodb as sfn_dynamodb,
@@ -28,6 +33,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 _lock = threading.RLock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 _MARK = "_sandbox_fixed"
+COMPLETED_LIFECYCLE_ACTIONS: list[dict[str, Any]] = []
 
 
 def _once(fixed: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,6 +69,28 @@ def _with_request_id(original: Callable[[Any], tuple[str, str]]) -> Callable[[An
     return _once(fixed)
 
 
+def _complete_lifecycle_action(self: Any) -> Any:
+    import time
+
+    from moto.core.responses import EmptyResult
+
+    group, hook = self._get_param("AutoScalingGroupName"), self._get_param("LifecycleHookName")
+    if f"{group}_{hook}" not in self.autoscaling_backend.lifecycle_hooks:
+        raise ValidationError(f"No Lifecycle Hook found for {hook} on {group}")
+    with _lock:
+        COMPLETED_LIFECYCLE_ACTIONS.append(
+            {
+                "group": group,
+                "hook": hook,
+                "instance_id": self._get_param("InstanceId"),
+                "result": self._get_param("LifecycleActionResult"),
+                "at": time.monotonic(),
+                "wall": time.time(),
+            }
+        )
+    return EmptyResult()
+
+
 def apply_moto_fixes() -> None:
     for name in _DYNAMODB_WRITES:
         method = getattr(DynamoDBBackend, name)
@@ -70,6 +98,8 @@ def apply_moto_fixes() -> None:
             setattr(DynamoDBBackend, name, _atomic(method))
     if not getattr(StepFunctionResponse.send_task_failure, _MARK, False):
         StepFunctionResponse.send_task_failure = _once(_send_task_failure)  # type: ignore[method-assign]
+    if not hasattr(AutoScalingResponse, "complete_lifecycle_action"):
+        AutoScalingResponse.complete_lifecycle_action = _once(_complete_lifecycle_action)  # type: ignore[attr-defined]
     service = sfn_dynamodb.StateTaskServiceDynamoDB
     original = service._error_cause_from_client_error
     if not getattr(original, _MARK, False):
