@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
-PACKAGES = ("lambdas", "contracts")
+PACKAGES = ("lambdas", "contracts", "scaling")
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 

@@ -20,6 +20,7 @@ from aiohttp import web
 from sandbox.client import SnapshotClient
 from sandbox.moto_fixes import COMPLETED_LIFECYCLE_ACTIONS
 from sandbox.platform import Platform
+from tests.autoscaling_group import create_group
 from tests.conftest import agent_settings, running_agent
 from tests.e2e.conftest import eventually, status_of
 from tests.e2e.test_resilience import SLOW, slow
@@ -75,28 +76,8 @@ async def imds_app(metadata: Metadata) -> web.Application:
 
 @pytest.fixture
 async def fleet(platform: Platform) -> AsyncIterator[Fleet]:
-    ec2, autoscaling = boto3.client("ec2"), boto3.client("autoscaling")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    template = ec2.create_launch_template(
-        LaunchTemplateName=f"{platform.name}-agent",
-        LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"},
-    )["LaunchTemplate"]["LaunchTemplateId"]
-    group = f"{platform.name}-agents"
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName=group,
-        LaunchTemplate={"LaunchTemplateId": template},
-        MinSize=0,
-        MaxSize=2,
-        DesiredCapacity=1,
-        AvailabilityZones=[f"{boto3.session.Session().region_name}a"],
-    )
-    autoscaling.put_lifecycle_hook(
-        LifecycleHookName="drain",
-        AutoScalingGroupName=group,
-        LifecycleTransition="autoscaling:EC2_INSTANCE_TERMINATING",
-        HeartbeatTimeout=180,
-        DefaultResult="CONTINUE",
-    )
+    autoscaling = boto3.client("autoscaling")
+    group = create_group(platform, desired=1, max_size=2)
     instance_id = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group])[
         "AutoScalingGroups"
     ][0]["Instances"][0]["InstanceId"]

@@ -1,0 +1,180 @@
+"""Scaler Lambda: every minute (EventBridge schedule), sets the workers' desired capacity.
+
+It reads what ``scaling.policy.decide`` needs (the jobs queue's visible and in-flight counts,
+the agents' capacity and busy ratio published through the CloudWatch agent, the group's desired
+capacity and bounds), decides, and writes the new desired capacity. What the decision must
+remember between runs (last scale-out, how long the need has been low or the fleet idle) lives
+on the group as one tag, so the function keeps no state of its own.
+
+Why a Lambda rather than target tracking alone: it can act from zero (there is no agent metric
+when no instance runs), it reads the queue directly instead of 5-minute SQS metrics, and it
+scales in slowly and in steps, which target tracking cannot be told to do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from scaling.policy import Decision, Memory, Observation, Policy, decide
+
+logger = Logger(service="snapshot-scaler")
+MEMORY_TAG = "snapshot-engine:scaler"
+
+
+@dataclass(frozen=True)
+class ScalerSettings:
+    queue_url: str
+    autoscaling_group: str
+    metrics_namespace: str = "SnapshotEngine/Agent"
+    target_utilisation: float = 0.8
+    default_capacity: int = 16
+    scale_in_delay_s: float = 300
+    scale_in_cooldown_s: float = 300
+    idle_to_zero_s: float = 600
+
+    @classmethod
+    def from_env(cls) -> ScalerSettings:
+        return cls(
+            queue_url=os.environ["QUEUE_URL"],
+            autoscaling_group=os.environ["AUTOSCALING_GROUP"],
+            metrics_namespace=os.environ.get("METRICS_NAMESPACE", "SnapshotEngine/Agent"),
+            target_utilisation=float(os.environ.get("TARGET_UTILISATION", "0.8")),
+            default_capacity=int(os.environ.get("DEFAULT_CAPACITY", "16")),
+            scale_in_delay_s=float(os.environ.get("SCALE_IN_DELAY_SECONDS", "300")),
+            scale_in_cooldown_s=float(os.environ.get("SCALE_IN_COOLDOWN_SECONDS", "300")),
+            idle_to_zero_s=float(os.environ.get("IDLE_TO_ZERO_SECONDS", "600")),
+        )
+
+
+class Scaler:
+    def __init__(self, settings: ScalerSettings, sqs: Any, autoscaling: Any, cloudwatch: Any) -> None:
+        self._settings = settings
+        self._sqs = sqs
+        self._autoscaling = autoscaling
+        self._cloudwatch = cloudwatch
+
+    def run(self, now: float | None = None) -> Decision:
+        now = time.time() if now is None else now
+        group = self._autoscaling.describe_auto_scaling_groups(
+            AutoScalingGroupNames=[self._settings.autoscaling_group]
+        )["AutoScalingGroups"][0]
+        attributes = self._sqs.get_queue_attributes(
+            QueueUrl=self._settings.queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        capacity, busy = self._agent_metrics(now)
+        observation = Observation(
+            now=now,
+            visible=int(attributes["ApproximateNumberOfMessages"]),
+            in_flight=int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+            desired=int(group["DesiredCapacity"]),
+            capacity_per_instance=capacity,
+            busy_ratio=busy,
+        )
+        policy = Policy(
+            min_size=int(group["MinSize"]),
+            max_size=int(group["MaxSize"]),
+            target_utilisation=self._settings.target_utilisation,
+            default_capacity=self._settings.default_capacity,
+            scale_in_delay_s=self._settings.scale_in_delay_s,
+            scale_in_cooldown_s=self._settings.scale_in_cooldown_s,
+            idle_to_zero_s=self._settings.idle_to_zero_s,
+        )
+        memory = _read_memory(group.get("Tags", []))
+        decision = decide(observation, memory, policy)
+        if decision.desired != observation.desired:
+            self._autoscaling.set_desired_capacity(
+                AutoScalingGroupName=self._settings.autoscaling_group,
+                DesiredCapacity=decision.desired,
+                HonorCooldown=False,
+            )
+        if decision.memory != memory:
+            self._autoscaling.create_or_update_tags(
+                Tags=[
+                    {
+                        "ResourceId": self._settings.autoscaling_group,
+                        "ResourceType": "auto-scaling-group",
+                        "Key": MEMORY_TAG,
+                        "Value": json.dumps(dataclasses.asdict(decision.memory), separators=(",", ":")),
+                        "PropagateAtLaunch": False,
+                    }
+                ]
+            )
+        logger.info(
+            "scaling decision",
+            extra={
+                "observation": dataclasses.asdict(observation),
+                "desired": decision.desired,
+                "reason": decision.reason,
+            },
+        )
+        return decision
+
+    def _agent_metrics(self, now: float) -> tuple[float | None, float | None]:
+        """The agents' latest average capacity and busy ratio; None when no agent reported lately."""
+        end = datetime.fromtimestamp(now, UTC)
+        queries = [
+            {
+                "Id": name,
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": self._settings.metrics_namespace,
+                        "MetricName": f"snapshot_agent_{name}",
+                        "Dimensions": [
+                            {"Name": "AutoScalingGroupName", "Value": self._settings.autoscaling_group}
+                        ],
+                    },
+                    "Period": 60,
+                    "Stat": "Average",
+                },
+            }
+            for name in ("capacity", "busy_ratio")
+        ]
+        found = self._cloudwatch.get_metric_data(
+            MetricDataQueries=queries,
+            StartTime=end - timedelta(minutes=5),
+            EndTime=end + timedelta(minutes=1),
+        )
+        latest = {
+            r["Id"]: max(zip(r["Timestamps"], r["Values"], strict=True))[1] if r.get("Values") else None
+            for r in found["MetricDataResults"]
+        }
+        return latest.get("capacity"), latest.get("busy_ratio")
+
+
+def _read_memory(tags: list[dict[str, Any]]) -> Memory:
+    for tag in tags:
+        if tag["Key"] == MEMORY_TAG:
+            try:
+                return Memory(**json.loads(tag["Value"]))
+            except (ValueError, TypeError):
+                logger.warning("unreadable scaler memory tag; starting afresh")
+    return Memory()
+
+
+@functools.cache
+def default_scaler() -> Scaler:
+    """Made once per container, on the first invocation."""
+    return Scaler(
+        ScalerSettings.from_env(),
+        boto3.client("sqs"),
+        boto3.client("autoscaling"),
+        boto3.client("cloudwatch"),
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    decision = default_scaler().run()
+    return {"desired": decision.desired, "reason": decision.reason}
