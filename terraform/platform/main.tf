@@ -114,6 +114,9 @@ module "workers" {
   state_machine_arn       = module.orchestration.state_machine_arn
   agent_settings          = local.agent_settings
   data_sources            = var.data_sources
+  lambda_package          = module.api.lambda_package
+  powertools_layer_arn    = module.api.powertools_layer_arn
+  log_retention_days      = var.log_retention_days
   data_source_access = var.reporting_enabled ? {
     reporting = { security_group_id = module.reporting.security_group_id, port = 3306 }
   } : {}
@@ -143,4 +146,5 @@ module "monitoring" {
   state_machine_arn      = module.orchestration.state_machine_arn
   function_names         = module.api.function_names
   autoscaling_group_name = module.workers.autoscaling_group_name
+  scaler_function_name   = module.workers.scaler_function_name
 }

@@ -23,7 +23,8 @@ from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, lo
 
 MODULES = TERRAFORM / "modules"
 CLIENT_CALL = re.compile(
-    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn)\.([a-z_]+)\("
+    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch)"
+    r"\.([a-z_]+)\("
 )
 SERVICES = {
     "sqs": "sqs",
@@ -35,8 +36,17 @@ SERVICES = {
     "stepfunctions": "stepfunctions",
     "sfn": "stepfunctions",
     "_sfn": "stepfunctions",
+    "_autoscaling": "autoscaling",
+    "_cloudwatch": "cloudwatch",
 }
-IAM_PREFIX = {"sqs": "sqs", "s3": "s3", "dynamodb": "dynamodb", "stepfunctions": "states"}
+IAM_PREFIX = {
+    "sqs": "sqs",
+    "s3": "s3",
+    "dynamodb": "dynamodb",
+    "stepfunctions": "states",
+    "autoscaling": "autoscaling",
+    "cloudwatch": "cloudwatch",
+}
 # Operations that authorise as another action (AWS service authorization reference).
 AUTHORISED_AS = {
     "s3:CreateMultipartUpload": "s3:PutObject",
@@ -92,6 +102,8 @@ STAR_ONLY = {
     "ec2:DeleteNetworkInterface",
     "ec2:AssignPrivateIpAddresses",
     "ec2:UnassignPrivateIpAddresses",
+    "autoscaling:DescribeAutoScalingGroups",
+    "cloudwatch:GetMetricData",
 }
 
 
@@ -182,6 +194,12 @@ ROLES: dict[str, Role] = {
         LAMBDA_RUNTIME,
     ),
     "state-machine": (policy("orchestration", "state_machine"), asl_actions, STATE_MACHINE_RUNTIME),
+    "scaler": (
+        policy("workers", "scaler"),
+        lambda: calls_in(closure("lambdas.scaler")),
+        # A scheduled function with no dead-letter queue: the Lambda runtime minus the DLQ.
+        LAMBDA_RUNTIME - {"sqs:SendMessage"},
+    ),
 }
 
 
@@ -230,6 +248,12 @@ def test_the_derivation_sees_every_kind_of_call() -> None:
     assert "states:StartExecution" in calls_in(closure("lambdas.trigger"))
     assert {"dynamodb:Query", "s3:GetObject"} <= calls_in(closure("lambdas.status"))
     assert asl_actions() == {"dynamodb:UpdateItem", "sqs:SendMessage", "events:PutEvents"}
+    assert {"autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"} <= agent
+    assert {
+        "sqs:GetQueueAttributes",
+        "autoscaling:SetDesiredCapacity",
+        "cloudwatch:GetMetricData",
+    } <= calls_in(closure("lambdas.scaler"))
 
 
 def _keys(expression: str) -> set[str]:
@@ -306,3 +330,14 @@ def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:
 
 def test_schedules_file_is_the_catalogs() -> None:
     assert json.loads(SCHEDULES.read_text()) == json.loads(render()), "catalog changed: run make schedules"
+
+
+def test_the_scaler_gets_the_environment_it_reads() -> None:
+    scaler = load_module(MODULES / "workers").resources[("aws_lambda_function", "scaler")]
+    environment = set(clean(scaler["environment"][0])["variables"])
+    code = (ROOT / "lambdas" / "scaler.py").read_text()
+    required = set(re.findall(r'os\.environ\["([A-Z_]+)"\]', code))
+    optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', code))
+    assert required <= environment
+    assert environment - required - optional == {"POWERTOOLS_SERVICE_NAME"}
+    assert unquote(scaler["handler"]) == "lambdas.scaler.handler"

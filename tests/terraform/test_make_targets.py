@@ -51,7 +51,7 @@ def test_the_lambda_zip_holds_the_handlers_and_nothing_else() -> None:
     first = archive.read_bytes()
     names = zipfile.ZipFile(archive).namelist()
     assert {"lambdas/trigger.py", "lambdas/status.py", "contracts/catalog.py"} <= set(names)
-    assert all(n.startswith(("lambdas/", "contracts/")) and n.endswith(".py") for n in names)
+    assert all(n.startswith(("lambdas/", "contracts/", "scaling/")) and n.endswith(".py") for n in names)
     assert (ROOT / "build" / "lambda-src" / "lambdas" / "trigger.py").exists()
     assert (ROOT / "build" / "powertools-version").read_text().strip() == locked_version(
         "aws-lambda-powertools"

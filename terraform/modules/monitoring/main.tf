@@ -70,7 +70,7 @@ resource "aws_cloudwatch_metric_alarm" "failed_executions" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each            = var.function_names
+  for_each            = merge(var.function_names, { scaler = var.scaler_function_name })
   alarm_name          = "${var.name}-${each.key}-errors"
   alarm_description   = "The ${each.key} Lambda raised errors (5xx to callers)."
   namespace           = "AWS/Lambda"

@@ -61,3 +61,8 @@ variable "agent_error_threshold" {
   type        = number
   default     = 20
 }
+
+variable "scaler_function_name" {
+  description = "The workers' scaler Lambda (alarm on its errors)."
+  type        = string
+}

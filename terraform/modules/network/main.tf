@@ -13,7 +13,7 @@ locals {
   route_table_ids = local.create ? [aws_route_table.private[0].id] : var.existing_vpc.route_table_ids
   region          = data.aws_region.current.region
   # Everything the agents and Lambdas call, so no NAT gateway is needed. S3 and DynamoDB are gateways.
-  interface_services = toset(["sqs", "states", "sts", "ssm", "ssmmessages", "ec2messages", "monitoring", "logs", "kms"])
+  interface_services = toset(["sqs", "states", "sts", "ssm", "ssmmessages", "ec2messages", "monitoring", "logs", "kms", "autoscaling"])
 }
 
 resource "aws_vpc" "this" {

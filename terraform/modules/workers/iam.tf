@@ -62,6 +62,12 @@ data "aws_iam_policy_document" "agent" {
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
   }
+
+  statement {
+    sid       = "OwnInstanceInTheFleet"
+    actions   = ["autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"]
+    resources = [local.asg_arn]
+  }
 }
 
 # Session Manager instead of SSH, and the CloudWatch agent (metrics from /metrics, the journal).

@@ -1,4 +1,6 @@
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 data "aws_ami" "agent" {
   count       = var.ami_id == null ? 1 : 0
@@ -17,8 +19,10 @@ data "aws_ami" "agent" {
 }
 
 locals {
-  ami_id   = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
-  asg_name = "${var.name}-agents"
+  ami_id         = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
+  asg_name       = "${var.name}-agents"
+  lifecycle_hook = "drain"
+  asg_arn        = "arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
     {
@@ -29,6 +33,9 @@ locals {
       SNAPSHOT_METRICS_PORT  = tostring(var.metrics_port)
       SNAPSHOT_DRAIN_SECONDS = tostring(var.drain_seconds)
       SNAPSHOT_DATA_SOURCES  = jsonencode(var.data_sources)
+      # The agent protects itself while busy and drains on the "drain" termination hook.
+      SNAPSHOT_AUTOSCALING_GROUP = local.asg_name
+      SNAPSHOT_LIFECYCLE_HOOK    = local.lifecycle_hook
     },
     { for k, v in var.agent_settings : "SNAPSHOT_${upper(k)}" => v },
   )
@@ -134,7 +141,7 @@ resource "aws_autoscaling_group" "agents" {
   }
 
   initial_lifecycle_hook {
-    name                 = "drain"
+    name                 = local.lifecycle_hook
     lifecycle_transition = "autoscaling:EC2_INSTANCE_TERMINATING"
     default_result       = "CONTINUE"
     heartbeat_timeout    = var.drain_seconds + 60

@@ -32,3 +32,8 @@ output "agent_environment_names" {
   description = "SNAPSHOT_* names the user data writes."
   value       = sort(keys(local.environment))
 }
+
+output "scaler_function_name" {
+  description = "The scaler Lambda (its logs show every decision and its reason)."
+  value       = aws_lambda_function.scaler.function_name
+}

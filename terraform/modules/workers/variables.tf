@@ -158,3 +158,40 @@ variable "drain_seconds" {
   type        = number
   default     = 120
 }
+
+variable "lambda_package" {
+  description = "The platform's Lambda zip (path and base64 sha256), from the api module."
+  type = object({
+    path = string
+    hash = string
+  })
+}
+
+variable "powertools_layer_arn" {
+  description = "The Powertools layer the scaler uses, from the api module."
+  type        = string
+}
+
+variable "agent_metrics_namespace" {
+  description = "Namespace the agents' CloudWatch agent publishes into (the scaler reads capacity and busy ratio there)."
+  type        = string
+  default     = "SnapshotEngine/Agent"
+}
+
+variable "scaling" {
+  description = "The scaling policy: target busy share of each instance's slots, slots assumed before any agent reports, and the scale-in and to-zero delays."
+  type = object({
+    target_utilisation        = optional(number, 0.8)
+    default_capacity          = optional(number, 16)
+    scale_in_delay_seconds    = optional(number, 300)
+    scale_in_cooldown_seconds = optional(number, 300)
+    idle_to_zero_seconds      = optional(number, 600)
+  })
+  default = {}
+}
+
+variable "log_retention_days" {
+  description = "Retention of the scaler's logs."
+  type        = number
+  default     = 365
+}
