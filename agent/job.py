@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agent.artifacts import ArtifactInspector
 from agent.aws import STALE_TOKEN_ERRORS, AwsClients, error_code
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
@@ -145,10 +146,12 @@ class JobProcessor:
                 CONTENT_TYPES[job.format],
                 self._settings.multipart_threshold_bytes,
                 {"snapshot-id": job.snapshot_id, "worker-id": self._settings.worker_id},
+                ArtifactInspector(job.format),
             )
             try:
                 async with asyncio.timeout(self._settings.render_timeout_seconds):
                     await renderer.render(job, report, sink)
+                self._inspect(sink, renderer.name, job.format)
             except TimeoutError as exc:
                 await sink.abort()
                 raise RenderTimeoutError(
@@ -160,6 +163,14 @@ class JobProcessor:
             elapsed = time.monotonic() - started
         self._metrics.render_seconds.labels(renderer.name, job.format).observe(elapsed)
         return sink, elapsed
+
+    def _inspect(self, sink: S3Sink, renderer: str, fmt: str) -> None:
+        """Never deliver a broken artifact: raises Render.Invalid or Render.Transient with the cause."""
+        if sink.inspector is None:
+            return
+        verdict = sink.inspector.verdict()
+        if verdict.rows is not None:
+            self._metrics.rows.labels(renderer, fmt).inc(verdict.rows)
 
     async def _deliver(self, job: JobMessage, sink: S3Sink, render_seconds: float) -> bool:
         """Store the artifact and report it. Few jobs deliver at once (``delivery_lanes``): when

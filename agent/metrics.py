@@ -35,6 +35,9 @@ class AgentMetrics:
         self.queue_lag_seconds = Histogram(
             f"{prefix}queue_lag_seconds", "SentTimestamp to receipt", buckets=LAG_BUCKETS, registry=r
         )
+        self.rows = Counter(
+            f"{prefix}rows", "Rows in the tabular artifacts delivered", ["renderer", "format"], registry=r
+        )
         self.aws_calls = Counter(
             f"{prefix}aws_calls", "AWS API calls", ["service", "operation", "outcome"], registry=r
         )

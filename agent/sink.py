@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from agent.artifacts import ArtifactInspector
+
 log = logging.getLogger(__name__)
 
 
@@ -21,7 +23,14 @@ class SinkResult:
 
 class S3Sink:
     def __init__(
-        self, s3: Any, bucket: str, key: str, content_type: str, part_size: int, metadata: dict[str, str]
+        self,
+        s3: Any,
+        bucket: str,
+        key: str,
+        content_type: str,
+        part_size: int,
+        metadata: dict[str, str],
+        inspector: ArtifactInspector | None = None,
     ) -> None:
         self._s3 = s3
         self._bucket = bucket
@@ -34,6 +43,7 @@ class S3Sink:
         self._size = 0
         self._upload_id: str | None = None
         self._parts: list[dict[str, Any]] = []
+        self.inspector = inspector
 
     @property
     def size(self) -> int:
@@ -44,6 +54,8 @@ class S3Sink:
             return
         self._hash.update(data)
         self._size += len(data)
+        if self.inspector is not None:
+            self.inspector.feed(data)
         self._buffer += data
         while len(self._buffer) >= self._part_size:
             part = bytes(self._buffer[: self._part_size])

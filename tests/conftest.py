@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from agent.app import serve
+from agent.renderers.base import RendererRegistry
 from agent.settings import AgentSettings
 from sandbox.dataset import ensure_dataset
 from sandbox.moto_server import MotoSandbox, start_moto
@@ -80,10 +81,12 @@ def agent_settings(platform: Platform, dataset: Path, **overrides: Any) -> Agent
 
 
 @contextlib.asynccontextmanager
-async def running_agent(settings: AgentSettings) -> AsyncIterator[asyncio.Task[None]]:
+async def running_agent(
+    settings: AgentSettings, renderers: RendererRegistry | None = None
+) -> AsyncIterator[asyncio.Task[None]]:
     """An agent in this process and loop, stopped (drained) on exit."""
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop))
+    task = asyncio.create_task(serve(settings, stop, renderers))
     try:
         yield task
     finally:
