@@ -11,7 +11,8 @@ from agent.fleet import FleetMember
 from agent.http_server import MetricsServer
 from agent.imds import Imds
 from agent.metrics import AgentMetrics
-from agent.renderers.base import RendererRegistry
+from agent.renderers.base import Renderer, RendererRegistry
+from agent.renderers.browser import BrowserRenderer, find_chromium
 from agent.renderers.sql import SqlRenderer
 from agent.settings import AgentSettings
 from agent.worker import Agent
@@ -20,11 +21,22 @@ log = logging.getLogger(__name__)
 
 
 def build_renderers(settings: AgentSettings) -> RendererRegistry:
-    return RendererRegistry(
-        [
-            SqlRenderer(settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows),
-        ]
-    )
+    renderers: list[Renderer] = [
+        SqlRenderer(settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows)
+    ]
+    chromium = find_chromium(settings.browser_executable)
+    if chromium is not None:
+        renderers.append(
+            BrowserRenderer(
+                chromium,
+                settings.browser_concurrency,
+                settings.browser_page_budget_mb,
+                settings.browser_recycle_jobs,
+            )
+        )
+    else:
+        log.warning("no Chromium found: the browser renderer is off")
+    return RendererRegistry(renderers)
 
 
 async def serve(

@@ -56,6 +56,17 @@ class AgentSettings(BaseSettings):
     )
     sql_concurrency: int = Field(default=16, ge=1, description="sql renderer's own limit")
     sql_batch_rows: int = Field(default=5000, ge=1)
+    browser_executable: str | None = Field(
+        default=None,
+        description="Chromium for the browser renderer; unset, found on the PATH (chromium, google-chrome)",
+    )
+    browser_concurrency: int = Field(
+        default=8, ge=1, le=256, description="the browser renderer's upper bound"
+    )
+    browser_page_budget_mb: int = Field(
+        default=150, ge=50, description="RAM a page may take; available RAM / this bounds browser concurrency"
+    )
+    browser_recycle_jobs: int = Field(default=100, ge=1, description="jobs before the browser is replaced")
     multipart_threshold_bytes: int = Field(default=8 * MIB, ge=5 * MIB)
     catalog_ttl_seconds: float = Field(default=30.0, ge=0)
     log_level: str = "INFO"

@@ -147,7 +147,7 @@ async def test_a_renderer_the_agent_lacks_fails_the_task_with_a_reason(
 ) -> None:
     final = await render_one(platform, api, dataset, {"report": "remote_dashboard", "format": "pdf"})
     assert (final["status"], final["error"]) == ("FAILED", "Render.Invalid")
-    assert "renderer 'browser' is not available" in final["cause"]
+    assert "renderer 'quicksight' is not available" in final["cause"]
 
 
 async def test_number_and_boolean_params_reach_the_query(

@@ -1,0 +1,165 @@
+"""``browser``: any dashboard URL (Grafana, Superset, a QuickSight embed) as PDF or PNG, through
+Playwright driving the system's Chromium (``SNAPSHOT_BROWSER_EXECUTABLE``; no browser download).
+
+The catalog's ``source`` gives the URL template (``{param}`` placeholders, filled URL-quoted with
+the request's checked params), the viewport, what to wait for (``networkidle``, ``load`` or
+``selector:<css>``) and the timeout. Each job gets a fresh context (no cookies or storage shared
+between jobs) in the agent's one browser (``browser_pool``). Concurrency is bounded by memory:
+the available RAM at start divided by ``SNAPSHOT_BROWSER_PAGE_BUDGET_MB``, capped by
+``SNAPSHOT_BROWSER_CONCURRENCY``.
+
+A page that does not settle in time is ``Render.Timeout``; an HTTP 4xx page ``Render.Invalid``;
+a 5xx, a crashed browser or a dropped connection ``Render.Transient`` (the browser is replaced).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+from string import Formatter
+from typing import Literal
+from urllib.parse import quote, urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
+from agent.renderers.base import Sink
+from agent.renderers.browser_pool import BrowserPool, Lease
+from contracts.catalog import ParamsError, ReportSpec
+from contracts.messages import JobMessage
+
+log = logging.getLogger(__name__)
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
+
+
+class Viewport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    width: int = Field(default=1280, ge=200, le=7680)
+    height: int = Field(default=800, ge=200, le=4320)
+
+
+class BrowserSource(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    wait_for: str = "networkidle"
+    viewport: Viewport = Field(default_factory=Viewport)
+    timeout_seconds: float = Field(default=60, gt=0, le=900)
+    full_page: bool = True
+    pdf_format: Literal["A4", "A3", "Letter", "Legal", "Tabloid"] = "A4"
+    landscape: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, url: str) -> str:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("url must be http or https")
+        return url
+
+    @field_validator("wait_for")
+    @classmethod
+    def _known_wait(cls, wait_for: str) -> str:
+        if wait_for not in ("networkidle", "load") and not (
+            wait_for.startswith("selector:") and wait_for[9:]
+        ):
+            raise ValueError("wait_for must be networkidle, load or selector:<css>")
+        return wait_for
+
+
+def find_chromium(configured: str | None) -> str | None:
+    if configured:
+        return configured
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def memory_bounded(concurrency: int, page_budget_mb: int, meminfo: str = "/proc/meminfo") -> int:
+    try:
+        with open(meminfo) as info:
+            available_kb = next(int(line.split()[1]) for line in info if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return max(1, min(concurrency, 2))
+    return max(1, min(concurrency, available_kb // 1024 // page_budget_mb))
+
+
+class BrowserRenderer:
+    name = "browser"
+    formats = frozenset({"pdf", "png"})
+
+    def __init__(self, executable: str, concurrency: int, page_budget_mb: int, recycle_after: int) -> None:
+        self.max_concurrency = memory_bounded(concurrency, page_budget_mb)
+        self.pool = BrowserPool(executable, recycle_after)
+
+    async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
+        source, url = self._target(job, report)
+        timeout_ms = source.timeout_seconds * 1000
+        lease = await self._acquire()
+        try:
+            context = await lease.browser.new_context(
+                viewport={"width": source.viewport.width, "height": source.viewport.height},
+                java_script_enabled=True,
+            )
+            try:
+                page = await context.new_page()
+                wait: Literal["load", "networkidle"] = (
+                    "networkidle" if source.wait_for == "networkidle" else "load"
+                )
+                response = await page.goto(url, wait_until=wait, timeout=timeout_ms)
+                if response is not None and response.status >= 400:
+                    error = TransientRenderError if response.status >= 500 else InvalidRenderError
+                    raise error(f"{url} answered HTTP {response.status}")
+                if source.wait_for.startswith("selector:"):
+                    await page.wait_for_selector(source.wait_for[9:], state="visible", timeout=timeout_ms)
+                if job.format == "pdf":
+                    data = await page.pdf(
+                        format=source.pdf_format, landscape=source.landscape, print_background=True
+                    )
+                else:
+                    data = await page.screenshot(full_page=source.full_page, type="png")
+            finally:
+                with contextlib.suppress(PlaywrightError):
+                    await context.close()
+        except PlaywrightTimeoutError as exc:
+            raise RenderTimeoutError(
+                f"{url} did not settle ({source.wait_for}) within {source.timeout_seconds:g}s"
+            ) from exc
+        except PlaywrightError as exc:
+            state = "the browser crashed" if not lease.browser.is_connected() else "the page failed"
+            raise TransientRenderError(f"{state}: {str(exc).splitlines()[0]}") from exc
+        finally:
+            await self.pool.release(lease)
+        await sink.write(data)
+
+    async def _acquire(self) -> Lease:
+        try:
+            return await self.pool.acquire()
+        except PlaywrightError as exc:
+            raise TransientRenderError(f"cannot start chromium: {str(exc).splitlines()[0]}") from exc
+
+    @staticmethod
+    def _target(job: JobMessage, report: ReportSpec) -> tuple[BrowserSource, str]:
+        try:
+            source = BrowserSource.model_validate(report.source)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InvalidRenderError(
+                f"report {report.name!r} source.{first['loc'][0]}: {first['msg']}"
+            ) from exc
+        try:
+            params = report.normalise_params(job.params)
+        except ParamsError as exc:
+            raise InvalidRenderError(f"invalid params: {exc}") from exc
+        names = {field for _, field, _, _ in Formatter().parse(source.url) if field}
+        missing = names - set(params)
+        if missing:
+            raise InvalidRenderError(f"url placeholders {sorted(missing)} are not params of {report.name!r}")
+        url = source.url.format_map({k: quote(str(v), safe="") for k, v in params.items()})
+        return source, url
+
+    async def close(self) -> None:
+        await self.pool.close()

@@ -1,0 +1,219 @@
+"""The browser renderer in the system's Chromium, on pages served locally by aiohttp: a chart as
+PNG and PDF (checked like every artifact), a page that never settles, a blank page, an HTTP 404,
+Chromium killed mid-job (the job fails as transient, the pool recovers, nothing left behind)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from agent.artifacts import ArtifactInspector
+from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
+from agent.renderers.browser import BrowserRenderer, find_chromium
+from contracts.catalog import ReportSpec
+from contracts.messages import JobMessage
+from tests.conftest import IN_CI
+
+CHART = """<!doctype html><html><body style="margin:0;background:#fff">
+<h1 id="title">Sales by region: {region}</h1>
+<svg width="600" height="300"><rect x="20" y="100" width="80" height="200" fill="#1f77b4"/>
+<rect x="140" y="40" width="80" height="260" fill="#ff7f0e"/><rect x="260" y="160" width="80" height="140"
+fill="#2ca02c"/></svg>
+<script>
+setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id="ready">ready</p>'), 200)
+</script>
+</body></html>"""
+NEVER_SETTLES = """<!doctype html><html><body><p>loading forever</p>
+<script>setInterval(() => fetch('/slow?' + Math.random()), 100)</script></body></html>"""
+BLANK = "<!doctype html><html><body style='background:#fff'></body></html>"
+
+
+class Collected:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    async def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.data += data
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = find_chromium(None)
+    if found is None:
+        if IN_CI:
+            pytest.fail("Chromium is required in CI: .ci/run installs Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return found
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[str]:
+    async def chart(request: web.Request) -> web.Response:
+        return web.Response(
+            text=CHART.format(region=request.query.get("region", "?")), content_type="text/html"
+        )
+
+    async def slow(_: web.Request) -> web.Response:
+        await asyncio.sleep(1)
+        return web.Response(text="still here")
+
+    app = web.Application()
+    app.router.add_get("/chart", chart)
+    app.router.add_get("/never", page(NEVER_SETTLES))
+    app.router.add_get("/blank", page(BLANK))
+    app.router.add_get("/slow", slow)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    tcp = web.TCPSite(runner, "127.0.0.1", 0)
+    await tcp.start()
+    yield f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    await runner.cleanup()
+
+
+def page(text: str) -> Any:
+    async def serve(_: web.Request) -> web.Response:
+        return web.Response(text=text, content_type="text/html")
+
+    return serve
+
+
+@pytest.fixture
+async def renderer(chromium: str) -> AsyncIterator[BrowserRenderer]:
+    made = BrowserRenderer(chromium, concurrency=4, page_budget_mb=150, recycle_after=3)
+    yield made
+    await made.close()
+
+
+def report(url: str, **source: Any) -> ReportSpec:
+    return ReportSpec.model_validate(
+        {
+            "name": "dashboard",
+            "renderer": "browser",
+            "formats": ["pdf", "png"],
+            "params": {"region": {"type": "string", "default": "EMEA"}},
+            "source": {"url": url, **source},
+        }
+    )
+
+
+def job(fmt: str, params: dict[str, Any] | None = None) -> JobMessage:
+    key = "0" * 32
+    return JobMessage.model_validate(
+        {
+            "v": 1,
+            "snapshot_id": f"{key}-g1",
+            "key": key,
+            "generation": 1,
+            "report": "dashboard",
+            "format": fmt,
+            "params": params or {},
+            "data_version": None,
+            "bucket": "b",
+            "s3_key": f"snapshots/dashboard/{key}/g1.{fmt}",
+            "task_token": "t",
+        }
+    )
+
+
+async def render(
+    renderer: BrowserRenderer, spec: ReportSpec, fmt: str, params: dict[str, Any] | None = None
+) -> bytes:
+    sink = Collected()
+    await renderer.render(job(fmt, params), spec, sink)
+    inspector = ArtifactInspector(fmt)
+    inspector.feed(sink.data)
+    inspector.verdict()  # what the agent checks before storing
+    return bytes(sink.data)
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+async def test_a_chart_page_renders_and_passes_the_artifact_check(
+    renderer: BrowserRenderer, site: str, fmt: str
+) -> None:
+    spec = report(f"{site}/chart?region={{region}}", wait_for="selector:#ready", timeout_seconds=20)
+    data = await render(renderer, spec, fmt, {"region": "A&B"})
+    assert data[:4] in (b"\x89PNG", b"%PDF")
+
+
+async def test_a_page_that_never_settles_times_out(renderer: BrowserRenderer, site: str) -> None:
+    spec = report(f"{site}/never", wait_for="networkidle", timeout_seconds=2)
+    with pytest.raises(RenderTimeoutError, match="did not settle"):
+        await render(renderer, spec, "png")
+
+
+async def test_a_blank_page_is_rejected(renderer: BrowserRenderer, site: str) -> None:
+    with pytest.raises(TransientRenderError, match="blank"):
+        await render(renderer, report(f"{site}/blank", wait_for="load"), "png")
+
+
+async def test_a_missing_page_is_invalid_and_bad_sources_are_refused(
+    renderer: BrowserRenderer, site: str
+) -> None:
+    with pytest.raises(InvalidRenderError, match="HTTP 404"):
+        await render(renderer, report(f"{site}/nothing-here", wait_for="load"), "png")
+    with pytest.raises(InvalidRenderError, match="url must be http"):
+        await render(renderer, report("file:///etc/passwd"), "png")
+    with pytest.raises(InvalidRenderError, match="placeholders"):
+        await render(renderer, report(f"{site}/chart?x={{undeclared}}"), "png")
+
+
+def chromium_children() -> list[int]:
+    """Chromium processes under this test process, and whether any is a zombie."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        ours = b"chrom" in cmdline and _descends_from(int(entry.name), os.getpid())
+        zombie = fields[0] == "Z" and int(fields[1]) == os.getpid()
+        if ours or zombie:
+            found.append(int(entry.name))
+    return found
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    for _ in range(10):
+        try:
+            pid = int((Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split())[1])
+        except (OSError, ValueError):
+            return False
+        if pid == ancestor:
+            return True
+        if pid <= 1:
+            return False
+    return False
+
+
+async def test_chromium_killed_mid_job_fails_it_as_transient_and_the_pool_recovers(
+    renderer: BrowserRenderer, site: str
+) -> None:
+    slow = report(f"{site}/never", wait_for="networkidle", timeout_seconds=30)
+    running = asyncio.create_task(render(renderer, slow, "png"))
+    for _ in range(100):
+        await asyncio.sleep(0.1)
+        if renderer.pool.launches and chromium_children():
+            break
+    for pid in chromium_children():
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(TransientRenderError, match=r"crashed|failed|closed"):
+        await running
+    # The next job gets a new browser and works; recycling (every 3 jobs here) replaces it again.
+    chart = report(f"{site}/chart", wait_for="load", timeout_seconds=20)
+    for _ in range(4):
+        await render(renderer, chart, "png")
+    assert renderer.pool.launches >= 3
+    await renderer.close()
+    await asyncio.sleep(0.5)
+    assert chromium_children() == [], "no Chromium (or zombie) outlives the renderer"
