@@ -8,6 +8,7 @@ Writes ``out/bench.json`` and prints the same figures.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -27,6 +28,8 @@ from typing import Any
 
 import boto3
 
+from bench.browser import measure as measure_browser
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "out" / "bench.json"
 CATALOG = ROOT / "bench" / "catalog.toml"
@@ -40,6 +43,7 @@ TARGETS = {
     "peak_rss_mb": ("<=", 300),
     "idle_receives_per_min": ("<=", 3),
     "pickup_p99_ms": ("<", 1000),
+    "browser_rss_mb_per_page": ("<=", 150),
 }
 
 
@@ -314,6 +318,10 @@ def bench(noop_jobs: int) -> dict[str, Any]:
         idle_calls = idle_endpoint.stats()["calls"].get("ReceiveMessage", 0) - idle_receives0
         results["idle"] = {"receives": idle_calls, "pollers": 2, "seconds": time.monotonic() - idle_started}
         stop(idle_agent)
+
+        progress("browser pages")
+        # 8. The browser renderer on a local chart page in the system's Chromium.
+        results["browser"] = asyncio.run(measure_browser())
     finally:
         endpoint.stop()
         idle_endpoint.stop()
@@ -344,12 +352,16 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "noop_jobs_per_second": round(noop["rate"], 1),
         "io_jobs_per_second": round(io["rate"], 1),
         "sequential_jobs_per_second": round(seq["rate"], 3),
+        **{k: v for k, v in raw["browser"].items() if k.startswith("browser_")},
     }
 
 
 def check(figures: dict[str, Any]) -> list[str]:
     failures = []
     for name, (op, target) in TARGETS.items():
+        if name not in figures:
+            failures.append(f"{name} was not measured")
+            continue
         value = figures[name]
         ok = value <= target if op == "<=" else value >= target if op == ">=" else value < target
         if not ok:

@@ -1,0 +1,135 @@
+"""``make bench`` (browser part): pages per minute and RSS per page of the browser renderer, on a
+local chart page in the system's Chromium. RSS is that of every Chromium process under this one,
+sampled while ``concurrency`` pages render: (peak - idle browser) / pages in flight."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from agent.renderers.browser import BrowserRenderer, find_chromium
+from contracts.catalog import ReportSpec
+from contracts.messages import JobMessage
+
+PAGE = """<!doctype html><html><body style="margin:0;font-family:sans-serif">
+<h1>Sales by day</h1><svg width="1200" height="500">{bars}</svg>
+<script>setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id="ready">ok</p>'), 50)</script>
+</body></html>"""
+
+
+class Discard:
+    async def write(self, data: bytes | bytearray | memoryview) -> None:
+        return None
+
+
+def _rss_mb_of_descendants(root: int) -> float:
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            pid, status = int(entry.name), (entry / "status").read_text()
+        except OSError:
+            continue
+        if _descends(pid, root):
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def _descends(pid: int, root: int) -> bool:
+    for _ in range(12):
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            return False
+        if pid == root:
+            return True
+        if pid <= 1:
+            return False
+    return False
+
+
+async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
+    chromium = find_chromium(None)
+    if chromium is None:
+        return {"skipped": "no Chromium on this machine"}
+    bars = "".join(
+        f'<rect x="{i * 12}" y="{500 - (i * 37) % 480}" width="10" height="{(i * 37) % 480}"/>'
+        for i in range(100)
+    )
+
+    async def chart(_: web.Request) -> web.Response:
+        return web.Response(text=PAGE.format(bars=bars), content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/chart", chart)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    renderer = BrowserRenderer(chromium, concurrency=concurrency, page_budget_mb=150, recycle_after=10_000)
+    report = ReportSpec.model_validate(
+        {
+            "name": "bench",
+            "renderer": "browser",
+            "formats": ["png"],
+            "source": {"url": f"http://127.0.0.1:{port}/chart", "wait_for": "selector:#ready"},
+        }
+    )
+    key = "0" * 32
+    job = JobMessage.model_validate(
+        {
+            "v": 1,
+            "snapshot_id": f"{key}-g1",
+            "key": key,
+            "generation": 1,
+            "report": "bench",
+            "format": "png",
+            "params": {},
+            "data_version": None,
+            "bucket": "b",
+            "s3_key": f"snapshots/bench/{key}/g1.png",
+            "task_token": "t",
+        }
+    )
+    slots = asyncio.Semaphore(concurrency)
+    peak = 0.0
+
+    async def one() -> None:
+        async with slots:
+            await renderer.render(job, report, Discard())
+
+    try:
+        await one()  # warm: the browser is up
+        idle = _rss_mb_of_descendants(os.getpid())
+
+        async def sample() -> None:
+            nonlocal peak
+            while True:
+                peak = max(peak, _rss_mb_of_descendants(os.getpid()))
+                await asyncio.sleep(0.2)
+
+        sampler = asyncio.create_task(sample())
+        started = time.monotonic()
+        await asyncio.gather(*(one() for _ in range(pages)))
+        wall = time.monotonic() - started
+        sampler.cancel()
+    finally:
+        await renderer.close()
+        await runner.cleanup()
+    return {
+        "browser_pages_per_min": round(pages / wall * 60, 1),
+        "browser_rss_mb_per_page": round(max(0.0, peak - idle) / concurrency, 1),
+        "browser_idle_rss_mb": round(idle, 1),
+        "browser_peak_rss_mb": round(peak, 1),
+        "browser_pages": pages,
+        "browser_concurrency": concurrency,
+    }
