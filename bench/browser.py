@@ -1,6 +1,8 @@
-"""``make bench`` (browser part): pages per minute and RSS per page of the browser renderer, on a
-local chart page in the system's Chromium. RSS is that of every Chromium process under this one,
-sampled while ``concurrency`` pages render: (peak - idle browser) / pages in flight."""
+"""``make bench`` (browser part): pages per minute and memory per page of the browser renderer, on
+a local chart page in the system's Chromium. Memory is the proportional set size (PSS: shared pages
+split between the processes sharing them, so Chromium's many processes are not counted several
+times over) of every Chromium process under this one, sampled while ``concurrency`` pages render:
+(peak - idle browser) / pages in flight."""
 
 from __future__ import annotations
 
@@ -27,19 +29,21 @@ class Discard:
         return None
 
 
-def _rss_mb_of_descendants(root: int) -> float:
+def _chromium_pss_mb(root: int) -> float:
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            pid, status = int(entry.name), (entry / "status").read_text()
+            pid = int(entry.name)
+            if b"chrom" not in (entry / "cmdline").read_bytes() or not _descends(pid, root):
+                continue
+            rollup = (entry / "smaps_rollup").read_text()
         except OSError:
             continue
-        if _descends(pid, root):
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
     return total / 1024
 
 
@@ -109,12 +113,12 @@ async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
 
     try:
         await one()  # warm: the browser is up
-        idle = _rss_mb_of_descendants(os.getpid())
+        idle = _chromium_pss_mb(os.getpid())
 
         async def sample() -> None:
             nonlocal peak
             while True:
-                peak = max(peak, _rss_mb_of_descendants(os.getpid()))
+                peak = max(peak, _chromium_pss_mb(os.getpid()))
                 await asyncio.sleep(0.2)
 
         sampler = asyncio.create_task(sample())
@@ -128,8 +132,8 @@ async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
     return {
         "browser_pages_per_min": round(pages / wall * 60, 1),
         "browser_rss_mb_per_page": round(max(0.0, peak - idle) / concurrency, 1),
-        "browser_idle_rss_mb": round(idle, 1),
-        "browser_peak_rss_mb": round(peak, 1),
+        "browser_idle_pss_mb": round(idle, 1),
+        "browser_peak_pss_mb": round(peak, 1),
         "browser_pages": pages,
         "browser_concurrency": concurrency,
     }
