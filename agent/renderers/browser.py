@@ -14,6 +14,7 @@ a 5xx, a crashed browser or a dropped connection ``Render.Transient`` (the brows
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import shutil
@@ -100,30 +101,12 @@ class BrowserRenderer:
         timeout_ms = source.timeout_seconds * 1000
         lease = await self._acquire()
         try:
-            context = await lease.browser.new_context(
-                viewport={"width": source.viewport.width, "height": source.viewport.height},
-                java_script_enabled=True,
-            )
-            try:
-                page = await context.new_page()
-                wait: Literal["load", "networkidle"] = (
-                    "networkidle" if source.wait_for == "networkidle" else "load"
-                )
-                response = await page.goto(url, wait_until=wait, timeout=timeout_ms)
-                if response is not None and response.status >= 400:
-                    error = TransientRenderError if response.status >= 500 else InvalidRenderError
-                    raise error(f"{url} answered HTTP {response.status}")
-                if source.wait_for.startswith("selector:"):
-                    await page.wait_for_selector(source.wait_for[9:], state="visible", timeout=timeout_ms)
-                if job.format == "pdf":
-                    data = await page.pdf(
-                        format=source.pdf_format, landscape=source.landscape, print_background=True
-                    )
-                else:
-                    data = await page.screenshot(full_page=source.full_page, type="png")
-            finally:
-                with contextlib.suppress(PlaywrightError):
-                    await context.close()
+            # A watchdog over the whole page: a wedged browser must fail the job, never hold it.
+            async with asyncio.timeout(source.timeout_seconds * 2 + 15):
+                data = await self._capture(lease, job.format, source, url, timeout_ms)
+        except TimeoutError as exc:
+            await self.pool.discard(lease)
+            raise TransientRenderError(f"the browser stopped answering while rendering {url}") from exc
         except PlaywrightTimeoutError as exc:
             raise RenderTimeoutError(
                 f"{url} did not settle ({source.wait_for}) within {source.timeout_seconds:g}s"
@@ -134,6 +117,32 @@ class BrowserRenderer:
         finally:
             await self.pool.release(lease)
         await sink.write(data)
+
+    async def _capture(
+        self, lease: Lease, fmt: str, source: BrowserSource, url: str, timeout_ms: float
+    ) -> bytes:
+        context = await lease.browser.new_context(
+            viewport={"width": source.viewport.width, "height": source.viewport.height}
+        )
+        try:
+            page = await context.new_page()
+            wait: Literal["load", "networkidle"] = (
+                "networkidle" if source.wait_for == "networkidle" else "load"
+            )
+            response = await page.goto(url, wait_until=wait, timeout=timeout_ms)
+            if response is not None and response.status >= 400:
+                error = TransientRenderError if response.status >= 500 else InvalidRenderError
+                raise error(f"{url} answered HTTP {response.status}")
+            if source.wait_for.startswith("selector:"):
+                await page.wait_for_selector(source.wait_for[9:], state="visible", timeout=timeout_ms)
+            if fmt == "pdf":
+                return await page.pdf(
+                    format=source.pdf_format, landscape=source.landscape, print_background=True
+                )
+            return await page.screenshot(full_page=source.full_page, type="png")
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
 
     async def _acquire(self) -> Lease:
         try:

@@ -58,6 +58,14 @@ class BrowserPool:
         if lease.retired and lease.active == 0:
             await _close(lease.browser)
 
+    async def discard(self, lease: Lease) -> None:
+        """A browser that stopped answering: no new job goes to it, and it is closed now."""
+        async with self._lock:
+            if self._current is lease:
+                self._current = None
+        lease.retired = True
+        await _close(lease.browser)
+
     async def _launch(self) -> Browser:
         if self._playwright is None:
             self._playwright = await async_playwright().start()

@@ -33,6 +33,7 @@ setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id="ready">re
 NEVER_SETTLES = """<!doctype html><html><body><p>loading forever</p>
 <script>setInterval(() => fetch('/slow?' + Math.random()), 100)</script></body></html>"""
 BLANK = "<!doctype html><html><body style='background:#fff'></body></html>"
+SEEN = {"never": 0}
 
 
 class Collected:
@@ -78,7 +79,9 @@ async def site() -> AsyncIterator[str]:
 
 
 def page(text: str) -> Any:
-    async def serve(_: web.Request) -> web.Response:
+    async def serve(request: web.Request) -> web.Response:
+        if request.path == "/never":
+            SEEN["never"] += 1
         return web.Response(text=text, content_type="text/html")
 
     return serve
@@ -199,16 +202,17 @@ def _descends_from(pid: int, ancestor: int) -> bool:
 async def test_chromium_killed_mid_job_fails_it_as_transient_and_the_pool_recovers(
     renderer: BrowserRenderer, site: str
 ) -> None:
-    slow = report(f"{site}/never", wait_for="networkidle", timeout_seconds=30)
+    slow = report(f"{site}/never?crash", wait_for="networkidle", timeout_seconds=30)
+    SEEN["never"] = 0
     running = asyncio.create_task(render(renderer, slow, "png"))
-    for _ in range(100):
-        await asyncio.sleep(0.1)
-        if renderer.pool.launches and chromium_children():
+    for _ in range(200):  # kill only once the page is loading, the browser fully up
+        await asyncio.sleep(0.05)
+        if SEEN["never"]:
             break
     for pid in chromium_children():
         os.kill(pid, signal.SIGKILL)
-    with pytest.raises(TransientRenderError, match=r"crashed|failed|closed"):
-        await running
+    with pytest.raises(TransientRenderError, match=r"crashed|failed|closed|stopped answering"):
+        await asyncio.wait_for(running, 90)
     # The next job gets a new browser and works; recycling (every 3 jobs here) replaces it again.
     chart = report(f"{site}/chart", wait_for="load", timeout_seconds=20)
     for _ in range(4):
@@ -217,3 +221,24 @@ async def test_chromium_killed_mid_job_fails_it_as_transient_and_the_pool_recove
     await renderer.close()
     await asyncio.sleep(0.5)
     assert chromium_children() == [], "no Chromium (or zombie) outlives the renderer"
+
+
+async def test_two_hundred_jobs_with_recycling_leave_no_process_behind(chromium: str, site: str) -> None:
+    renderer = BrowserRenderer(chromium, concurrency=4, page_budget_mb=150, recycle_after=25)
+    chart = report(f"{site}/chart", wait_for="load", timeout_seconds=30)
+    slots = asyncio.Semaphore(4)
+
+    async def one() -> None:
+        async with slots:
+            sink = Collected()
+            await renderer.render(job("png"), chart, sink)
+            assert sink.data[:4] == b"\x89PNG"
+
+    try:
+        await asyncio.gather(*(one() for _ in range(200)))
+        assert renderer.pool.launches >= 8  # replaced every 25 jobs, retired ones closed when idle
+        assert len(chromium_children()) < 20, "retired browsers were closed, not left running"
+    finally:
+        await renderer.close()
+    await asyncio.sleep(0.5)
+    assert chromium_children() == [], "no Chromium (or zombie) outlives 200 jobs"
