@@ -1,4 +1,1 @@
-output "platform" {
-  description = "API URL, queue, table, bucket, state machine, worker fleet and alarms of this environment."
-  value       = module.platform.operator
-}
+../dev/outputs.tf
