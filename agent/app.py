@@ -12,7 +12,7 @@ from agent.http_server import MetricsServer
 from agent.imds import Imds
 from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry
-from agent.renderers.browser import BrowserRenderer, find_chromium
+from agent.renderers.chromium import find_chromium
 from agent.renderers.sql import SqlRenderer
 from agent.settings import AgentSettings
 from agent.worker import Agent
@@ -26,6 +26,8 @@ def build_renderers(settings: AgentSettings) -> RendererRegistry:
     ]
     chromium = find_chromium(settings.browser_executable)
     if chromium is not None:
+        from agent.renderers.browser import BrowserRenderer  # Playwright only where a browser exists
+
         renderers.append(
             BrowserRenderer(
                 chromium,

@@ -73,8 +73,12 @@ class ArtifactInspector:
             except UnicodeDecodeError as exc:
                 self._not_utf8 = str(exc)
             self._lines += chunk.count(b"\n")
-        if self._whole is not None and len(self._whole) <= WHOLE_LIMIT:
+        if self._whole is not None:
             self._whole += chunk
+            if len(self._whole) > WHOLE_LIMIT:
+                # Pages are small; past the bound, keep the format checks and skip the blank one.
+                log.info("%s artifact over %d bytes: not checked for blank pages", self.format, WHOLE_LIMIT)
+                self._whole = None
 
     def verdict(self) -> Verdict:
         if self._size == 0:

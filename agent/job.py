@@ -139,6 +139,7 @@ class JobProcessor:
         limit = self._limits.setdefault(renderer.name, asyncio.Semaphore(renderer.max_concurrency))
         async with limit:
             started = time.monotonic()
+            inspector = ArtifactInspector(job.format)
             sink = S3Sink(
                 self._aws.s3,
                 job.bucket,
@@ -146,12 +147,12 @@ class JobProcessor:
                 CONTENT_TYPES[job.format],
                 self._settings.multipart_threshold_bytes,
                 {"snapshot-id": job.snapshot_id, "worker-id": self._settings.worker_id},
-                ArtifactInspector(job.format),
+                inspector,
             )
             try:
                 async with asyncio.timeout(self._settings.render_timeout_seconds):
                     await renderer.render(job, report, sink)
-                self._inspect(sink, renderer.name, job.format)
+                self._inspect(inspector, renderer.name, job.format)
             except TimeoutError as exc:
                 await sink.abort()
                 raise RenderTimeoutError(
@@ -164,11 +165,9 @@ class JobProcessor:
         self._metrics.render_seconds.labels(renderer.name, job.format).observe(elapsed)
         return sink, elapsed
 
-    def _inspect(self, sink: S3Sink, renderer: str, fmt: str) -> None:
+    def _inspect(self, inspector: ArtifactInspector, renderer: str, fmt: str) -> None:
         """Never deliver a broken artifact: raises Render.Invalid or Render.Transient with the cause."""
-        if sink.inspector is None:
-            return
-        verdict = sink.inspector.verdict()
+        verdict = inspector.verdict()
         if verdict.rows is not None:
             self._metrics.rows.labels(renderer, fmt).inc(verdict.rows)
 

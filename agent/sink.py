@@ -43,7 +43,7 @@ class S3Sink:
         self._size = 0
         self._upload_id: str | None = None
         self._parts: list[dict[str, Any]] = []
-        self.inspector = inspector
+        self._inspector = inspector
 
     @property
     def size(self) -> int:
@@ -54,8 +54,8 @@ class S3Sink:
             return
         self._hash.update(data)
         self._size += len(data)
-        if self.inspector is not None:
-            self.inspector.feed(data)
+        if self._inspector is not None:
+            self._inspector.feed(data)
         self._buffer += data
         while len(self._buffer) >= self._part_size:
             part = bytes(self._buffer[: self._part_size])

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from agent.renderers.browser import BrowserRenderer, find_chromium
+from agent.renderers.browser import BrowserRenderer
+from agent.renderers.chromium import find_chromium
+from bench.processes import chromium_pids, pss_mb
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
@@ -30,34 +31,7 @@ class Discard:
 
 
 def _chromium_pss_mb(root: int) -> float:
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            pid = int(entry.name)
-            if b"chrom" not in (entry / "cmdline").read_bytes() or not _descends(pid, root):
-                continue
-            rollup = (entry / "smaps_rollup").read_text()
-        except OSError:
-            continue
-        for line in rollup.splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1])
-    return total / 1024
-
-
-def _descends(pid: int, root: int) -> bool:
-    for _ in range(12):
-        try:
-            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError):
-            return False
-        if pid == root:
-            return True
-        if pid <= 1:
-            return False
-    return False
+    return pss_mb(chromium_pids(root))
 
 
 async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 from string import Formatter
 from typing import Literal
 from urllib.parse import quote, urlsplit
@@ -33,7 +32,6 @@ from contracts.catalog import ParamsError, ReportSpec
 from contracts.messages import JobMessage
 
 log = logging.getLogger(__name__)
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
 
 
 class Viewport(BaseModel):
@@ -67,16 +65,6 @@ class BrowserSource(BaseModel):
         ):
             raise ValueError("wait_for must be networkidle, load or selector:<css>")
         return wait_for
-
-
-def find_chromium(configured: str | None) -> str | None:
-    if configured:
-        return configured
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def memory_bounded(concurrency: int, page_budget_mb: int, meminfo: str = "/proc/meminfo") -> int:

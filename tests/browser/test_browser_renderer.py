@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,9 @@ from aiohttp import web
 
 from agent.artifacts import ArtifactInspector
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
-from agent.renderers.browser import BrowserRenderer, find_chromium
+from agent.renderers.browser import BrowserRenderer
+from agent.renderers.chromium import find_chromium
+from bench.processes import chromium_pids, zombie_children
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 from tests.conftest import IN_CI
@@ -168,35 +169,8 @@ async def test_a_missing_page_is_invalid_and_bad_sources_are_refused(
 
 
 def chromium_children() -> list[int]:
-    """Chromium processes under this test process, and whether any is a zombie."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        ours = b"chrom" in cmdline and _descends_from(int(entry.name), os.getpid())
-        zombie = fields[0] == "Z" and int(fields[1]) == os.getpid()
-        if ours or zombie:
-            found.append(int(entry.name))
-    return found
-
-
-def _descends_from(pid: int, ancestor: int) -> bool:
-    for _ in range(10):
-        try:
-            pid = int((Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split())[1])
-        except (OSError, ValueError):
-            return False
-        if pid == ancestor:
-            return True
-        if pid <= 1:
-            return False
-    return False
+    """Chromium processes under this test process, and any zombie child."""
+    return chromium_pids(os.getpid()) + zombie_children(os.getpid())
 
 
 async def test_chromium_killed_mid_job_fails_it_as_transient_and_the_pool_recovers(

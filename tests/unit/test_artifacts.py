@@ -95,3 +95,14 @@ def test_broken_artifacts_are_refused_with_a_cause(
 ) -> None:
     with pytest.raises(error, match=cause):
         inspect(fmt, data)
+
+
+def test_a_page_larger_than_the_inspection_bound_keeps_the_format_checks_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("agent.artifacts.WHOLE_LIMIT", 200)
+    image = png(blank=False)
+    assert len(image) > 200
+    assert inspect("png", image, chunk=50).size_bytes == len(image)  # no false "cannot be decoded"
+    with pytest.raises(TransientRenderError, match="truncated"):
+        inspect("png", image[:-12], chunk=50)
