@@ -25,76 +25,24 @@ data "aws_ssm_parameter" "powertools" {
   name = "/aws/service/powertools/python/x86_64/python3.11/${var.powertools_version}"
 }
 
-resource "aws_lambda_function" "this" {
-  for_each                       = local.functions
-  function_name                  = "${var.name}-${each.key}"
-  role                           = aws_iam_role.lambda[each.key].arn
-  runtime                        = "python3.11"
-  architectures                  = ["x86_64"]
-  handler                        = each.value.handler
-  timeout                        = each.value.timeout
-  memory_size                    = 512
-  filename                       = data.archive_file.lambdas.output_path
-  source_code_hash               = data.archive_file.lambdas.output_base64sha256
-  layers                         = [data.aws_ssm_parameter.powertools.insecure_value]
-  reserved_concurrent_executions = var.reserved_concurrency
-  kms_key_arn                    = var.kms_key_arn
-
-  environment {
-    variables = local.environment
-  }
-
-  tracing_config {
-    mode = "Active"
-  }
-
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = [aws_security_group.lambda.id]
-  }
-
-  dead_letter_config {
-    target_arn = aws_sqs_queue.trigger_dlq.arn
-  }
-
-  logging_config {
-    log_format = "JSON"
-    log_group  = aws_cloudwatch_log_group.lambda[each.key].name
-  }
-
-  # checkov:skip=CKV_AWS_272: the zip is built from this repository by make lambdas; code signing needs a Signer profile this platform does not run
-}
-
-resource "aws_cloudwatch_log_group" "lambda" {
-  for_each          = local.functions
-  name              = "/aws/lambda/${var.name}-${each.key}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_security_group" "lambda" {
-  name        = "${var.name}-lambdas"
-  description = "Lambdas: HTTPS out to the VPC endpoints only"
-  vpc_id      = var.vpc_id
-}
-
-resource "aws_vpc_security_group_egress_rule" "lambda_endpoints" {
-  security_group_id = aws_security_group.lambda.id
-  description       = "HTTPS to the interface endpoints"
-  cidr_ipv4         = var.vpc_cidr
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_vpc_security_group_egress_rule" "lambda_gateways" {
-  for_each          = toset(var.gateway_prefix_list_ids)
-  security_group_id = aws_security_group.lambda.id
-  description       = "HTTPS to the S3 and DynamoDB gateway endpoints"
-  prefix_list_id    = each.value
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
+module "function" {
+  source                  = "../function"
+  for_each                = local.functions
+  name                    = "${var.name}-${each.key}"
+  handler                 = each.value.handler
+  timeout                 = each.value.timeout
+  package                 = { path = data.archive_file.lambdas.output_path, hash = data.archive_file.lambdas.output_base64sha256 }
+  layer_arns              = [data.aws_ssm_parameter.powertools.insecure_value]
+  environment             = local.environment
+  reserved_concurrency    = var.reserved_concurrency
+  kms_key_arn             = var.kms_key_arn
+  policy_json             = each.key == "trigger" ? data.aws_iam_policy_document.trigger.json : data.aws_iam_policy_document.status.json
+  dead_letter_arn         = aws_sqs_queue.trigger_dlq.arn
+  subnet_ids              = var.subnet_ids
+  vpc_id                  = var.vpc_id
+  vpc_cidr                = var.vpc_cidr
+  gateway_prefix_list_ids = var.gateway_prefix_list_ids
+  log_retention_days      = var.log_retention_days
 }
 
 # Failed asynchronous invocations (EventBridge deliveries) land here.
@@ -153,7 +101,7 @@ resource "aws_apigatewayv2_integration" "this" {
   for_each               = local.functions
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
-  integration_uri        = aws_lambda_function.this[each.key].invoke_arn
+  integration_uri        = module.function[each.key].invoke_arn
   payload_format_version = "2.0"
 }
 
@@ -199,7 +147,7 @@ resource "aws_lambda_permission" "api" {
   for_each      = local.functions
   statement_id  = "api-gateway"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this[each.key].function_name
+  function_name = module.function[each.key].function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/*"
 }
@@ -217,7 +165,7 @@ resource "aws_cloudwatch_event_rule" "requests" {
 resource "aws_cloudwatch_event_target" "requests" {
   rule           = aws_cloudwatch_event_rule.requests.name
   event_bus_name = var.event_bus_name
-  arn            = aws_lambda_function.this["trigger"].arn
+  arn            = module.function["trigger"].arn
 
   retry_policy {
     maximum_event_age_in_seconds = 3600
@@ -232,7 +180,7 @@ resource "aws_cloudwatch_event_target" "requests" {
 resource "aws_lambda_permission" "events" {
   statement_id  = "eventbridge"
   action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.this["trigger"].function_name
+  function_name = module.function["trigger"].function_name
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.requests.arn
 }

@@ -10,7 +10,7 @@ output "api_id" {
 
 output "function_names" {
   description = "Lambda function names by role (trigger, status)."
-  value       = { for k, f in aws_lambda_function.this : k => f.function_name }
+  value       = { for k, f in module.function : k => f.function_name }
 }
 
 output "trigger_dlq_name" {

@@ -35,5 +35,5 @@ output "agent_environment_names" {
 
 output "scaler_function_name" {
   description = "The scaler Lambda (its logs show every decision and its reason)."
-  value       = aws_lambda_function.scaler.function_name
+  value       = module.scaler.function_name
 }
