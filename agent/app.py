@@ -6,13 +6,15 @@ import asyncio
 import logging
 import signal
 
-from agent.aws import open_clients
+from agent.aws import AwsClients, QuickSightEndpoint, open_clients
 from agent.fleet import FleetMember
 from agent.http_server import MetricsServer
 from agent.imds import Imds
+from agent.lease import FleetSemaphore
 from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry
 from agent.renderers.chromium import find_chromium
+from agent.renderers.quicksight import QuickSightRenderer
 from agent.renderers.sql import SqlRenderer
 from agent.settings import AgentSettings
 from agent.worker import Agent
@@ -20,10 +22,12 @@ from agent.worker import Agent
 log = logging.getLogger(__name__)
 
 
-def build_renderers(settings: AgentSettings) -> RendererRegistry:
+def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistry:
     renderers: list[Renderer] = [
         SqlRenderer(settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows)
     ]
+    if aws.quicksight is not None:
+        renderers.append(quicksight_renderer(settings, aws))
     chromium = find_chromium(settings.browser_executable)
     if chromium is not None:
         from agent.renderers.browser import BrowserRenderer  # Playwright only where a browser exists
@@ -41,13 +45,39 @@ def build_renderers(settings: AgentSettings) -> RendererRegistry:
     return RendererRegistry(renderers)
 
 
+def quicksight_renderer(settings: AgentSettings, aws: AwsClients) -> QuickSightRenderer:
+    assert settings.quicksight_account_id is not None and settings.lease_table is not None
+    slots = FleetSemaphore(
+        aws.dynamodb,
+        settings.lease_table,
+        f"quicksight-snapshot-jobs#{settings.quicksight_account_id}",
+        settings.quicksight_max_jobs,
+        settings.lease_seconds,
+        poll_seconds=settings.quicksight_poll_seconds,
+    )
+    return QuickSightRenderer(
+        aws.quicksight,
+        slots,
+        settings.quicksight_account_id,
+        settings.quicksight_calls_per_second,
+        settings.quicksight_poll_seconds,
+        settings.quicksight_poll_max_seconds,
+        concurrency=settings.quicksight_max_jobs,
+    )
+
+
 async def serve(
     settings: AgentSettings, stop: asyncio.Event | None = None, renderers: RendererRegistry | None = None
 ) -> None:
     """Run until SIGTERM/SIGINT or ``stop``; ``renderers`` replaces the built-in set (plug-ins)."""
     metrics = AgentMetrics()
-    renderers = renderers or build_renderers(settings)
-    async with open_clients(metrics, max_connections=settings.concurrency + 16) as aws:
+    quicksight = (
+        QuickSightEndpoint(settings.quicksight_region, settings.quicksight_endpoint_url)
+        if settings.quicksight_account_id
+        else None
+    )
+    async with open_clients(metrics, settings.concurrency + 16, quicksight) as aws:
+        renderers = renderers or build_renderers(settings, aws)
         agent = Agent(settings, aws, renderers, metrics)
         server = MetricsServer(agent, settings.metrics_host, settings.metrics_port)
         await server.start()

@@ -36,10 +36,20 @@ class AwsClients:
     dynamodb: Any
     stepfunctions: Any
     autoscaling: Any
+    quicksight: Any = None
+
+
+@dataclass(frozen=True)
+class QuickSightEndpoint:
+    region: str | None = None
+    endpoint_url: str | None = None
 
 
 @contextlib.asynccontextmanager
-async def open_clients(metrics: AgentMetrics, max_connections: int) -> AsyncIterator[AwsClients]:
+async def open_clients(
+    metrics: AgentMetrics, max_connections: int, quicksight: QuickSightEndpoint | None = None
+) -> AsyncIterator[AwsClients]:
+    """``quicksight`` given, a QuickSight client too (its region may not be the agent's)."""
     session = aioboto3.Session()
     config = client_config(max_connections)
     async with contextlib.AsyncExitStack() as stack:
@@ -49,6 +59,19 @@ async def open_clients(metrics: AgentMetrics, max_connections: int) -> AsyncIter
             share_endpoint_cache(client)
             _count_calls(client, service, metrics)
             clients[service] = client
+        if quicksight is not None:
+            # No botocore retries: the renderer paces and retries itself, so every call is counted
+            # against the fleet's share of QuickSight's rate.
+            client = await stack.enter_async_context(
+                session.client(
+                    "quicksight",
+                    region_name=quicksight.region,
+                    endpoint_url=quicksight.endpoint_url,
+                    config=client_config(max_connections).merge(AioConfig(retries={"max_attempts": 1})),
+                )
+            )
+            _count_calls(client, "quicksight", metrics)
+            clients["quicksight"] = client
         yield AwsClients(**clients)
 
 

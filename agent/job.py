@@ -17,7 +17,7 @@ from agent.catalog_source import CatalogSource
 from agent.errors import InvalidRenderError, RenderError, RenderTimeoutError, TransientRenderError
 from agent.inflight import InFlight
 from agent.metrics import AgentMetrics
-from agent.renderers.base import Renderer, RendererRegistry
+from agent.renderers.base import Renderer, RendererRegistry, admission
 from agent.settings import AgentSettings
 from agent.sink import S3Sink
 from contracts.catalog import ParamsError, ReportSpec
@@ -135,9 +135,10 @@ class JobProcessor:
         return report, renderer
 
     async def _render(self, job: JobMessage, report: ReportSpec, renderer: Renderer) -> tuple[S3Sink, float]:
-        """Run the renderer into a sink, within the render timeout; the artifact is not stored yet."""
+        """Run the renderer into a sink, within the render timeout; the artifact is not stored yet.
+        The timeout starts once the renderer admits the job (a fleet-wide slot, for QuickSight)."""
         limit = self._limits.setdefault(renderer.name, asyncio.Semaphore(renderer.max_concurrency))
-        async with limit:
+        async with limit, admission(renderer, job, report):
             started = time.monotonic()
             inspector = ArtifactInspector(job.format)
             sink = S3Sink(

@@ -67,6 +67,33 @@ class AgentSettings(BaseSettings):
         default=150, ge=50, description="RAM a page may take; available RAM / this bounds browser concurrency"
     )
     browser_recycle_jobs: int = Field(default=100, ge=1, description="jobs before the browser is replaced")
+    quicksight_account_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{12}$",
+        description="the account of the QuickSight dashboards; set, the quicksight renderer is on",
+    )
+    quicksight_region: str | None = Field(default=None, description="QuickSight's region; unset, the agent's")
+    quicksight_endpoint_url: str | None = Field(
+        default=None, description="another QuickSight endpoint (the sandbox's stand-in)"
+    )
+    quicksight_max_jobs: int = Field(
+        default=12,
+        ge=1,
+        le=100,
+        description="snapshot jobs the whole fleet runs at once (the account's limit)",
+    )
+    quicksight_calls_per_second: float = Field(
+        default=10.0, gt=0, le=1000, description="QuickSight API calls per second for the whole fleet"
+    )
+    quicksight_poll_seconds: float = Field(default=2.0, gt=0, description="first wait before a job's status")
+    quicksight_poll_max_seconds: float = Field(default=20.0, gt=0, description="longest wait between polls")
+    lease_table: str | None = Field(
+        default=None,
+        description="DynamoDB table of the fleet-wide leases (needed by the quicksight renderer)",
+    )
+    lease_seconds: float = Field(
+        default=60.0, ge=3, description="a lease's life; renewed every third, so a dead worker's slot returns"
+    )
     multipart_threshold_bytes: int = Field(default=8 * MIB, ge=5 * MIB)
     catalog_ttl_seconds: float = Field(default=30.0, ge=0)
     log_level: str = "INFO"
@@ -90,5 +117,13 @@ class AgentSettings(BaseSettings):
             raise ValueError(
                 "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS must be at least twice "
                 "SNAPSHOT_HEARTBEAT_SECONDS, or messages reappear between heartbeats"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _quicksight_needs_leases(self) -> AgentSettings:
+        if self.quicksight_account_id and not self.lease_table:
+            raise ValueError(
+                "SNAPSHOT_QUICKSIGHT_ACCOUNT_ID needs SNAPSHOT_LEASE_TABLE (the fleet-wide job slots)"
             )
         return self

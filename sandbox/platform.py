@@ -1,4 +1,4 @@
-"""Creates in moto what Terraform declares on AWS: bucket, table and index, queue and DLQ,
+"""Creates in moto what Terraform declares on AWS: bucket, tables and index, queue and DLQ,
 event bus, the state machine from the same ASL template, and the catalog object.
 """
 
@@ -35,6 +35,7 @@ class Platform:
     region: str
     bucket: str
     table: str
+    lease_table: str
     queue_url: str
     dlq_url: str
     events_queue_url: str
@@ -59,6 +60,7 @@ class Platform:
             "SNAPSHOT_QUEUE_URL": self.queue_url,
             "SNAPSHOT_BUCKET": self.bucket,
             "SNAPSHOT_TABLE": self.table,
+            "SNAPSHOT_LEASE_TABLE": self.lease_table,
             "SNAPSHOT_CATALOG_URI": self.catalog_uri,
             "SNAPSHOT_DATA_SOURCES": json.dumps(data_sources),
             "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS": str(self.options.visibility_timeout_seconds),
@@ -124,6 +126,14 @@ def create_platform(
         TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
     )
 
+    lease_table = f"{name}-leases"
+    ddb.create_table(
+        TableName=lease_table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "name", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "name", "KeyType": "HASH"}],
+    )
+
     dlq_url = sqs.create_queue(QueueName=f"{name}-jobs-dlq")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -164,6 +174,7 @@ def create_platform(
         region=region,
         bucket=bucket,
         table=table,
+        lease_table=lease_table,
         queue_url=queue_url,
         dlq_url=dlq_url,
         events_queue_url=events_queue_url,

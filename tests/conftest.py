@@ -66,6 +66,7 @@ def agent_settings(platform: Platform, dataset: Path, **overrides: Any) -> Agent
         "queue_url": platform.queue_url,
         "bucket": platform.bucket,
         "table": platform.table,
+        "lease_table": platform.lease_table,
         "catalog_uri": platform.catalog_uri,
         "data_sources": {"demo": sqlite_url(dataset)},
         "metrics_port": 0,

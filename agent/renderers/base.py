@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import contextlib
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol, runtime_checkable
 
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
@@ -36,3 +38,16 @@ class RendererRegistry:
     async def close(self) -> None:
         for renderer in self._renderers.values():
             await renderer.close()
+
+
+@runtime_checkable
+class Admitting(Protocol):
+    def admit(self, job: JobMessage, report: ReportSpec) -> AbstractAsyncContextManager[None]:
+        """Wait until the job may run (a fleet-wide slot, say); the render timeout starts after."""
+
+
+def admission(renderer: Renderer, job: JobMessage, report: ReportSpec) -> AbstractAsyncContextManager[None]:
+    """A renderer's optional ``admit``; renderers without one start at once."""
+    if isinstance(renderer, Admitting):
+        return renderer.admit(job, report)
+    return contextlib.nullcontext()

@@ -17,18 +17,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from string import Formatter
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from agent.renderers.base import Sink
 from agent.renderers.browser_pool import BrowserPool, Lease
-from contracts.catalog import ParamsError, ReportSpec
+from agent.renderers.spec import checked_params, fill, parse_source
+from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
 log = logging.getLogger(__name__)
@@ -140,23 +140,9 @@ class BrowserRenderer:
 
     @staticmethod
     def _target(job: JobMessage, report: ReportSpec) -> tuple[BrowserSource, str]:
-        try:
-            source = BrowserSource.model_validate(report.source)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise InvalidRenderError(
-                f"report {report.name!r} source.{first['loc'][0]}: {first['msg']}"
-            ) from exc
-        try:
-            params = report.normalise_params(job.params)
-        except ParamsError as exc:
-            raise InvalidRenderError(f"invalid params: {exc}") from exc
-        names = {field for _, field, _, _ in Formatter().parse(source.url) if field}
-        missing = names - set(params)
-        if missing:
-            raise InvalidRenderError(f"url placeholders {sorted(missing)} are not params of {report.name!r}")
-        url = source.url.format_map({k: quote(str(v), safe="") for k, v in params.items()})
-        return source, url
+        source = parse_source(BrowserSource, report)
+        params = checked_params(job, report)
+        return source, fill(source.url, params, report.name, lambda v: quote(v, safe=""))
 
     async def close(self) -> None:
         await self.pool.close()

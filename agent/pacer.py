@@ -1,0 +1,24 @@
+"""Spaces calls at least ``interval`` seconds apart (one caller's share of an API rate).
+
+The first call waits an interval too: a caller that takes over a share (a lease) right after
+another let it go cannot call sooner than the other's last call plus the interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class Pacer:
+    def __init__(self, interval: float) -> None:
+        self._interval = interval
+        self._next = time.monotonic() + interval
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+            self._next = max(now, self._next) + self._interval

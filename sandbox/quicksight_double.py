@@ -1,0 +1,357 @@
+"""A stand-in for Amazon QuickSight's snapshot-job and embed APIs (moto has neither).
+
+It speaks the service's rest-json wire protocol, so the agent's real aiobotocore client talks to
+it unchanged (``SNAPSHOT_QUICKSIGHT_ENDPOINT_URL``), and it keeps the account's limits: at most
+``max_running`` jobs at once (one more is ``LimitExceededException``) and a token bucket of
+``calls_per_second`` (beyond it, HTTP 429 ``ThrottlingException``). Each dashboard may be slow,
+fail with an ErrorType, or render a blank page. Results are served from short-lived download
+URLs, like QuickSight's presigned S3 URLs, and embed URLs open a small dashboard page.
+The ``stats`` record what the tests assert: the most jobs ever running, the busiest second,
+how often it throttled or refused, and how many jobs each SnapshotJobId started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from sandbox.quicksight_files import render_file
+
+
+@dataclass
+class Dashboard:
+    seconds: float = 0.3
+    fail: str | None = None  # a FAILED job's ErrorType
+    blank: bool = False
+
+
+@dataclass
+class SnapshotJob:
+    job_id: str
+    dashboard: str
+    request: dict[str, Any]
+    created: float
+    seconds: float
+    fail: str | None
+    blank: bool
+
+    def status(self, now: float) -> str:
+        if now < self.created + min(0.05, self.seconds / 4):
+            return "QUEUED"
+        if now < self.created + self.seconds:
+            return "RUNNING"
+        return "FAILED" if self.fail else "COMPLETED"
+
+
+@dataclass
+class Stats:
+    calls: Counter[str] = field(default_factory=Counter)
+    throttled: int = 0
+    limit_exceeded: int = 0
+    max_running: int = 0
+    starts: Counter[str] = field(default_factory=Counter)
+    busiest_second: int = 0
+    downloads: int = 0
+    first_call: float = 0.0
+    last_call: float = 0.0
+
+    def mean_rate(self) -> float:
+        """Calls per second from the first call to the last."""
+        span = self.last_call - self.first_call
+        return self.calls.total() / span if span > 0 else 0.0
+
+
+class QuickSightDouble:
+    def __init__(
+        self,
+        account_id: str = "123456789012",
+        max_running: int = 12,
+        calls_per_second: float = 10.0,
+        dashboards: dict[str, Dashboard] | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self.max_running = max_running
+        self.calls_per_second = calls_per_second
+        self.dashboards = dashboards if dashboards is not None else {}
+        self.jobs: dict[tuple[str, str], SnapshotJob] = {}
+        self.stats = Stats()
+        self.forced_throttles = 0
+        self._tokens = calls_per_second
+        self._refilled = time.monotonic()
+        self._recent: deque[float] = deque()
+        self._files: dict[str, tuple[float, bytes, str]] = {}
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        base = "/accounts/{account}"
+        app.router.add_post(base + "/dashboards/{dashboard}/snapshot-jobs", self._start_job)
+        app.router.add_get(base + "/dashboards/{dashboard}/snapshot-jobs/{job}", self._describe)
+        app.router.add_get(base + "/dashboards/{dashboard}/snapshot-jobs/{job}/result", self._result)
+        app.router.add_post(base + "/embed-url/anonymous-user", self._embed_anonymous)
+        app.router.add_post(base + "/embed-url/registered-user", self._embed_registered)
+        app.router.add_get("/files/{token}", self._download)
+        app.router.add_get("/embed/{dashboard}", self._embed_page)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{bound}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def running(self, now: float | None = None) -> int:
+        now = time.monotonic() if now is None else now
+        return sum(1 for job in self.jobs.values() if job.status(now) in ("QUEUED", "RUNNING"))
+
+    # -- the account's limits ------------------------------------------------------------------
+
+    def _admit_call(self, operation: str) -> web.Response | None:
+        now = time.monotonic()
+        self.stats.calls[operation] += 1
+        self.stats.first_call = self.stats.first_call or now
+        self.stats.last_call = now
+        self._recent.append(now)
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        self.stats.busiest_second = max(self.stats.busiest_second, len(self._recent))
+        self._tokens = min(
+            self.calls_per_second, self._tokens + (now - self._refilled) * self.calls_per_second
+        )
+        self._refilled = now
+        if self.forced_throttles > 0 or self._tokens < 1:
+            self.forced_throttles = max(0, self.forced_throttles - 1)
+            self.stats.throttled += 1
+            return _error(429, "ThrottlingException", "Rate exceeded")
+        self._tokens -= 1
+        return None
+
+    def _check_account(self, request: web.Request) -> web.Response | None:
+        if request.match_info["account"] != self.account_id:
+            return _error(403, "AccessDeniedException", f"not account {request.match_info['account']}")
+        if not request.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256"):
+            return _error(403, "AccessDeniedException", "the request is not signed")
+        return None
+
+    # -- snapshot jobs ---------------------------------------------------------------------------
+
+    async def _start_job(self, request: web.Request) -> web.Response:
+        refused = self._check_account(request) or self._admit_call("StartDashboardSnapshotJob")
+        if refused is not None:
+            return refused
+        body = await request.json()
+        dashboard_id = request.match_info["dashboard"]
+        job_id = str(body.get("SnapshotJobId", ""))
+        problem = _invalid_start(body)
+        if problem:
+            return _error(400, "InvalidParameterValueException", problem)
+        dashboard = self.dashboards.get(dashboard_id)
+        if dashboard is None:
+            return _error(404, "ResourceNotFoundException", f"dashboard {dashboard_id} not found")
+        if (dashboard_id, job_id) in self.jobs:
+            return _error(409, "ResourceExistsException", f"snapshot job {job_id} already exists")
+        now = time.monotonic()
+        if self.running(now) >= self.max_running:
+            self.stats.limit_exceeded += 1
+            return _error(409, "LimitExceededException", f"{self.max_running} snapshot jobs are running")
+        self.jobs[(dashboard_id, job_id)] = SnapshotJob(
+            job_id, dashboard_id, body, now, dashboard.seconds, dashboard.fail, dashboard.blank
+        )
+        self.stats.starts[job_id] += 1
+        self.stats.max_running = max(self.stats.max_running, self.running(now))
+        return web.json_response(
+            {"Arn": self._arn(dashboard_id, job_id), "SnapshotJobId": job_id, "RequestId": _request_id()},
+            status=202,
+        )
+
+    async def _describe(self, request: web.Request) -> web.Response:
+        refused = self._check_account(request) or self._admit_call("DescribeDashboardSnapshotJob")
+        if refused is not None:
+            return refused
+        job = self._job(request)
+        if job is None:
+            return _error(404, "ResourceNotFoundException", "no such snapshot job")
+        return web.json_response(
+            {
+                "AwsAccountId": self.account_id,
+                "DashboardId": job.dashboard,
+                "SnapshotJobId": job.job_id,
+                "Arn": self._arn(job.dashboard, job.job_id),
+                "JobStatus": job.status(time.monotonic()),
+                "SnapshotConfiguration": job.request["SnapshotConfiguration"],
+                "CreatedTime": time.time(),
+                "LastUpdatedTime": time.time(),
+                "RequestId": _request_id(),
+            }
+        )
+
+    async def _result(self, request: web.Request) -> web.Response:
+        refused = self._check_account(request) or self._admit_call("DescribeDashboardSnapshotJobResult")
+        if refused is not None:
+            return refused
+        job = self._job(request)
+        if job is None:
+            return _error(404, "ResourceNotFoundException", "no such snapshot job")
+        status = job.status(time.monotonic())
+        if status not in ("COMPLETED", "FAILED"):
+            return _error(
+                412,
+                "PreconditionNotMetException",
+                f"Dashboard Snapshot Job with id {job.job_id} has not reached a terminal state.",
+            )
+        body: dict[str, Any] = {
+            "Arn": self._arn(job.dashboard, job.job_id),
+            "JobStatus": status,
+            "CreatedTime": time.time(),
+            "LastUpdatedTime": time.time(),
+            "RequestId": _request_id(),
+        }
+        if status == "FAILED":
+            body["ErrorInfo"] = {"ErrorType": job.fail, "ErrorMessage": f"the double failed it: {job.fail}"}
+            return web.json_response(body)
+        file_spec = job.request["SnapshotConfiguration"]["FileGroups"][0]["Files"][0]
+        data, content_type = render_file(file_spec, job.request, blank=job.blank)
+        token = secrets.token_urlsafe(16)
+        self._files[token] = (time.monotonic() + 300, data, content_type)
+        body["Result"] = {
+            "AnonymousUsers": [
+                {
+                    "FileGroups": [
+                        {"Files": [file_spec], "S3Results": [{"S3Uri": f"{self.url}/files/{token}"}]}
+                    ]
+                }
+            ]
+        }
+        return web.json_response(body)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        found = self._files.get(request.match_info["token"])
+        if found is None or found[0] < time.monotonic():
+            return web.Response(status=403, text="<Error><Code>AccessDenied</Code></Error>")
+        self.stats.downloads += 1
+        response = web.StreamResponse(headers={"Content-Type": found[2]})
+        response.content_length = len(found[1])
+        await response.prepare(request)
+        for start in range(0, len(found[1]), 1 << 16):
+            await response.write(found[1][start : start + (1 << 16)])
+            await asyncio.sleep(0)
+        await response.write_eof()
+        return response
+
+    # -- embedding -------------------------------------------------------------------------------
+
+    async def _embed_anonymous(self, request: web.Request) -> web.Response:
+        refused = self._check_account(request) or self._admit_call("GenerateEmbedUrlForAnonymousUser")
+        if refused is not None:
+            return refused
+        body = await request.json()
+        dashboard = body.get("ExperienceConfiguration", {}).get("Dashboard", {}).get("InitialDashboardId")
+        arns = body.get("AuthorizedResourceArns") or []
+        if not dashboard or not arns or body.get("Namespace") is None:
+            return _error(
+                400, "InvalidParameterValueException", "dashboard, namespace and resource arns needed"
+            )
+        if dashboard not in self.dashboards:
+            return _error(404, "ResourceNotFoundException", f"dashboard {dashboard} not found")
+        tags = {t["Key"]: t["Value"] for t in body.get("SessionTags") or []}
+        return web.json_response(
+            {
+                "EmbedUrl": self._embed_url(dashboard, tags),
+                "RequestId": _request_id(),
+                "AnonymousUserArn": f"arn:aws:quicksight:us-east-1:{self.account_id}:user/anonymous",
+            }
+        )
+
+    async def _embed_registered(self, request: web.Request) -> web.Response:
+        refused = self._check_account(request) or self._admit_call("GenerateEmbedUrlForRegisteredUser")
+        if refused is not None:
+            return refused
+        body = await request.json()
+        dashboard = body.get("ExperienceConfiguration", {}).get("Dashboard", {}).get("InitialDashboardId")
+        if not dashboard or not body.get("UserArn"):
+            return _error(400, "InvalidParameterValueException", "dashboard and user arn needed")
+        if dashboard not in self.dashboards:
+            return _error(404, "ResourceNotFoundException", f"dashboard {dashboard} not found")
+        user = str(body["UserArn"]).rsplit("/", 1)[-1]
+        return web.json_response(
+            {"EmbedUrl": self._embed_url(dashboard, {"user": user}), "RequestId": _request_id()}
+        )
+
+    def _embed_url(self, dashboard: str, tags: dict[str, str]) -> str:
+        token = secrets.token_urlsafe(16)
+        self._files[token] = (time.monotonic() + 300, repr(sorted(tags.items())).encode(), "text/plain")
+        return f"{self.url}/embed/{dashboard}?code={token}"
+
+    async def _embed_page(self, request: web.Request) -> web.Response:
+        found = self._files.get(request.query.get("code", ""))
+        if found is None or found[0] < time.monotonic():
+            return web.Response(status=403, text="this embed URL expired or was never issued")
+        dashboard = request.match_info["dashboard"]
+        return web.Response(text=_dashboard_page(dashboard, found[1].decode()), content_type="text/html")
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _job(self, request: web.Request) -> SnapshotJob | None:
+        return self.jobs.get((request.match_info["dashboard"], request.match_info["job"]))
+
+    def _arn(self, dashboard: str, job_id: str) -> str:
+        return f"arn:aws:quicksight:us-east-1:{self.account_id}:dashboard/{dashboard}/snapshot-job/{job_id}"
+
+
+def _invalid_start(body: dict[str, Any]) -> str | None:
+    try:
+        files = body["SnapshotConfiguration"]["FileGroups"][0]["Files"]
+        users = body["UserConfiguration"]["AnonymousUsers"]
+    except (KeyError, IndexError, TypeError):
+        return "SnapshotConfiguration.FileGroups[0].Files and UserConfiguration.AnonymousUsers are required"
+    if not body.get("SnapshotJobId") or len(users) != 1:
+        return "SnapshotJobId and exactly one anonymous user are required"
+    for file_spec in files:
+        if file_spec.get("FormatType") not in ("PDF", "CSV", "EXCEL"):
+            return f"FormatType {file_spec.get('FormatType')!r} is not PDF, CSV or EXCEL"
+        for selection in file_spec.get("SheetSelections", []):
+            if file_spec["FormatType"] != "PDF" and selection.get("SelectionScope") != "SELECTED_VISUALS":
+                return "CSV and EXCEL snapshots select visuals (SELECTED_VISUALS)"
+            if file_spec["FormatType"] == "CSV" and len(selection.get("VisualIds", [])) != 1:
+                return "a CSV file is one visual"
+    return None
+
+
+def _dashboard_page(dashboard: str, session: str) -> str:
+    bars = "".join(
+        f'<rect x="{20 + i * 60}" y="{200 - h}" width="40" height="{h}" fill="#1f77b4"/>'
+        for i, h in enumerate((120, 80, 160, 60, 140))
+    )
+    return f"""<!doctype html><html><head><title>{dashboard}</title></head>
+<body style="font-family: sans-serif"><h1>Dashboard {dashboard}</h1><p>session {session}</p>
+<div id="visuals"></div>
+<script>
+setTimeout(() => {{
+  document.getElementById("visuals").innerHTML =
+    '<svg id="dashboard-ready" width="340" height="220">{bars}</svg>';
+}}, 300);
+</script></body></html>"""
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response(
+        {"Message": message, "RequestId": _request_id()},
+        status=status,
+        headers={"x-amzn-ErrorType": code, "x-amzn-RequestId": _request_id()},
+    )
+
+
+def _request_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,175 @@
+"""The account's limits across a fleet: 12 jobs at once and about 10 calls a second; throttling
+and a full account delay jobs, never fail them; FAILED jobs fail with their error type."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from sandbox.client import SnapshotClient
+from sandbox.platform import Platform, PlatformOptions
+from sandbox.quicksight_double import QuickSightDouble
+from tests.conftest import running_agent
+from tests.e2e.conftest import eventually
+from tests.quicksight.conftest import qs_settings
+
+
+async def request(api: SnapshotClient, fmt: str, dashboard: str, n: int = 0) -> str:
+    created = await api.request(
+        {"report": "qs_dashboard", "format": fmt, "params": {"dashboard": dashboard, "n": n}}
+    )
+    assert created.status == 202, created.body
+    return str(created.body["snapshot_id"])
+
+
+async def test_a_fleet_keeps_to_the_accounts_job_cap_and_call_rate(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    agents = [
+        qs_settings(platform, dataset, quicksight, concurrency=16, quicksight_calls_per_second=10)
+        for _ in range(3)
+    ]
+    async with contextlib.AsyncExitStack() as stack:
+        for settings in agents:
+            await stack.enter_async_context(running_agent(settings))
+        ids = [await request(api, "csv", "steady", n) for n in range(36)]
+        finals = await asyncio.gather(*(api.wait(sid, 120) for sid in ids))
+    assert [f["status"] for f in finals] == ["READY"] * 36
+    stats = quicksight.stats
+    assert stats.max_running <= 12
+    assert stats.limit_exceeded == 0  # the leases, not QuickSight, kept the fleet under the cap
+    # Each of the 12 lease holders calls at most once per 1.2 s; arrival jitter in this one
+    # busy process may bunch a few calls into the same second.
+    assert stats.mean_rate() <= 10, stats.mean_rate()
+    assert stats.busiest_second <= 15, stats.busiest_second
+    assert sorted(stats.starts) == sorted(ids) and set(stats.starts.values()) == {1}
+    leases = boto3.client("dynamodb").scan(TableName=platform.lease_table)["Items"]
+    assert all(not item.get("holders", {}).get("M") for item in leases)
+
+
+async def test_throttling_delays_a_job_and_never_fails_it(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    quicksight.forced_throttles = 4
+    async with running_agent(qs_settings(platform, dataset, quicksight)):
+        final = await api.wait(await request(api, "pdf", "sales"), 90)
+    assert final["status"] == "READY", final
+    assert quicksight.stats.throttled == 4
+
+
+async def test_a_full_account_delays_a_job_until_a_slot_frees(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    # Someone else's snapshot jobs fill the account; ours waits them out.
+    quicksight.max_running = 2
+    outsider = boto3.client("quicksight", endpoint_url=quicksight.url)
+    for n in range(2):
+        await asyncio.to_thread(
+            outsider.start_dashboard_snapshot_job,
+            AwsAccountId=quicksight.account_id,
+            DashboardId="slow",
+            SnapshotJobId=f"outsider-{n}",
+            UserConfiguration={"AnonymousUsers": [{}]},
+            SnapshotConfiguration={
+                "FileGroups": [
+                    {
+                        "Files": [
+                            {
+                                "FormatType": "PDF",
+                                "SheetSelections": [{"SheetId": "overview", "SelectionScope": "ALL_VISUALS"}],
+                            }
+                        ]
+                    }
+                ]
+            },
+        )
+    async with running_agent(qs_settings(platform, dataset, quicksight)):
+        final = await api.wait(await request(api, "pdf", "sales"), 90)
+    assert final["status"] == "READY", final
+    assert quicksight.stats.limit_exceeded >= 1
+
+
+@pytest.mark.parametrize(
+    ("dashboard", "error", "job_ids"),
+    [
+        # Nothing a rerun can cure: one job, Render.Invalid, no retry.
+        ("denied", "Render.Invalid", [""]),
+        # A rerun may help: three jobs in a row, then Render.Transient; the state machine's
+        # retries walk the same ids and find the failed jobs instead of starting more.
+        ("flaky", "Render.Transient", ["", "-r1", "-r2"]),
+    ],
+)
+async def test_a_failed_job_fails_with_its_error_type(
+    platform: Platform,
+    api: SnapshotClient,
+    dataset: Path,
+    quicksight: QuickSightDouble,
+    dashboard: str,
+    error: str,
+    job_ids: list[str],
+) -> None:
+    async with running_agent(qs_settings(platform, dataset, quicksight)):
+        snapshot_id = await request(api, "csv", dashboard)
+        final = await api.wait(snapshot_id, 90)
+    assert final["status"] == "FAILED" and final["error"] == error, final
+    assert ("DASHBOARD_ACCESS_DENIED" if dashboard == "denied" else "INTERNAL_FAILURE") in final["cause"]
+    assert dict(quicksight.stats.starts) == {f"{snapshot_id}{suffix}": 1 for suffix in job_ids}
+
+
+async def test_a_blank_snapshot_is_never_ready(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    async with running_agent(qs_settings(platform, dataset, quicksight)):
+        snapshot_id = await request(api, "pdf", "blank")
+        final = await api.wait(snapshot_id, 90)
+    assert final["status"] == "FAILED" and "blank" in final["cause"], final
+    # Each retry resumed the one COMPLETED job and fetched its result again.
+    assert dict(quicksight.stats.starts) == {snapshot_id: 1}
+    assert quicksight.stats.downloads == 3
+
+
+@pytest.mark.parametrize("platform", [PlatformOptions(visibility_timeout_seconds=4)], indirect=True)
+async def test_a_restarted_worker_resumes_the_same_quicksight_job(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    crashing = asyncio.create_task(_serve(qs_settings(platform, dataset, quicksight)))
+    snapshot_id = await request(api, "pdf", "slow")
+    await eventually(lambda: _true(snapshot_id in quicksight.stats.starts), within=30, every=0.1)
+    crashing.cancel()  # the worker dies with the job running in QuickSight
+    await asyncio.gather(crashing, return_exceptions=True)
+    async with running_agent(qs_settings(platform, dataset, quicksight)):
+        final = await api.wait(snapshot_id, 90)
+    assert final["status"] == "READY", final
+    assert dict(quicksight.stats.starts) == {snapshot_id: 1}
+
+
+async def test_bad_sources_fail_at_once(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    async with running_agent(qs_settings(platform, dataset, quicksight)):
+        registered = await api.request({"report": "qs_registered", "format": "pdf"})
+        unknown = await request(api, "pdf", "no-such-dashboard")
+        bad_id = await request(api, "pdf", "has space")
+        finals = [await api.wait(sid, 60) for sid in (registered.body["snapshot_id"], unknown, bad_id)]
+    assert [f["error"] for f in finals] == ["Render.Invalid"] * 3, finals
+    assert "browser renderer" in finals[0]["cause"]
+    assert "ResourceNotFoundException" in finals[1]["cause"]
+    assert "not a QuickSight id" in finals[2]["cause"]
+    # Only the unknown dashboard reached QuickSight; the other two never left the agent.
+    assert quicksight.stats.calls == Counter({"StartDashboardSnapshotJob": 1}) and not quicksight.jobs
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def _serve(settings: Any) -> None:
+    from agent.app import serve
+
+    await serve(settings, asyncio.Event())
