@@ -15,6 +15,7 @@ from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry
 from agent.renderers.chromium import find_chromium
 from agent.renderers.quicksight import QuickSightRenderer
+from agent.renderers.quicksight_embed import EmbedUrls
 from agent.renderers.sql import SqlRenderer
 from agent.settings import AgentSettings
 from agent.worker import Agent
@@ -26,8 +27,15 @@ def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistr
     renderers: list[Renderer] = [
         SqlRenderer(settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows)
     ]
+    embeds = None
     if aws.quicksight is not None:
         renderers.append(quicksight_renderer(settings, aws))
+        embeds = EmbedUrls(
+            aws.quicksight,
+            str(settings.quicksight_account_id),
+            aws.quicksight.meta.region_name,
+            settings.quicksight_calls_per_second,
+        )
     chromium = find_chromium(settings.browser_executable)
     if chromium is not None:
         from agent.renderers.browser import BrowserRenderer  # Playwright only where a browser exists
@@ -38,6 +46,7 @@ def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistr
                 settings.browser_concurrency,
                 settings.browser_page_budget_mb,
                 settings.browser_recycle_jobs,
+                embeds,
             )
         )
     else:

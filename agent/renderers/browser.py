@@ -2,11 +2,11 @@
 Playwright driving the system's Chromium (``SNAPSHOT_BROWSER_EXECUTABLE``; no browser download).
 
 The catalog's ``source`` gives the URL template (``{param}`` placeholders, filled URL-quoted with
-the request's checked params), the viewport, what to wait for (``networkidle``, ``load`` or
-``selector:<css>``) and the timeout. Each job gets a fresh context (no cookies or storage shared
-between jobs) in the agent's one browser (``browser_pool``). Concurrency is bounded by memory:
-the available RAM at start divided by ``SNAPSHOT_BROWSER_PAGE_BUDGET_MB``, capped by
-``SNAPSHOT_BROWSER_CONCURRENCY``.
+the request's checked params) or a QuickSight dashboard to embed (``quicksight_embed``), the
+viewport, what to wait for (``networkidle``, ``load`` or ``selector:<css>``) and the timeout.
+Each job gets a fresh context (no cookies or storage shared between jobs) in the agent's one
+browser (``browser_pool``). Concurrency is bounded by memory: the available RAM at start divided
+by ``SNAPSHOT_BROWSER_PAGE_BUDGET_MB``, capped by ``SNAPSHOT_BROWSER_CONCURRENCY``.
 
 A page that does not settle in time is ``Render.Timeout``; an HTTP 4xx page ``Render.Invalid``;
 a 5xx, a crashed browser or a dropped connection ``Render.Transient`` (the browser is replaced).
@@ -22,11 +22,12 @@ from urllib.parse import quote, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from agent.renderers.base import Sink
 from agent.renderers.browser_pool import BrowserPool, Lease
+from agent.renderers.quicksight_embed import EmbedSource, EmbedUrls
 from agent.renderers.spec import checked_params, fill, parse_source
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
@@ -42,7 +43,8 @@ class Viewport(BaseModel):
 
 class BrowserSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str
+    url: str | None = None
+    quicksight: EmbedSource | None = None
     wait_for: str = "networkidle"
     viewport: Viewport = Field(default_factory=Viewport)
     timeout_seconds: float = Field(default=60, gt=0, le=900)
@@ -52,10 +54,16 @@ class BrowserSource(BaseModel):
 
     @field_validator("url")
     @classmethod
-    def _http(cls, url: str) -> str:
-        if urlsplit(url).scheme not in ("http", "https"):
+    def _http(cls, url: str | None) -> str | None:
+        if url is not None and urlsplit(url).scheme not in ("http", "https"):
             raise ValueError("url must be http or https")
         return url
+
+    @model_validator(mode="after")
+    def _one_page(self) -> BrowserSource:
+        if (self.url is None) == (self.quicksight is None):
+            raise ValueError("give either url or quicksight (an embedded dashboard)")
+        return self
 
     @field_validator("wait_for")
     @classmethod
@@ -80,12 +88,20 @@ class BrowserRenderer:
     name = "browser"
     formats = frozenset({"pdf", "png"})
 
-    def __init__(self, executable: str, concurrency: int, page_budget_mb: int, recycle_after: int) -> None:
+    def __init__(
+        self,
+        executable: str,
+        concurrency: int,
+        page_budget_mb: int,
+        recycle_after: int,
+        embeds: EmbedUrls | None = None,
+    ) -> None:
         self.max_concurrency = memory_bounded(concurrency, page_budget_mb)
         self.pool = BrowserPool(executable, recycle_after)
+        self._embeds = embeds
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
-        source, url = self._target(job, report)
+        source, url = await self._target(job, report)
         timeout_ms = source.timeout_seconds * 1000
         lease = await self._acquire()
         try:
@@ -138,11 +154,18 @@ class BrowserRenderer:
         except PlaywrightError as exc:
             raise TransientRenderError(f"cannot start chromium: {str(exc).splitlines()[0]}") from exc
 
-    @staticmethod
-    def _target(job: JobMessage, report: ReportSpec) -> tuple[BrowserSource, str]:
+    async def _target(self, job: JobMessage, report: ReportSpec) -> tuple[BrowserSource, str]:
         source = parse_source(BrowserSource, report)
         params = checked_params(job, report)
-        return source, fill(source.url, params, report.name, lambda v: quote(v, safe=""))
+        if source.url is not None:
+            return source, fill(source.url, params, report.name, lambda v: quote(v, safe=""))
+        assert source.quicksight is not None
+        if self._embeds is None:
+            raise InvalidRenderError(
+                f"report {report.name!r} embeds QuickSight, but this agent has no QuickSight account"
+                " (SNAPSHOT_QUICKSIGHT_ACCOUNT_ID)"
+            )
+        return source, await self._embeds.url(source.quicksight, params, report.name)
 
     async def close(self) -> None:
         await self.pool.close()

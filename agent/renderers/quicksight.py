@@ -21,17 +21,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 
-from agent.aws import error_code
-from agent.errors import InvalidRenderError, RenderError, TransientRenderError
+from agent.errors import InvalidRenderError, TransientRenderError
 from agent.lease import FleetSemaphore
 from agent.pacer import Pacer
 from agent.renderers.base import Sink
+from agent.renderers.quicksight_calls import JobExists, QuickSightCalls
 from agent.renderers.quicksight_source import QuickSightSource, snapshot_job_id, start_request
 from agent.renderers.spec import checked_params, parse_source
 from contracts.catalog import ReportSpec
@@ -41,16 +40,6 @@ log = logging.getLogger(__name__)
 
 RUNS = 3  # QuickSight jobs per attempt when a rerun may help
 CHUNK = 1 << 20
-BACKOFF_MAX_SECONDS = 30.0
-# Errors of the API itself, not of a job.
-DELAYING = {"ThrottlingException", "LimitExceededException"}
-INVALID = {
-    "AccessDeniedException",
-    "InvalidParameterValueException",
-    "ResourceNotFoundException",
-    "UnsupportedUserEditionException",
-    "UnsupportedPricingPlanException",
-}
 # A FAILED job's ErrorType: these will fail the same way again; any other may not.
 PERMANENT_JOB_ERRORS = {
     "DASHBOARD_ACCESS_DENIED",
@@ -95,7 +84,7 @@ class QuickSightRenderer:
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
         request = self._request(job, report)
-        calls = _Calls(self._qs, Pacer(self._call_interval))
+        calls = QuickSightCalls(self._qs, Pacer(self._call_interval))
         where = {"AwsAccountId": self._account, "DashboardId": request["DashboardId"]}
         for run in range(RUNS):
             job_id = snapshot_job_id(job.snapshot_id, run)
@@ -113,10 +102,10 @@ class QuickSightRenderer:
             log.warning("%s; running it again", cause)
         raise TransientRenderError(f"{cause} ({RUNS} runs)")
 
-    async def _start_or_find(self, calls: _Calls, request: dict[str, Any], job_id: str) -> str:
+    async def _start_or_find(self, calls: QuickSightCalls, request: dict[str, Any], job_id: str) -> str:
         try:
             await calls.call("start_dashboard_snapshot_job", **request, SnapshotJobId=job_id)
-        except _JobExists:
+        except JobExists:
             described = await calls.call(
                 "describe_dashboard_snapshot_job",
                 AwsAccountId=request["AwsAccountId"],
@@ -127,7 +116,7 @@ class QuickSightRenderer:
             return str(described.get("JobStatus", "QUEUED"))
         return "QUEUED"
 
-    async def _wait(self, calls: _Calls, where: dict[str, str], job_id: str) -> str:
+    async def _wait(self, calls: QuickSightCalls, where: dict[str, str], job_id: str) -> str:
         delay = self._poll_seconds
         while True:
             await asyncio.sleep(delay)
@@ -158,37 +147,6 @@ class QuickSightRenderer:
     async def close(self) -> None:
         if self._http is not None:
             await self._http.close()
-
-
-class _JobExists(Exception):
-    """StartDashboardSnapshotJob: a job with this id runs or ran (within the last 24 hours)."""
-
-
-class _Calls:
-    """One job's QuickSight calls: paced to its share of the rate; throttling waits and retries."""
-
-    def __init__(self, client: Any, pacer: Pacer) -> None:
-        self._qs = client
-        self._pacer = pacer
-
-    async def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        backoff = 1.0
-        while True:
-            await self._pacer.wait()
-            try:
-                response: dict[str, Any] = await getattr(self._qs, operation)(**kwargs)
-                return response
-            except Exception as exc:
-                code = error_code(exc)
-                if code in DELAYING:
-                    log.info("QuickSight %s: %s; trying again in %.1fs", operation, code, backoff)
-                    await asyncio.sleep(backoff * random.uniform(0.5, 1.0))
-                    backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
-                    continue
-                if code == "ResourceExistsException" and operation == "start_dashboard_snapshot_job":
-                    raise _JobExists() from exc
-                error: type[RenderError] = InvalidRenderError if code in INVALID else TransientRenderError
-                raise error(f"QuickSight {operation} failed: {exc}") from exc
 
 
 def _result_uri(result: dict[str, Any], job_id: str) -> str:
