@@ -111,6 +111,9 @@ module "workers" {
   catalog_object_arn      = module.storage.catalog_object_arn
   table_name              = module.metadata.table_name
   table_arn               = module.metadata.table_arn
+  lease_table_name        = module.metadata.lease_table_name
+  lease_table_arn         = module.metadata.lease_table_arn
+  quicksight              = var.quicksight_snapshots
   state_machine_arn       = module.orchestration.state_machine_arn
   agent_settings          = local.agent_settings
   data_sources            = var.data_sources

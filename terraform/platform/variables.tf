@@ -90,6 +90,17 @@ variable "quicksight_enabled" {
   default     = false
 }
 
+variable "quicksight_snapshots" {
+  description = "Render QuickSight dashboards (the agents' quicksight renderer and embed URLs): enabled, QuickSight's region (null: the platform's), and the account's snapshot-job limits the fleet shares."
+  type = object({
+    enabled          = bool
+    region           = optional(string)
+    max_jobs         = optional(number, 12)
+    calls_per_second = optional(number, 10)
+  })
+  default = { enabled = false }
+}
+
 variable "quicksight_role_arn" {
   description = "Role of QuickSight's VPC connection (when quicksight_enabled)."
   type        = string

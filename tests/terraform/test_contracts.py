@@ -26,6 +26,8 @@ CLIENT_CALL = re.compile(
     r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch)"
     r"\.([a-z_]+)\("
 )
+# QuickSight calls go through QuickSightCalls.call("<operation>", ...), paced and retried.
+QUICKSIGHT_CALL = re.compile(r'\b_?calls\.call\(\s*"([a-z_]+)"')
 SERVICES = {
     "sqs": "sqs",
     "_sqs": "sqs",
@@ -46,6 +48,7 @@ IAM_PREFIX = {
     "stepfunctions": "states",
     "autoscaling": "autoscaling",
     "cloudwatch": "cloudwatch",
+    "quicksight": "quicksight",
 }
 # Operations that authorise as another action (AWS service authorization reference).
 AUTHORISED_AS = {
@@ -116,8 +119,10 @@ def calls_in(paths: list[Path]) -> set[str]:
     session = botocore.session.get_session()
     actions = set()
     for path in paths:
-        for alias, method in CLIENT_CALL.findall(path.read_text()):
-            service = SERVICES[alias]
+        text = path.read_text()
+        found = [(SERVICES[alias], method) for alias, method in CLIENT_CALL.findall(text)]
+        found += [("quicksight", method) for method in QUICKSIGHT_CALL.findall(text)]
+        for service, method in found:
             operation = "get_object" if method == "generate_presigned_url" else method
             model = session.get_service_model(service)
             assert pascal(operation) in model.operation_names, (
@@ -250,6 +255,12 @@ def test_the_derivation_sees_every_kind_of_call() -> None:
     assert {"dynamodb:Query", "s3:GetObject"} <= calls_in(closure("lambdas.status"))
     assert asl_actions() == {"dynamodb:UpdateItem", "sqs:SendMessage", "events:PutEvents"}
     assert {"autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"} <= agent
+    assert {
+        "dynamodb:GetItem",
+        "quicksight:StartDashboardSnapshotJob",
+        "quicksight:DescribeDashboardSnapshotJobResult",
+        "quicksight:GenerateEmbedUrlForAnonymousUser",
+    } <= agent
     assert {
         "sqs:GetQueueAttributes",
         "autoscaling:SetDesiredCapacity",

@@ -57,3 +57,14 @@ variable "reporting_enabled" {
   type        = bool
   default     = false
 }
+
+variable "quicksight_snapshots" {
+  description = "Render QuickSight dashboards: { enabled = true } once QuickSight Enterprise is subscribed; region if QuickSight's differs."
+  type = object({
+    enabled          = bool
+    region           = optional(string)
+    max_jobs         = optional(number, 12)
+    calls_per_second = optional(number, 10)
+  })
+  default = { enabled = false }
+}

@@ -1,12 +1,13 @@
 module "platform" {
-  source              = "../../platform"
-  name                = "snapshot-${var.environment}"
-  production          = true
-  ami_id              = var.ami_id
-  spot                = var.spot
-  max_workers         = var.max_workers
-  agent_settings      = var.agent_settings
-  metrics_cidr_blocks = var.metrics_cidr_blocks
-  reporting_enabled   = var.reporting_enabled
-  alarm_emails        = var.alarm_emails
+  source               = "../../platform"
+  name                 = "snapshot-${var.environment}"
+  production           = true
+  ami_id               = var.ami_id
+  spot                 = var.spot
+  max_workers          = var.max_workers
+  agent_settings       = var.agent_settings
+  metrics_cidr_blocks  = var.metrics_cidr_blocks
+  reporting_enabled    = var.reporting_enabled
+  alarm_emails         = var.alarm_emails
+  quicksight_snapshots = var.quicksight_snapshots
 }

@@ -42,3 +42,26 @@ resource "aws_dynamodb_table" "snapshots" {
     kms_key_arn = var.kms_key_arn
   }
 }
+
+# Fleet-wide leases (agent/lease.py): one small item per semaphore, e.g. the account's 12
+# QuickSight snapshot-job slots. Expired leases are pruned by the agents themselves.
+resource "aws_dynamodb_table" "leases" {
+  name                        = "${var.name}-leases"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "name"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "name"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}

@@ -52,6 +52,36 @@ data "aws_iam_policy_document" "agent" {
   }
 
   statement {
+    sid       = "FleetLeases"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    resources = [var.lease_table_arn]
+  }
+
+  # QuickSight snapshot jobs and embed URLs, for the account's dashboards only. Granted even
+  # while the renderer is off (SNAPSHOT_QUICKSIGHT_ACCOUNT_ID unset): nothing calls them then.
+  statement {
+    sid = "QuickSightSnapshots"
+    actions = [
+      "quicksight:StartDashboardSnapshotJob",
+      "quicksight:DescribeDashboardSnapshotJob",
+      "quicksight:DescribeDashboardSnapshotJobResult",
+    ]
+    resources = ["${local.qs_arn}:dashboard/*"]
+  }
+
+  statement {
+    sid       = "QuickSightAnonymousEmbeds"
+    actions   = ["quicksight:GenerateEmbedUrlForAnonymousUser"]
+    resources = ["${local.qs_arn}:dashboard/*", "${local.qs_arn}:namespace/default"]
+  }
+
+  statement {
+    sid       = "QuickSightRegisteredEmbeds"
+    actions   = ["quicksight:GenerateEmbedUrlForRegisteredUser"]
+    resources = ["${local.qs_arn}:user/default/*"]
+  }
+
+  statement {
     sid       = "TaskTokens"
     actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
     resources = [var.state_machine_arn]

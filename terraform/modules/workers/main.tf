@@ -22,6 +22,8 @@ locals {
   ami_id         = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
   asg_name       = "${var.name}-agents"
   lifecycle_hook = "drain"
+  qs_region      = coalesce(var.quicksight.region, data.aws_region.current.region)
+  qs_arn         = "arn:${data.aws_partition.current.partition}:quicksight:${local.qs_region}:${data.aws_caller_identity.current.account_id}"
   asg_arn        = "arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
@@ -33,10 +35,17 @@ locals {
       SNAPSHOT_METRICS_PORT  = tostring(var.metrics_port)
       SNAPSHOT_DRAIN_SECONDS = tostring(var.drain_seconds)
       SNAPSHOT_DATA_SOURCES  = jsonencode(var.data_sources)
+      SNAPSHOT_LEASE_TABLE   = var.lease_table_name
       # The agent protects itself while busy and drains on the "drain" termination hook.
       SNAPSHOT_AUTOSCALING_GROUP = local.asg_name
       SNAPSHOT_LIFECYCLE_HOOK    = local.lifecycle_hook
     },
+    var.quicksight.enabled ? {
+      SNAPSHOT_QUICKSIGHT_ACCOUNT_ID       = data.aws_caller_identity.current.account_id
+      SNAPSHOT_QUICKSIGHT_REGION           = local.qs_region
+      SNAPSHOT_QUICKSIGHT_MAX_JOBS         = tostring(var.quicksight.max_jobs)
+      SNAPSHOT_QUICKSIGHT_CALLS_PER_SECOND = tostring(var.quicksight.calls_per_second)
+    } : {},
     { for k, v in var.agent_settings : "SNAPSHOT_${upper(k)}" => v },
   )
 }

@@ -136,6 +136,31 @@ variable "table_arn" {
   type        = string
 }
 
+variable "lease_table_name" {
+  description = "The fleet-wide leases table (QuickSight job slots)."
+  type        = string
+}
+
+variable "lease_table_arn" {
+  description = "ARN of the leases table."
+  type        = string
+}
+
+variable "quicksight" {
+  description = "QuickSight snapshots: enabled turns the agents' quicksight renderer on; region is QuickSight's (null: the fleet's); max_jobs and calls_per_second are the account's limits, shared by the whole fleet."
+  type = object({
+    enabled          = bool
+    region           = optional(string)
+    max_jobs         = optional(number, 12)
+    calls_per_second = optional(number, 10)
+  })
+  default = { enabled = false }
+  validation {
+    condition     = var.quicksight.max_jobs >= 1 && var.quicksight.calls_per_second > 0
+    error_message = "quicksight.max_jobs must be at least 1 and calls_per_second above 0."
+  }
+}
+
 variable "state_machine_arn" {
   description = "The state machine whose task tokens the agent answers."
   type        = string
