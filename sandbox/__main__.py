@@ -20,6 +20,8 @@ async def _up(agents: int, api_port: int) -> int:
     routes = "POST /snapshots, GET /snapshots/{id}, GET /reports/{report}/snapshots"
     print(f"API          {sandbox.api_url}   ({routes})")
     print(f"moto         {sandbox.moto.endpoint}   (export AWS_ENDPOINT_URL={sandbox.moto.endpoint})")
+    print(f"QuickSight   {sandbox.quicksight.url}   (the stand-in the agents' quicksight renderer calls)")
+    print(f"dashboards   {sandbox.site_url}/sales?region=EMEA   (what the browser renderer captures)")
     for agent in sandbox.agents:
         print(
             f"agent        {agent.name}: http://127.0.0.1:{agent.metrics_port}/metrics  log {agent.log_path}"

@@ -1,6 +1,8 @@
 """``make demo``: the whole platform in the sandbox, a mix of requests, and a check of every outcome.
 
-Two agents run as separate processes. The scenario covers several reports and formats, a burst
+Two agents run as separate processes. The scenario covers several reports and formats (SQL
+extracts; QuickSight snapshot jobs against the stand-in; with Chromium installed, a local web
+dashboard and a QuickSight embed captured by the browser renderer), a burst
 of identical concurrent requests (one render, answered many times), a repeat that is reused, a
 ``force`` that renders a new generation, a report whose query fails, and bad requests. Files are
 downloaded to ``out/``, a table is printed and ``out/demo-summary.json`` written. Exit 0 only when
@@ -20,6 +22,7 @@ from typing import Any
 import aiohttp
 import boto3
 
+from agent.renderers.chromium import find_chromium
 from contracts.identity import EXTENSIONS
 from sandbox.client import ApiResponse, SnapshotClient
 from sandbox.metrics_scrape import jobs, scrape
@@ -35,6 +38,15 @@ FIRST_WAVE = [
     {"report": "sales_summary", "format": "xlsx", "params": {"region": "APAC", "since": "2023-06-01"}},
     {"report": "daily_sales", "format": "csv", "params": {"region": "EMEA", "year": 2024}},
     {"report": "sales_ledger", "format": "parquet", "params": {}},
+]
+# Dashboards: QuickSight snapshot jobs (the stand-in) always, Chromium captures where it is installed.
+QUICKSIGHT_WAVE = [
+    {"report": "sales_dashboard", "format": "pdf", "params": {"region": "EMEA"}},
+    {"report": "sales_dashboard", "format": "csv", "params": {"region": "AMER"}},
+]
+BROWSER_WAVE = [
+    {"report": "sales_chart", "format": "png", "params": {"region": "APAC"}},
+    {"report": "sales_chart_embedded", "format": "pdf", "params": {"region": "EMEA"}},
 ]
 BURST_REQUEST = {"report": "daily_sales", "format": "xlsx", "params": {"region": "AMER", "year": 2023}}
 FAILING = {"report": "inventory_levels", "format": "csv"}
@@ -100,9 +112,17 @@ async def run_demo() -> int:
     return 0 if not problems else 1
 
 
+def first_wave() -> list[dict[str, Any]]:
+    """What the demo asks for first: SQL and QuickSight always, browser captures with Chromium."""
+    browser = BROWSER_WAVE if find_chromium(None) is not None else []
+    return FIRST_WAVE + QUICKSIGHT_WAVE + browser
+
+
 async def _scenario(client: SnapshotClient) -> dict[str, Any]:
     tally = Tally()
-    first = [tally.record(await client.request(body)) for body in FIRST_WAVE]
+    if find_chromium(None) is None:
+        print("no Chromium (apt-get install chromium): the browser reports are left out")
+    first = [tally.record(await client.request(body)) for body in first_wave()]
     failing = tally.record(await client.request(FAILING))
     burst = await asyncio.gather(*(client.request(BURST_REQUEST) for _ in range(BURST)))
     for response in burst:
@@ -204,10 +224,11 @@ def _summary(
 
 
 def expected_counts() -> dict[str, int]:
-    distinct = len(FIRST_WAVE) + 1 + 1  # first wave, the failing report, the burst
+    wave = len(first_wave())
+    distinct = wave + 1 + 1  # first wave, the failing report, the burst
     return {
-        "requested": len(FIRST_WAVE) + 1 + BURST + 2 + len(BAD_REQUESTS),
-        "ready": len(FIRST_WAVE) + 1 + 1,  # + the burst's snapshot + the forced generation
+        "requested": wave + 1 + BURST + 2 + len(BAD_REQUESTS),
+        "ready": wave + 1 + 1,  # + the burst's snapshot + the forced generation
         "failed": 1,
         "reused": 1,
         "joined": BURST - 1,
@@ -255,11 +276,11 @@ def _check(summary: dict[str, Any], report: dict[str, Any]) -> list[str]:
 
 def _print_table(summary: dict[str, Any]) -> None:
     print()
-    print(f"{'snapshot':<38} {'report':<17} {'format':<8} {'status':<7} {'bytes':>10}  file / cause")
+    print(f"{'snapshot':<38} {'report':<21} {'format':<8} {'status':<7} {'bytes':>10}  file / cause")
     for s in summary["snapshots"]:
         tail = s["file"] if s["status"] == "READY" else f"{s['error']}: {s['cause']}"
         size = s["size_bytes"] if s["size_bytes"] is not None else "-"
-        print(f"{s['id']:<38} {s['report']:<17} {s['format']:<8} {s['status']:<7} {size:>10}  {tail}")
+        print(f"{s['id']:<38} {s['report']:<21} {s['format']:<8} {s['status']:<7} {size:>10}  {tail}")
     print()
     for b in summary["bad_requests"]:
         print(f"rejected {b['case']:<18} HTTP {b['status']}: {b['message']}")

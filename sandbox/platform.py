@@ -85,8 +85,12 @@ def asl_values(table: str, queue_url: str, bus: str, options: PlatformOptions) -
 
 
 def create_platform(
-    name: str, catalog_path: Path = DEFAULT_CATALOG, options: PlatformOptions | None = None
+    name: str,
+    catalog_path: Path = DEFAULT_CATALOG,
+    options: PlatformOptions | None = None,
+    catalog_values: dict[str, str] | None = None,
 ) -> Platform:
+    """``catalog_values`` fill the catalog's ``@NAME@`` markers (the sandbox's local URLs)."""
     options = options or PlatformOptions()
     session = boto3.session.Session()
     region = session.region_name or "us-east-1"
@@ -99,7 +103,10 @@ def create_platform(
     bucket = f"{name}-snapshots"
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_object(Bucket=bucket, Key="catalog/reports.toml", Body=catalog_path.read_bytes())
+    catalog_text = catalog_path.read_text()
+    for marker, value in (catalog_values or {}).items():
+        catalog_text = catalog_text.replace(f"@{marker}@", value)
+    s3.put_object(Bucket=bucket, Key="catalog/reports.toml", Body=catalog_text.encode())
 
     table = f"{name}-snapshots"
     ddb.create_table(

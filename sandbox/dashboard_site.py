@@ -1,0 +1,61 @@
+"""A local dashboard for the ``browser`` renderer to capture in the sandbox: revenue per product
+for one region, drawn as SVG from the sandbox's SQLite dataset, like a Grafana or Superset panel
+that draws itself a moment after the page loads (``#ready`` marks the end)."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import sqlite3
+from pathlib import Path
+
+from aiohttp import web
+
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+
+
+async def start_site(dataset: Path) -> tuple[web.AppRunner, str]:
+    async def sales(request: web.Request) -> web.Response:
+        region = request.query.get("region", "EMEA")
+        rows = await asyncio.to_thread(_revenue, dataset, region)
+        if not rows:
+            return web.Response(status=404, text=f"no sales in region {region!r}")
+        return web.Response(text=_page(region, rows), content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/sales", sales)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+def _revenue(dataset: Path, region: str) -> list[tuple[str, float]]:
+    with sqlite3.connect(f"file:{dataset}?mode=ro", uri=True) as db:
+        return db.execute(
+            "SELECT product, ROUND(SUM(amount), 2) FROM sales WHERE region = ?"
+            " GROUP BY product ORDER BY 2 DESC",
+            (region,),
+        ).fetchall()
+
+
+def _page(region: str, rows: list[tuple[str, float]]) -> str:
+    top = max(value for _, value in rows)
+    bars = "".join(
+        f'<rect x="{30 + i * 90}" y="{330 - height:.0f}" width="60" height="{height:.0f}"'
+        f' fill="{COLOURS[i % len(COLOURS)]}"/><text x="{30 + i * 90}" y="350">{html.escape(product)}</text>'
+        for i, (product, height) in enumerate((p, 300 * v / top) for p, v in rows)
+    )
+    table = "".join(f"<tr><td>{html.escape(p)}</td><td>{v:,.2f}</td></tr>" for p, v in rows)
+    return f"""<!doctype html><html><head><title>Sales {html.escape(region)}</title></head>
+<body style="font-family: sans-serif; background: #fff">
+<h1>Revenue per product: {html.escape(region)}</h1><div id="chart"></div>
+<table>{table}</table>
+<script>
+setTimeout(() => {{
+  document.getElementById("chart").innerHTML = '<svg width="{60 + 90 * len(rows)}" height="360">{bars}</svg>';
+  document.body.insertAdjacentHTML("beforeend", '<p id="ready">drawn</p>');
+}}, 250);
+</script></body></html>"""
