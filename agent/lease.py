@@ -53,6 +53,12 @@ class FleetSemaphore:
     async def hold(self, holder: str) -> AsyncIterator[None]:
         """Wait for a slot, keep it renewed while the body runs, give it back after."""
         await self.acquire(holder)
+        async with self.held(holder):
+            yield
+
+    @contextlib.asynccontextmanager
+    async def held(self, holder: str) -> AsyncIterator[None]:
+        """A slot already acquired: renewed while the body runs, given back after."""
         renewer = asyncio.create_task(self._keep(holder), name=f"lease {holder}")
         try:
             yield

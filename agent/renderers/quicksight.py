@@ -79,7 +79,11 @@ class QuickSightRenderer:
     @contextlib.asynccontextmanager
     async def admit(self, job: JobMessage, report: ReportSpec) -> AsyncIterator[None]:
         self._request(job, report)  # a bad report fails now, not after waiting for a slot
-        async with self._slots.hold(job.snapshot_id):
+        try:
+            await self._slots.acquire(job.snapshot_id)
+        except Exception as exc:
+            raise TransientRenderError(f"no QuickSight job slot: the leases table failed: {exc}") from exc
+        async with self._slots.held(job.snapshot_id):
             yield
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:

@@ -173,3 +173,13 @@ async def _serve(settings: Any) -> None:
     from agent.app import serve
 
     await serve(settings, asyncio.Event())
+
+
+async def test_a_broken_leases_table_fails_the_job_as_transient(
+    platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    async with running_agent(qs_settings(platform, dataset, quicksight, lease_table="no-such-table")):
+        final = await api.wait(await request(api, "pdf", "sales"), 60)
+    assert final["status"] == "FAILED" and final["error"] == "Render.Transient", final
+    assert "leases table failed" in final["cause"]
+    assert not quicksight.jobs  # nothing reached QuickSight without a slot
