@@ -13,10 +13,12 @@ how often it throttled or refused, and how many jobs each SnapshotJobId started.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 import time
 import uuid
 from collections import Counter, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,23 @@ class Stats:
         """Calls per second from the first call to the last."""
         span = self.last_call - self.first_call
         return self.calls.total() / span if span > 0 else 0.0
+
+
+Handler = Callable[["QuickSightDouble", web.Request], Awaitable[web.Response]]
+
+
+def _api(operation: str) -> Callable[[Handler], Handler]:
+    """An API operation: the account and signature checked, the call counted and rate-limited."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def checked(double: QuickSightDouble, request: web.Request) -> web.Response:
+            refused = double._check_account(request) or double._admit_call(operation)
+            return refused if refused is not None else await handler(double, request)
+
+        return checked
+
+    return wrap
 
 
 class QuickSightDouble:
@@ -147,10 +166,8 @@ class QuickSightDouble:
 
     # -- snapshot jobs ---------------------------------------------------------------------------
 
+    @_api("StartDashboardSnapshotJob")
     async def _start_job(self, request: web.Request) -> web.Response:
-        refused = self._check_account(request) or self._admit_call("StartDashboardSnapshotJob")
-        if refused is not None:
-            return refused
         body = await request.json()
         dashboard_id = request.match_info["dashboard"]
         job_id = str(body.get("SnapshotJobId", ""))
@@ -176,10 +193,8 @@ class QuickSightDouble:
             status=202,
         )
 
+    @_api("DescribeDashboardSnapshotJob")
     async def _describe(self, request: web.Request) -> web.Response:
-        refused = self._check_account(request) or self._admit_call("DescribeDashboardSnapshotJob")
-        if refused is not None:
-            return refused
         job = self._job(request)
         if job is None:
             return _error(404, "ResourceNotFoundException", "no such snapshot job")
@@ -197,10 +212,8 @@ class QuickSightDouble:
             }
         )
 
+    @_api("DescribeDashboardSnapshotJobResult")
     async def _result(self, request: web.Request) -> web.Response:
-        refused = self._check_account(request) or self._admit_call("DescribeDashboardSnapshotJobResult")
-        if refused is not None:
-            return refused
         job = self._job(request)
         if job is None:
             return _error(404, "ResourceNotFoundException", "no such snapshot job")
@@ -252,10 +265,8 @@ class QuickSightDouble:
 
     # -- embedding -------------------------------------------------------------------------------
 
+    @_api("GenerateEmbedUrlForAnonymousUser")
     async def _embed_anonymous(self, request: web.Request) -> web.Response:
-        refused = self._check_account(request) or self._admit_call("GenerateEmbedUrlForAnonymousUser")
-        if refused is not None:
-            return refused
         body = await request.json()
         dashboard = body.get("ExperienceConfiguration", {}).get("Dashboard", {}).get("InitialDashboardId")
         arns = body.get("AuthorizedResourceArns") or []
@@ -274,10 +285,8 @@ class QuickSightDouble:
             }
         )
 
+    @_api("GenerateEmbedUrlForRegisteredUser")
     async def _embed_registered(self, request: web.Request) -> web.Response:
-        refused = self._check_account(request) or self._admit_call("GenerateEmbedUrlForRegisteredUser")
-        if refused is not None:
-            return refused
         body = await request.json()
         dashboard = body.get("ExperienceConfiguration", {}).get("Dashboard", {}).get("InitialDashboardId")
         if not dashboard or not body.get("UserArn"):
