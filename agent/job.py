@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -138,7 +139,10 @@ class JobProcessor:
         """Run the renderer into a sink, within the render timeout; the artifact is not stored yet.
         The timeout starts once the renderer admits the job (a fleet-wide slot, for QuickSight)."""
         limit = self._limits.setdefault(renderer.name, asyncio.Semaphore(renderer.max_concurrency))
-        async with limit, admission(renderer, job, report):
+        async with contextlib.AsyncExitStack() as admitted:
+            with self._metrics.waiting(renderer.name):
+                await admitted.enter_async_context(limit)
+                await admitted.enter_async_context(admission(renderer, job, report))
             started = time.monotonic()
             inspector = ArtifactInspector(job.format)
             sink = S3Sink(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 
 # Scrapers here only rate() counters; the *_created series would double the payload.
@@ -38,9 +42,33 @@ class AgentMetrics:
         self.rows = Counter(
             f"{prefix}rows", "Rows in the tabular artifacts delivered", ["renderer", "format"], registry=r
         )
+        self.jobs_waiting = Gauge(
+            f"{prefix}jobs_waiting",
+            "Jobs holding a slot while they wait for their renderer: its own limit, or a fleet-wide"
+            " slot (QuickSight's account limit)",
+            ["renderer"],
+            registry=r,
+        )
+        self.admission_wait_seconds = Histogram(
+            f"{prefix}admission_wait_seconds",
+            "Time from taking a slot to the renderer admitting the job",
+            ["renderer"],
+            buckets=LAG_BUCKETS,
+            registry=r,
+        )
         self.aws_calls = Counter(
             f"{prefix}aws_calls", "AWS API calls", ["service", "operation", "outcome"], registry=r
         )
+
+    @contextlib.contextmanager
+    def waiting(self, renderer: str) -> Iterator[None]:
+        self.jobs_waiting.labels(renderer).inc()
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.jobs_waiting.labels(renderer).dec()
+            self.admission_wait_seconds.labels(renderer).observe(time.monotonic() - started)
 
     def set_load(self, in_flight: int, capacity: int) -> None:
         self.jobs_in_flight.set(in_flight)

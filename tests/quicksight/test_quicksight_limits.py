@@ -13,6 +13,8 @@ import boto3
 import pytest
 
 from sandbox.client import SnapshotClient
+from sandbox.metrics_scrape import scrape
+from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.quicksight_double import QuickSightDouble
 from tests.conftest import running_agent
@@ -32,7 +34,14 @@ async def test_a_fleet_keeps_to_the_accounts_job_cap_and_call_rate(
     platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
 ) -> None:
     agents = [
-        qs_settings(platform, dataset, quicksight, concurrency=16, quicksight_calls_per_second=10)
+        qs_settings(
+            platform,
+            dataset,
+            quicksight,
+            concurrency=16,
+            quicksight_calls_per_second=10,
+            metrics_port=free_port(),
+        )
         for _ in range(3)
     ]
     async with contextlib.AsyncExitStack() as stack:
@@ -40,7 +49,16 @@ async def test_a_fleet_keeps_to_the_accounts_job_cap_and_call_rate(
             await stack.enter_async_context(running_agent(settings))
         ids = [await request(api, "csv", "steady", n) for n in range(36)]
         finals = await asyncio.gather(*(api.wait(sid, 120) for sid in ids))
+        samples = [await scrape(settings.metrics_port) for settings in agents]
     assert [f["status"] for f in finals] == ["READY"] * 36
+    waits = [
+        s[("snapshot_agent_admission_wait_seconds_count", (("renderer", "quicksight"),))] for s in samples
+    ]
+    waited = sum(
+        s[("snapshot_agent_admission_wait_seconds_sum", (("renderer", "quicksight"),))] for s in samples
+    )
+    assert sum(waits) == 36 and waited > 5  # 36 jobs through 12 slots: most of them waited
+    assert all(s[("snapshot_agent_jobs_waiting", (("renderer", "quicksight"),))] == 0 for s in samples)
     stats = quicksight.stats
     assert stats.max_running <= 12
     assert stats.limit_exceeded == 0  # the leases, not QuickSight, kept the fleet under the cap
