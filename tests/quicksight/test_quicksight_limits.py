@@ -62,8 +62,9 @@ async def test_a_fleet_keeps_to_the_accounts_job_cap_and_call_rate(
     stats = quicksight.stats
     assert stats.max_running <= 12
     assert stats.limit_exceeded == 0  # the leases, not QuickSight, kept the fleet under the cap
-    # Each of the 12 lease holders calls at most once per 1.2 s; arrival jitter in this one
-    # busy process may bunch a few calls into the same second.
+    # Each of the 12 lease holders calls at most once per 1.2 s, so a second sees at most 12
+    # (measured: 12, and 14 once with five CPU hogs on two cores); a late receive in this one
+    # busy process can still push a call into the next second.
     assert stats.mean_rate() <= 10, stats.mean_rate()
     assert stats.busiest_second <= 15, stats.busiest_second
     assert sorted(stats.starts) == sorted(ids) and set(stats.starts.values()) == {1}
