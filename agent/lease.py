@@ -91,38 +91,33 @@ class FleetSemaphore:
             await asyncio.sleep(random.uniform(0, 0.05))  # lost a race: read again
 
     async def renew(self, holder: str) -> None:
-        try:
-            await self._ddb.update_item(
-                TableName=self._table,
-                Key={"name": {"S": self._name}},
-                UpdateExpression="SET holders.#h = :expiry ADD version :one",
-                ConditionExpression="attribute_exists(holders.#h)",
-                ExpressionAttributeNames={"#h": holder},
-                ExpressionAttributeValues={
-                    ":expiry": {"N": f"{time.time() + self._lease_seconds:.3f}"},
-                    ":one": {"N": "1"},
-                },
-            )
-        except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                raise LeaseLost(f"{self._name}: the lease of {holder} expired") from exc
-            raise
+        expiry = {":expiry": {"N": f"{time.time() + self._lease_seconds:.3f}"}}
+        if not await self._touch(holder, "SET holders.#h = :expiry", "attribute_exists(holders.#h)", expiry):
+            raise LeaseLost(f"{self._name}: the lease of {holder} expired")
 
     async def release(self, holder: str) -> None:
         try:
+            await self._touch(holder, "REMOVE holders.#h", "attribute_exists(holders)", {})
+        except Exception as exc:  # DynamoDB is down: the lease expires by itself
+            log.warning("%s: could not release %s (it expires by itself): %s", self._name, holder, exc)
+        self._released.set()
+
+    async def _touch(self, holder: str, update: str, condition: str, values: dict[str, Any]) -> bool:
+        """Update ``holder``'s own entry and bump the version; False when ``condition`` fails."""
+        try:
             await self._ddb.update_item(
                 TableName=self._table,
                 Key={"name": {"S": self._name}},
-                UpdateExpression="REMOVE holders.#h ADD version :one",
-                ConditionExpression="attribute_exists(holders)",
+                UpdateExpression=f"{update} ADD version :one",
+                ConditionExpression=condition,
                 ExpressionAttributeNames={"#h": holder},
-                ExpressionAttributeValues={":one": {"N": "1"}},
+                ExpressionAttributeValues={":one": {"N": "1"}, **values},
             )
         except Exception as exc:
-            # Nothing to give back, or DynamoDB is down: the lease expires by itself either way.
-            if error_code(exc) != "ConditionalCheckFailedException":
-                log.warning("%s: could not release %s (it expires by itself): %s", self._name, holder, exc)
-        self._released.set()
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     async def holders(self) -> dict[str, float]:
         """The live holders and their expiry (for metrics and tests)."""
