@@ -56,19 +56,28 @@ class AgentMetrics:
             buckets=LAG_BUCKETS,
             registry=r,
         )
+        self._waiting: dict[str, tuple[Gauge, Histogram]] = {}
         self.aws_calls = Counter(
             f"{prefix}aws_calls", "AWS API calls", ["service", "operation", "outcome"], registry=r
         )
 
     @contextlib.contextmanager
     def waiting(self, renderer: str) -> Iterator[None]:
-        self.jobs_waiting.labels(renderer).inc()
+        """Counts a job as waiting for its renderer while the body runs (every job passes here)."""
+        children = self._waiting.get(renderer)
+        if children is None:
+            children = self._waiting[renderer] = (
+                self.jobs_waiting.labels(renderer),
+                self.admission_wait_seconds.labels(renderer),
+            )
+        gauge, histogram = children
+        gauge.inc()
         started = time.monotonic()
         try:
             yield
         finally:
-            self.jobs_waiting.labels(renderer).dec()
-            self.admission_wait_seconds.labels(renderer).observe(time.monotonic() - started)
+            gauge.dec()
+            histogram.observe(time.monotonic() - started)
 
     def set_load(self, in_flight: int, capacity: int) -> None:
         self.jobs_in_flight.set(in_flight)

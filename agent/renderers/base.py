@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
@@ -15,6 +16,8 @@ class Sink(Protocol):
 
 
 class Renderer(Protocol):
+    """A renderer may also have ``admit`` (see ``admission``): a wait before its render starts."""
+
     name: str
     formats: frozenset[str]
     max_concurrency: int
@@ -40,14 +43,11 @@ class RendererRegistry:
             await renderer.close()
 
 
-@runtime_checkable
-class Admitting(Protocol):
-    def admit(self, job: JobMessage, report: ReportSpec) -> AbstractAsyncContextManager[None]:
-        """Wait until the job may run (a fleet-wide slot, say); the render timeout starts after."""
-
-
 def admission(renderer: Renderer, job: JobMessage, report: ReportSpec) -> AbstractAsyncContextManager[None]:
-    """A renderer's optional ``admit``; renderers without one start at once."""
-    if isinstance(renderer, Admitting):
-        return renderer.admit(job, report)
-    return contextlib.nullcontext()
+    """A renderer's optional ``admit(job, report)``: an async context that waits until the job may
+    run (a fleet-wide slot, say) and holds what it took; the render timeout starts after it.
+    Renderers without one start at once. (A plain attribute lookup: this runs for every job.)"""
+    admit: Callable[[JobMessage, ReportSpec], AbstractAsyncContextManager[None]] | None = getattr(
+        renderer, "admit", None
+    )
+    return admit(job, report) if admit is not None else contextlib.nullcontext()
