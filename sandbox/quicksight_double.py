@@ -105,7 +105,9 @@ class QuickSightDouble:
         self._tokens = calls_per_second
         self._refilled = time.monotonic()
         self._recent: deque[float] = deque()
-        self._files: dict[str, tuple[float, bytes, str]] = {}
+        self._files: dict[str, tuple[float, bytes, str]] = {}  # download token -> (expiry, data, type)
+        self._sessions: dict[str, tuple[float, dict[str, str]]] = {}  # embed code -> (expiry, session)
+        self.embed_sessions: list[dict[str, str]] = []  # each issued embed URL's session tags or user
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -298,17 +300,19 @@ class QuickSightDouble:
             {"EmbedUrl": self._embed_url(dashboard, {"user": user}), "RequestId": _request_id()}
         )
 
-    def _embed_url(self, dashboard: str, tags: dict[str, str]) -> str:
-        token = secrets.token_urlsafe(16)
-        self._files[token] = (time.monotonic() + 300, repr(sorted(tags.items())).encode(), "text/plain")
-        return f"{self.url}/embed/{dashboard}?code={token}"
+    def _embed_url(self, dashboard: str, session: dict[str, str]) -> str:
+        code = secrets.token_urlsafe(16)
+        self._sessions[code] = (time.monotonic() + 300, session)
+        self.embed_sessions.append(session)
+        return f"{self.url}/embed/{dashboard}?code={code}"
 
     async def _embed_page(self, request: web.Request) -> web.Response:
-        found = self._files.get(request.query.get("code", ""))
+        found = self._sessions.get(request.query.get("code", ""))
         if found is None or found[0] < time.monotonic():
             return web.Response(status=403, text="this embed URL expired or was never issued")
         dashboard = request.match_info["dashboard"]
-        return web.Response(text=_dashboard_page(dashboard, found[1].decode()), content_type="text/html")
+        session = ", ".join(f"{k}={v}" for k, v in sorted(found[1].items()))
+        return web.Response(text=_dashboard_page(dashboard, session), content_type="text/html")
 
     # -- helpers ---------------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ class JobExists(Exception):
 
 
 class QuickSightCalls:
-    """One job's QuickSight calls: paced to its share of the rate; throttling waits and retries."""
+    """One caller's QuickSight calls (a snapshot job, or an agent's embed URLs), paced to its share."""
 
     def __init__(self, client: Any, pacer: Pacer) -> None:
         self._qs = client

@@ -16,11 +16,9 @@ from aiohttp import web
 from agent.artifacts import ArtifactInspector
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from agent.renderers.browser import BrowserRenderer
-from agent.renderers.chromium import find_chromium
 from bench.processes import chromium_pids, zombie_children
 from contracts.catalog import ReportSpec
-from contracts.messages import JobMessage
-from tests.conftest import IN_CI
+from tests.browser.conftest import Collected, job
 
 CHART = """<!doctype html><html><body style="margin:0;background:#fff">
 <h1 id="title">Sales by region: {region}</h1>
@@ -35,24 +33,6 @@ NEVER_SETTLES = """<!doctype html><html><body><p>loading forever</p>
 <script>setInterval(() => fetch('/slow?' + Math.random()), 100)</script></body></html>"""
 BLANK = "<!doctype html><html><body style='background:#fff'></body></html>"
 SEEN = {"never": 0}
-
-
-class Collected:
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    async def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.data += data
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium(None)
-    if found is None:
-        if IN_CI:
-            pytest.fail("Chromium is required in CI: .ci/run installs Debian's chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return found
 
 
 @pytest.fixture
@@ -103,25 +83,6 @@ def report(url: str, **source: Any) -> ReportSpec:
             "formats": ["pdf", "png"],
             "params": {"region": {"type": "string", "default": "EMEA"}},
             "source": {"url": url, **source},
-        }
-    )
-
-
-def job(fmt: str, params: dict[str, Any] | None = None) -> JobMessage:
-    key = "0" * 32
-    return JobMessage.model_validate(
-        {
-            "v": 1,
-            "snapshot_id": f"{key}-g1",
-            "key": key,
-            "generation": 1,
-            "report": "dashboard",
-            "format": fmt,
-            "params": params or {},
-            "data_version": None,
-            "bucket": "b",
-            "s3_key": f"snapshots/dashboard/{key}/g1.{fmt}",
-            "task_token": "t",
         }
     )
 

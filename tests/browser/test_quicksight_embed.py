@@ -15,7 +15,7 @@ from agent.renderers.quicksight_embed import EmbedUrls
 from contracts.catalog import ReportSpec
 from sandbox.moto_server import MotoSandbox
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
-from tests.browser.test_browser_renderer import Collected, chromium, job  # noqa: F401
+from tests.browser.conftest import Collected, job
 
 pytestmark = pytest.mark.usefixtures("moto_server")  # fake credentials to sign with
 
@@ -29,7 +29,7 @@ async def quicksight(moto_server: MotoSandbox) -> AsyncIterator[QuickSightDouble
 
 
 @pytest.fixture
-async def renderer(chromium: str, quicksight: QuickSightDouble) -> AsyncIterator[BrowserRenderer]:  # noqa: F811
+async def renderer(chromium: str, quicksight: QuickSightDouble) -> AsyncIterator[BrowserRenderer]:
     async with aioboto3.Session().client("quicksight", endpoint_url=quicksight.url) as client:
         embeds = EmbedUrls(client, quicksight.account_id, "us-east-1", calls_per_second=10)
         made = BrowserRenderer(chromium, concurrency=2, page_budget_mb=150, recycle_after=10, embeds=embeds)
@@ -62,8 +62,7 @@ async def test_an_anonymous_embed_renders_with_the_requests_rls_tags(
     assert bytes(sink.data).startswith(b"\x89PNG") and len(sink.data) > 5000
     assert quicksight.stats.calls["GenerateEmbedUrlForAnonymousUser"] == 1
     # The page the browser opened was issued for an anonymous user restricted to APAC.
-    issued = [data for _, data, kind in quicksight._files.values() if kind == "text/plain"]
-    assert issued == [repr([("region", "APAC")]).encode()]
+    assert quicksight.embed_sessions == [{"region": "APAC"}]
 
 
 async def test_a_registered_users_embed_renders_their_view(
@@ -74,6 +73,7 @@ async def test_a_registered_users_embed_renders_their_view(
     await renderer.render(job("png"), embed_report(user_arn=arn), sink)
     assert bytes(sink.data).startswith(b"\x89PNG")
     assert quicksight.stats.calls["GenerateEmbedUrlForRegisteredUser"] == 1
+    assert quicksight.embed_sessions == [{"user": "ana"}]
 
 
 async def test_an_unknown_dashboard_is_invalid(renderer: BrowserRenderer) -> None:
@@ -83,7 +83,7 @@ async def test_an_unknown_dashboard_is_invalid(renderer: BrowserRenderer) -> Non
         await renderer.render(job("png"), report, Collected())
 
 
-async def test_an_agent_without_quicksight_says_so(chromium: str) -> None:  # noqa: F811
+async def test_an_agent_without_quicksight_says_so(chromium: str) -> None:
     plain = BrowserRenderer(chromium, concurrency=1, page_budget_mb=150, recycle_after=10)
     try:
         with pytest.raises(InvalidRenderError, match="SNAPSHOT_QUICKSIGHT_ACCOUNT_ID"):

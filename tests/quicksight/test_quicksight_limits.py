@@ -7,11 +7,11 @@ import asyncio
 import contextlib
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
 
+from agent.app import serve
 from sandbox.client import SnapshotClient
 from sandbox.metrics_scrape import scrape
 from sandbox.moto_server import free_port
@@ -157,9 +157,13 @@ async def test_a_blank_snapshot_is_never_ready(
 async def test_a_restarted_worker_resumes_the_same_quicksight_job(
     platform: Platform, api: SnapshotClient, dataset: Path, quicksight: QuickSightDouble
 ) -> None:
-    crashing = asyncio.create_task(_serve(qs_settings(platform, dataset, quicksight)))
+    crashing = asyncio.create_task(serve(qs_settings(platform, dataset, quicksight), asyncio.Event()))
     snapshot_id = await request(api, "pdf", "slow")
-    await eventually(lambda: _true(snapshot_id in quicksight.stats.starts), within=30, every=0.1)
+
+    async def started() -> bool:
+        return snapshot_id in quicksight.stats.starts
+
+    await eventually(started, within=30, every=0.1)
     crashing.cancel()  # the worker dies with the job running in QuickSight
     await asyncio.gather(crashing, return_exceptions=True)
     async with running_agent(qs_settings(platform, dataset, quicksight)):
@@ -182,16 +186,6 @@ async def test_bad_sources_fail_at_once(
     assert "not a QuickSight id" in finals[2]["cause"]
     # Only the unknown dashboard reached QuickSight; the other two never left the agent.
     assert quicksight.stats.calls == Counter({"StartDashboardSnapshotJob": 1}) and not quicksight.jobs
-
-
-async def _true(value: bool) -> bool:
-    return value
-
-
-async def _serve(settings: Any) -> None:
-    from agent.app import serve
-
-    await serve(settings, asyncio.Event())
 
 
 async def test_a_broken_leases_table_fails_the_job_as_transient(
