@@ -1,10 +1,10 @@
-"""``make lambdas``: stage the Lambdas' source for Terraform's archive_file, and zip it.
+"""``make lambdas``: the Lambdas' zip that Terraform deploys.
 
-The functions need only ``lambdas/`` and ``contracts/`` (their third-party imports, Powertools
-and pydantic, come from the Powertools public layer; boto3 from the runtime). Writes:
+The functions need only ``lambdas/``, ``contracts/`` and ``scaling/`` (their third-party imports,
+Powertools and pydantic, come from the Powertools public layer; boto3 from the runtime). Writes:
 
-- ``build/lambda-src/``: the staged source that Terraform's ``archive_file`` zips;
-- ``build/lambdas.zip``: the same, zipped reproducibly (fixed timestamps, sorted), to inspect;
+- ``build/lambdas.zip``: zipped reproducibly (fixed timestamps, sorted), so the same source always
+  gives the same ``filebase64sha256`` in Terraform and a plan shows no change without one;
 - ``build/powertools-version``: the aws-lambda-powertools version in uv.lock, which picks the layer.
 """
 
@@ -35,15 +35,12 @@ def sources() -> list[Path]:
 
 
 def build() -> Path:
-    staged = BUILD / "lambda-src"
-    shutil.rmtree(staged, ignore_errors=True)
-    staged.mkdir(parents=True)
+    BUILD.mkdir(exist_ok=True)
+    shutil.rmtree(BUILD / "lambda-src", ignore_errors=True)  # the staging directory of older builds
     archive = BUILD / "lambdas.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for path in sources():
             relative = path.relative_to(ROOT)
-            (staged / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, staged / relative)
             info = zipfile.ZipInfo(str(relative), EPOCH)
             info.external_attr = 0o644 << 16
             zipped.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)

@@ -2,10 +2,11 @@
 # their own values; each concern is one module under modules/.
 locals {
   repo = "${path.module}/../.."
-  gateway_prefix_lists = [
-    module.network.s3_prefix_list_id,
-    module.network.dynamodb_prefix_list_id,
-  ]
+  # Built by `make lambdas`, reproducibly: the same source gives the same hash, so no spurious change.
+  lambda_package = {
+    path = "${local.repo}/build/lambdas.zip"
+    hash = filebase64sha256("${local.repo}/build/lambdas.zip")
+  }
   # The agent heartbeats at a quarter of the state machine's HeartbeatSeconds and keeps its
   # messages invisible for twice that: both well inside the limits Step Functions and SQS enforce.
   agent_settings = merge(
@@ -18,14 +19,22 @@ locals {
   )
 }
 
+# Powertools publishes its layer ARNs as public SSM parameters, per region and version; the version
+# is uv.lock's, written by `make lambdas`.
+data "aws_ssm_parameter" "powertools" {
+  name = "/aws/service/powertools/python/x86_64/python3.11/${trimspace(file("${local.repo}/build/powertools-version"))}"
+}
+
 module "encryption" {
   source = "../modules/encryption"
   name   = var.name
+  region = var.region
 }
 
 module "network" {
   source                  = "../modules/network"
   name                    = var.name
+  region                  = var.region
   existing_vpc            = var.existing_vpc
   kms_key_arn             = module.encryption.key_arn
   flow_log_retention_days = var.log_retention_days
@@ -68,79 +77,81 @@ module "orchestration" {
 }
 
 module "api" {
-  source                  = "../modules/api"
-  name                    = var.name
-  lambda_source_dir       = "${local.repo}/build/lambda-src"
-  powertools_version      = trimspace(file("${local.repo}/build/powertools-version"))
-  table_name              = module.metadata.table_name
-  table_arn               = module.metadata.table_arn
-  bucket_name             = module.storage.bucket_name
-  bucket_arn              = module.storage.bucket_arn
-  catalog_uri             = module.storage.catalog_uri
-  catalog_object_arn      = module.storage.catalog_object_arn
-  state_machine_arn       = module.orchestration.state_machine_arn
-  event_bus_name          = module.orchestration.event_bus_name
-  event_bus_arn           = module.orchestration.event_bus_arn
-  kms_key_arn             = module.encryption.key_arn
-  subnet_ids              = module.network.private_subnet_ids
-  vpc_id                  = module.network.vpc_id
-  vpc_cidr                = module.network.vpc_cidr
-  gateway_prefix_list_ids = local.gateway_prefix_lists
-  schedules               = jsondecode(file("${local.repo}/catalog/schedules.json"))
-  log_retention_days      = var.log_retention_days
+  source               = "../modules/api"
+  name                 = var.name
+  lambda_package       = local.lambda_package
+  powertools_layer_arn = data.aws_ssm_parameter.powertools.insecure_value
+  table_name           = module.metadata.table_name
+  table_arn            = module.metadata.table_arn
+  bucket_name          = module.storage.bucket_name
+  bucket_arn           = module.storage.bucket_arn
+  catalog_uri          = module.storage.catalog_uri
+  catalog_object_arn   = module.storage.catalog_object_arn
+  state_machine_arn    = module.orchestration.state_machine_arn
+  event_bus_name       = module.orchestration.event_bus_name
+  event_bus_arn        = module.orchestration.event_bus_arn
+  kms_key_arn          = module.encryption.key_arn
+  subnet_ids           = module.network.private_subnet_ids
+  vpc_id               = module.network.vpc_id
+  vpc_cidr             = module.network.vpc_cidr
+  gateway_prefix_lists = module.network.gateway_prefix_lists
+  schedules            = jsondecode(file("${local.repo}/catalog/schedules.json"))
+  log_retention_days   = var.log_retention_days
 }
 
 module "workers" {
-  source                  = "../modules/workers"
-  name                    = var.name
-  ami_id                  = var.ami_id
-  instance_types          = var.instance_types
-  spot                    = var.spot
-  max_size                = var.max_workers
-  subnet_ids              = module.network.private_subnet_ids
-  vpc_id                  = module.network.vpc_id
-  vpc_cidr                = module.network.vpc_cidr
-  gateway_prefix_list_ids = local.gateway_prefix_lists
-  metrics_cidr_blocks     = var.metrics_cidr_blocks
-  kms_key_arn             = module.encryption.key_arn
-  queue_url               = module.queue.queue_url
-  queue_arn               = module.queue.queue_arn
-  bucket_name             = module.storage.bucket_name
-  bucket_arn              = module.storage.bucket_arn
-  catalog_uri             = module.storage.catalog_uri
-  catalog_object_arn      = module.storage.catalog_object_arn
-  table_name              = module.metadata.table_name
-  table_arn               = module.metadata.table_arn
-  lease_table_name        = module.metadata.lease_table_name
-  lease_table_arn         = module.metadata.lease_table_arn
-  quicksight              = var.quicksight_snapshots
-  state_machine_arn       = module.orchestration.state_machine_arn
-  agent_settings          = local.agent_settings
-  data_sources            = var.data_sources
-  lambda_package          = module.api.lambda_package
-  powertools_layer_arn    = module.api.powertools_layer_arn
-  log_retention_days      = var.log_retention_days
+  source               = "../modules/workers"
+  name                 = var.name
+  region               = var.region
+  ami_id               = var.ami_id
+  instance_types       = var.instance_types
+  spot                 = var.spot
+  max_size             = var.max_workers
+  subnet_ids           = module.network.private_subnet_ids
+  vpc_id               = module.network.vpc_id
+  vpc_cidr             = module.network.vpc_cidr
+  gateway_prefix_lists = module.network.gateway_prefix_lists
+  metrics_cidr_blocks  = var.metrics_cidr_blocks
+  kms_key_arn          = module.encryption.key_arn
+  queue_url            = module.queue.queue_url
+  queue_arn            = module.queue.queue_arn
+  bucket_name          = module.storage.bucket_name
+  bucket_arn           = module.storage.bucket_arn
+  catalog_uri          = module.storage.catalog_uri
+  catalog_object_arn   = module.storage.catalog_object_arn
+  table_name           = module.metadata.table_name
+  table_arn            = module.metadata.table_arn
+  lease_table_name     = module.metadata.lease_table_name
+  lease_table_arn      = module.metadata.lease_table_arn
+  quicksight           = var.quicksight_snapshots
+  state_machine_arn    = module.orchestration.state_machine_arn
+  agent_settings       = local.agent_settings
+  data_sources         = var.data_sources
+  lambda_package       = local.lambda_package
+  powertools_layer_arn = data.aws_ssm_parameter.powertools.insecure_value
+  log_retention_days   = var.log_retention_days
   data_source_access = var.reporting_enabled ? {
     reporting = { security_group_id = module.reporting.security_group_id, port = 3306 }
   } : {}
 }
 
 module "reporting" {
-  source                    = "../modules/reporting"
-  name                      = var.name
-  enabled                   = var.reporting_enabled
-  quicksight_enabled        = var.quicksight_enabled
-  quicksight_role_arn       = var.quicksight_role_arn
-  subnet_ids                = module.network.private_subnet_ids
-  vpc_id                    = module.network.vpc_id
-  client_security_group_ids = [module.workers.security_group_id]
-  kms_key_arn               = module.encryption.key_arn
-  production                = var.production
+  source              = "../modules/reporting"
+  name                = var.name
+  enabled             = var.reporting_enabled
+  quicksight_enabled  = var.quicksight_enabled
+  quicksight_role_arn = var.quicksight_role_arn
+  subnet_ids          = module.network.private_subnet_ids
+  vpc_id              = module.network.vpc_id
+  clients             = { agents = module.workers.security_group_id }
+  kms_key_arn         = module.encryption.key_arn
+  production          = var.production
 }
 
 module "monitoring" {
   source                 = "../modules/monitoring"
   name                   = var.name
+  region                 = var.region
   kms_key_arn            = module.encryption.key_arn
   alarm_emails           = var.alarm_emails
   queue_name             = module.queue.queue_name

@@ -8,6 +8,11 @@ variable "name" {
   }
 }
 
+variable "region" {
+  description = "The region the provider deploys to. Modules take it as an input instead of reading data.aws_region, whose attribute is `name` in provider 5.x and `region` in 6.x."
+  type        = string
+}
+
 variable "production" {
   description = "Production safeguards: deletion protection, Multi-AZ database, no force-destroy of buckets."
   type        = bool

@@ -5,12 +5,7 @@
 # file (it has no access to the Terraform registry). `make providers-lock ENV=<env>` records them
 # for every platform operators use; commit the result.
 
-provider "registry.terraform.io/hashicorp/archive" {
-  version     = "2.7.1"
-  constraints = "~> 2.7, >= 2.4.0, < 3.0.0"
-}
-
 provider "registry.terraform.io/hashicorp/aws" {
   version     = "6.25.0"
-  constraints = "~> 6.25, >= 6.25.0, < 7.0.0"
+  constraints = ">= 5.100.0, < 7.0.0"
 }

@@ -1,6 +1,7 @@
 module "platform" {
   source               = "../../platform"
   name                 = "snapshot-${var.environment}"
+  region               = var.region
   production           = true
   ami_id               = var.ami_id
   spot                 = var.spot

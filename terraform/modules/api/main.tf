@@ -14,35 +14,24 @@ locals {
   }
 }
 
-data "archive_file" "lambdas" {
-  type        = "zip"
-  source_dir  = var.lambda_source_dir
-  output_path = "${path.root}/.build/${var.name}-lambdas.zip"
-}
-
-# Powertools publishes its layer ARNs as public SSM parameters, per region and version.
-data "aws_ssm_parameter" "powertools" {
-  name = "/aws/service/powertools/python/x86_64/python3.11/${var.powertools_version}"
-}
-
 module "function" {
-  source                  = "../function"
-  for_each                = local.functions
-  name                    = "${var.name}-${each.key}"
-  handler                 = each.value.handler
-  timeout                 = each.value.timeout
-  package                 = { path = data.archive_file.lambdas.output_path, hash = data.archive_file.lambdas.output_base64sha256 }
-  layer_arns              = [data.aws_ssm_parameter.powertools.insecure_value]
-  environment             = local.environment
-  reserved_concurrency    = var.reserved_concurrency
-  kms_key_arn             = var.kms_key_arn
-  policy_json             = each.key == "trigger" ? data.aws_iam_policy_document.trigger.json : data.aws_iam_policy_document.status.json
-  dead_letter_arn         = aws_sqs_queue.trigger_dlq.arn
-  subnet_ids              = var.subnet_ids
-  vpc_id                  = var.vpc_id
-  vpc_cidr                = var.vpc_cidr
-  gateway_prefix_list_ids = var.gateway_prefix_list_ids
-  log_retention_days      = var.log_retention_days
+  source               = "../function"
+  for_each             = local.functions
+  name                 = "${var.name}-${each.key}"
+  handler              = each.value.handler
+  timeout              = each.value.timeout
+  package              = var.lambda_package
+  layer_arns           = [var.powertools_layer_arn]
+  environment          = local.environment
+  reserved_concurrency = var.reserved_concurrency
+  kms_key_arn          = var.kms_key_arn
+  policy_json          = each.key == "trigger" ? data.aws_iam_policy_document.trigger.json : data.aws_iam_policy_document.status.json
+  dead_letter_arn      = aws_sqs_queue.trigger_dlq.arn
+  subnet_ids           = var.subnet_ids
+  vpc_id               = var.vpc_id
+  vpc_cidr             = var.vpc_cidr
+  gateway_prefix_lists = var.gateway_prefix_lists
+  log_retention_days   = var.log_retention_days
 }
 
 # Failed asynchronous invocations (EventBridge deliveries) land here.

@@ -17,16 +17,3 @@ output "trigger_dlq_name" {
   description = "Dead-letter queue of the trigger's asynchronous invocations (CloudWatch dimension)."
   value       = aws_sqs_queue.trigger_dlq.name
 }
-
-output "lambda_package" {
-  description = "The Lambda zip (path and hash) other functions of the platform deploy from."
-  value = {
-    path = data.archive_file.lambdas.output_path
-    hash = data.archive_file.lambdas.output_base64sha256
-  }
-}
-
-output "powertools_layer_arn" {
-  description = "The Powertools public layer the functions use."
-  value       = data.aws_ssm_parameter.powertools.insecure_value
-}

@@ -3,13 +3,16 @@ variable "name" {
   type        = string
 }
 
-variable "lambda_source_dir" {
-  description = "Staged Lambda source (lambdas/ and contracts/), written by `make lambdas`."
-  type        = string
+variable "lambda_package" {
+  description = "The platform's Lambda zip (build/lambdas.zip from make lambdas): path and base64 sha256."
+  type = object({
+    path = string
+    hash = string
+  })
 }
 
-variable "powertools_version" {
-  description = "Version of the Powertools for AWS Lambda (Python) public layer; keep it equal to uv.lock's aws-lambda-powertools."
+variable "powertools_layer_arn" {
+  description = "The Powertools for AWS Lambda (Python) public layer the functions use."
   type        = string
 }
 
@@ -78,9 +81,9 @@ variable "vpc_cidr" {
   type        = string
 }
 
-variable "gateway_prefix_list_ids" {
-  description = "Prefix lists of the S3 and DynamoDB gateway endpoints."
-  type        = list(string)
+variable "gateway_prefix_lists" {
+  description = "Prefix lists of the S3 and DynamoDB gateway endpoints, by service name (static keys: known at plan time)."
+  type        = map(string)
 }
 
 variable "schedules" {

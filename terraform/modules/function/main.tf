@@ -65,9 +65,9 @@ resource "aws_vpc_security_group_egress_rule" "endpoints" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "gateways" {
-  for_each          = toset(var.gateway_prefix_list_ids)
+  for_each          = var.gateway_prefix_lists
   security_group_id = aws_security_group.this.id
-  description       = "HTTPS to the S3 and DynamoDB gateway endpoints"
+  description       = "HTTPS to the ${each.key} gateway endpoint"
   prefix_list_id    = each.value
   ip_protocol       = "tcp"
   from_port         = 443

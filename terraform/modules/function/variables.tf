@@ -73,10 +73,10 @@ variable "vpc_cidr" {
   type        = string
 }
 
-variable "gateway_prefix_list_ids" {
-  description = "Prefix lists of the S3 and DynamoDB gateway endpoints the function reaches, if any."
-  type        = list(string)
-  default     = []
+variable "gateway_prefix_lists" {
+  description = "Prefix lists of the gateway endpoints the function reaches, by service (s3, dynamodb). Keyed by name so the rules are known at plan time, before the endpoints exist."
+  type        = map(string)
+  default     = {}
 }
 
 variable "log_retention_days" {

@@ -1,4 +1,3 @@
-data "aws_region" "current" {}
 
 resource "aws_sns_topic" "alarms" {
   name              = "${var.name}-alarms"
@@ -109,7 +108,7 @@ resource "aws_cloudwatch_dashboard" "platform" {
       {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
-          title = "Jobs queue", region = data.aws_region.current.region, stat = "Maximum", period = 60
+          title = "Jobs queue", region = var.region, stat = "Maximum", period = 60
           metrics = [
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.queue_name],
             [".", "ApproximateNumberOfMessagesNotVisible", ".", "."],
@@ -120,7 +119,7 @@ resource "aws_cloudwatch_dashboard" "platform" {
       {
         type = "metric", x = 12, y = 0, width = 12, height = 6
         properties = {
-          title = "Executions", region = data.aws_region.current.region, stat = "Sum", period = 300
+          title = "Executions", region = var.region, stat = "Sum", period = 300
           metrics = [
             ["AWS/States", "ExecutionsStarted", "StateMachineArn", var.state_machine_arn],
             [".", "ExecutionsSucceeded", ".", "."],
@@ -131,7 +130,7 @@ resource "aws_cloudwatch_dashboard" "platform" {
       {
         type = "metric", x = 0, y = 6, width = 12, height = 6
         properties = {
-          title = "Fleet", region = data.aws_region.current.region, stat = "Average", period = 60
+          title = "Fleet", region = var.region, stat = "Average", period = 60
           metrics = [
             ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", var.autoscaling_group_name],
             [var.agent_metrics_namespace, "snapshot_agent_busy_ratio", "AutoScalingGroupName", var.autoscaling_group_name],
@@ -141,7 +140,7 @@ resource "aws_cloudwatch_dashboard" "platform" {
       {
         type = "metric", x = 12, y = 6, width = 12, height = 6
         properties = {
-          title   = "API and Lambdas", region = data.aws_region.current.region, stat = "Sum", period = 300
+          title   = "API and Lambdas", region = var.region, stat = "Sum", period = 300
           metrics = [for role, fn in var.function_names : ["AWS/Lambda", "Invocations", "FunctionName", fn]]
         }
       },

@@ -3,6 +3,11 @@ variable "name" {
   type        = string
 }
 
+variable "region" {
+  description = "The AWS region the provider deploys to (the root module's region). Passed in rather than read from data.aws_region, whose attribute is `name` in provider 5.x and `region` in 6.x."
+  type        = string
+}
+
 variable "kms_key_arn" {
   description = "KMS key of the alarm topic."
   type        = string

@@ -3,15 +3,12 @@ data "aws_availability_zones" "available" {
   state = "available"
 }
 
-data "aws_region" "current" {}
-
 locals {
   create          = var.existing_vpc == null
   vpc_id          = local.create ? aws_vpc.this[0].id : var.existing_vpc.vpc_id
   vpc_cidr        = local.create ? aws_vpc.this[0].cidr_block : var.existing_vpc.cidr_block
   subnet_ids      = local.create ? aws_subnet.private[*].id : var.existing_vpc.subnet_ids
   route_table_ids = local.create ? [aws_route_table.private[0].id] : var.existing_vpc.route_table_ids
-  region          = data.aws_region.current.region
   # Everything the agents and Lambdas call, so no NAT gateway is needed. S3 and DynamoDB are gateways.
   interface_services = toset(["sqs", "states", "sts", "ssm", "ssmmessages", "ec2messages", "monitoring", "logs", "kms", "autoscaling"])
 }
@@ -99,7 +96,7 @@ data "aws_iam_policy_document" "flow_write" {
 resource "aws_vpc_endpoint" "gateway" {
   for_each          = toset(["s3", "dynamodb"])
   vpc_id            = local.vpc_id
-  service_name      = "com.amazonaws.${local.region}.${each.key}"
+  service_name      = "com.amazonaws.${var.region}.${each.key}"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = local.route_table_ids
   tags              = { Name = "${var.name}-${each.key}" }
@@ -108,7 +105,7 @@ resource "aws_vpc_endpoint" "gateway" {
 resource "aws_vpc_endpoint" "interface" {
   for_each            = local.interface_services
   vpc_id              = local.vpc_id
-  service_name        = "com.amazonaws.${local.region}.${each.key}"
+  service_name        = "com.amazonaws.${var.region}.${each.key}"
   vpc_endpoint_type   = "Interface"
   subnet_ids          = local.subnet_ids
   security_group_ids  = [aws_security_group.endpoints.id]

@@ -13,12 +13,7 @@ output "private_subnet_ids" {
   value       = local.subnet_ids
 }
 
-output "s3_prefix_list_id" {
-  description = "Prefix list of the S3 gateway endpoint, for security group egress."
-  value       = aws_vpc_endpoint.gateway["s3"].prefix_list_id
-}
-
-output "dynamodb_prefix_list_id" {
-  description = "Prefix list of the DynamoDB gateway endpoint, for security group egress."
-  value       = aws_vpc_endpoint.gateway["dynamodb"].prefix_list_id
+output "gateway_prefix_lists" {
+  description = "Prefix lists of the S3 and DynamoDB gateway endpoints by service, for security group egress. The keys are known at plan time; the ids only after apply."
+  value       = { for service, endpoint in aws_vpc_endpoint.gateway : service => endpoint.prefix_list_id }
 }

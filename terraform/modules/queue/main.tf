@@ -3,6 +3,7 @@ resource "aws_sqs_queue" "jobs" {
   visibility_timeout_seconds        = var.render_timeout_seconds + 60
   receive_wait_time_seconds         = 20
   message_retention_seconds         = 345600
+  max_message_size                  = 262144
   kms_master_key_id                 = var.kms_key_arn
   kms_data_key_reuse_period_seconds = 3600
   redrive_policy = jsonencode({
@@ -14,6 +15,7 @@ resource "aws_sqs_queue" "jobs" {
 resource "aws_sqs_queue" "dlq" {
   name                              = "${var.name}-jobs-dlq"
   message_retention_seconds         = var.dlq_retention_seconds
+  max_message_size                  = 262144
   kms_master_key_id                 = var.kms_key_arn
   kms_data_key_reuse_period_seconds = 3600
 }

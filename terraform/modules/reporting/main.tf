@@ -16,9 +16,9 @@ resource "aws_security_group" "reporting" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each                     = var.enabled ? toset(var.client_security_group_ids) : toset([])
+  for_each                     = var.enabled ? var.clients : {}
   security_group_id            = aws_security_group.reporting[0].id
-  description                  = "MySQL from a client"
+  description                  = "MySQL from the ${each.key}"
   referenced_security_group_id = each.value
   ip_protocol                  = "tcp"
   from_port                    = 3306

@@ -31,10 +31,10 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "client_security_group_ids" {
-  description = "Security groups allowed to connect (the agents)."
-  type        = list(string)
-  default     = []
+variable "clients" {
+  description = "Security groups allowed to connect, by a name of the client (e.g. agents). Keyed by name so the rules are known at plan time, before the groups exist."
+  type        = map(string)
+  default     = {}
 }
 
 variable "kms_key_arn" {

@@ -136,6 +136,9 @@ resource "aws_s3_bucket_logging" "snapshots" {
   bucket        = aws_s3_bucket.snapshots.id
   target_bucket = aws_s3_bucket.logs.id
   target_prefix = "s3/${local.bucket}/"
+  # The logging service may write only once the target's policy grants it; S3 checks the target
+  # when logging is switched on, so the grant goes first.
+  depends_on = [aws_s3_bucket_policy.logs]
 }
 
 resource "aws_s3_object" "catalog" {

@@ -1,5 +1,4 @@
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 data "aws_ami" "agent" {
@@ -22,9 +21,9 @@ locals {
   ami_id         = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
   asg_name       = "${var.name}-agents"
   lifecycle_hook = "drain"
-  qs_region      = coalesce(var.quicksight.region, data.aws_region.current.region)
+  qs_region      = coalesce(var.quicksight.region, var.region)
   qs_arn         = "arn:${data.aws_partition.current.partition}:quicksight:${local.qs_region}:${data.aws_caller_identity.current.account_id}"
-  asg_arn        = "arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
+  asg_arn        = "arn:${data.aws_partition.current.partition}:autoscaling:${var.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
     {
@@ -208,9 +207,9 @@ resource "aws_vpc_security_group_egress_rule" "endpoints" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "gateways" {
-  for_each          = toset(var.gateway_prefix_list_ids)
+  for_each          = var.gateway_prefix_lists
   security_group_id = aws_security_group.agent.id
-  description       = "HTTPS to the S3 and DynamoDB gateway endpoints"
+  description       = "HTTPS to the ${each.key} gateway endpoint"
   prefix_list_id    = each.value
   ip_protocol       = "tcp"
   from_port         = 443

@@ -3,6 +3,11 @@ variable "name" {
   type        = string
 }
 
+variable "region" {
+  description = "The AWS region the provider deploys to (the root module's region). Passed in rather than read from data.aws_region, whose attribute is `name` in provider 5.x and `region` in 6.x."
+  type        = string
+}
+
 variable "ami_id" {
   description = "Worker AMI to run; null picks the newest AMI of this account tagged Name=snapshot-agent (built by make ami)."
   type        = string
@@ -53,9 +58,9 @@ variable "vpc_cidr" {
   type        = string
 }
 
-variable "gateway_prefix_list_ids" {
-  description = "Prefix lists of the S3 and DynamoDB gateway endpoints."
-  type        = list(string)
+variable "gateway_prefix_lists" {
+  description = "Prefix lists of the S3 and DynamoDB gateway endpoints, by service name (static keys: known at plan time)."
+  type        = map(string)
 }
 
 variable "metrics_port" {
