@@ -1,4 +1,5 @@
-"""``python -m sandbox up`` runs the platform until Ctrl-C; ``python -m sandbox demo`` runs the demo."""
+"""``python -m sandbox up`` runs the platform until Ctrl-C; ``python -m sandbox demo`` runs the demo;
+``python -m sandbox moto`` runs only moto (fixed, seeded) for ``make apply ENV=local``."""
 
 from __future__ import annotations
 
@@ -10,10 +11,29 @@ import signal
 import sys
 
 
-async def _up(agents: int, api_port: int) -> int:
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def _moto(port: int) -> int:
+    from sandbox.moto_server import start_moto
+
+    moto = start_moto(port)
+    print(f"moto         {moto.endpoint}   (make apply ENV=local SANDBOX_ENDPOINT={moto.endpoint})")
+    print("Ctrl-C stops it, and everything in it.", flush=True)
+    await _until_stopped()
+    moto.stop()
+    return 0
+
+
+async def _up(agents: int, api_port: int, moto_port: int) -> int:
     from sandbox.runtime import start_sandbox
 
-    sandbox = await start_sandbox("sandbox", api_port=api_port)
+    sandbox = await start_sandbox("sandbox", api_port=api_port, moto_port=moto_port)
     for n in range(1, agents + 1):
         sandbox.add_agent(f"agent-{n}")
     p = sandbox.platform
@@ -28,11 +48,7 @@ async def _up(agents: int, api_port: int) -> int:
         )
     print(f"queue        {p.queue_url}\ntable        {p.table}\nbucket       {p.bucket}")
     print(f"state machine {p.state_machine_arn}\nCtrl-C stops everything.", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await _until_stopped()
     await sandbox.close()
     return 0
 
@@ -43,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     up = sub.add_parser("up", help="run the platform until Ctrl-C")
     up.add_argument("--agents", type=int, default=2)
     up.add_argument("--api-port", type=int, default=8080)
+    up.add_argument("--moto-port", type=int, default=5000)
+    moto = sub.add_parser("moto", help="run only moto, with the sandbox's fixes and seeds, until Ctrl-C")
+    moto.add_argument("--port", type=int, default=5000)
     sub.add_parser("demo", help="run the demo scenario and check every outcome")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -51,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return asyncio.run(run_demo())
     with contextlib.suppress(KeyboardInterrupt):
-        return asyncio.run(_up(args.agents, args.api_port))
+        if args.command == "moto":
+            return asyncio.run(_moto(args.port))
+        return asyncio.run(_up(args.agents, args.api_port, args.moto_port))
     return 0
 
 

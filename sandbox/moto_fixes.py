@@ -13,11 +13,36 @@ under test), and each names the AWS behaviour it restores:
 4. ``CompleteLifecycleAction`` exists on AWS; moto has no handler for it. The fix accepts it for
    a hook the group has (a ValidationError otherwise, as on AWS) and records each call in
    ``COMPLETED_LIFECYCLE_ACTIONS`` so tests can see when an agent let its instance go.
+5. ``GetQueueAttributes`` returns a queue's ``RedriveAllowPolicy`` on AWS. moto stores it but never
+   returns it (and refuses the name), so Terraform waits for it until its timeout. AWS returns
+   the ``RedrivePolicy`` as compact JSON; moto's spaces make Terraform see a change. And
+   ``SetQueueAttributes`` changes only the attributes it names on AWS; moto also clears the
+   queue's ``Policy`` when the call does not name it, so setting a DLQ's redrive-allow policy
+   wiped its TLS-only policy.
+6. ``ValidateStateMachineDefinition`` and ``ListStateMachineVersions`` exist on AWS; moto has
+   neither, and Terraform's provider calls both. Validation parses the definition with moto's own
+   ASL parser, so a definition moto could not run fails here as it would fail AWS's validation.
+7. S3 bucket policies evaluate their conditions on AWS: a statement applies only when every
+   condition holds for the request. moto ignores operators it does not know (``Bool`` among them)
+   and so applies a Deny whose condition is unmet: a TLS-only policy
+   (``Bool aws:SecureTransport = false``) then denies every request. The fix evaluates the usual
+   operators against the request's context, in which ``aws:SecureTransport`` is true: moto's
+   endpoint stands for AWS's HTTPS one.
+8. ``PutBucketLogging`` checks that the target bucket's policy lets the logging service write
+   under the target prefix. moto crashes on a statement whose principal is ``"*"`` (as a TLS-only
+   Deny has) and demands the policy's resource be exactly the prefix; AWS accepts any resource
+   pattern covering it (``logs/s3/*`` covers ``logs/s3/<bucket>/``).
+9. AWS managed IAM policies exist in every account; moto loads them only when told to, through
+   an environment variable read when an account's IAM backend is first made (so before the server
+   answers anything).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import functools
+import json
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +50,9 @@ from typing import Any
 from moto.autoscaling.exceptions import ValidationError
 from moto.autoscaling.responses import AutoScalingResponse
 from moto.dynamodb.models import DynamoDBBackend
+from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+from moto.s3.models import FakeBucket
+from moto.sqs.models import Queue, SQSBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_dynamodb as sfn_dynamodb,
 )
@@ -34,6 +62,12 @@ _lock = threading.RLock()
 _DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 _MARK = "_sandbox_fixed"
 COMPLETED_LIFECYCLE_ACTIONS: list[dict[str, Any]] = []
+# What moto is told at start (POST /moto-api/config): run state machines.
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
+# The request context bucket policies are evaluated in (fix 7).
+S3_REQUEST_CONTEXT = {"aws:securetransport": "true"}
+REDRIVE_ALLOW_POLICY = "RedriveAllowPolicy"
+LOGGING_SERVICE = "logging.s3.amazonaws.com"
 
 
 def _once(fixed: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,7 +125,128 @@ def _complete_lifecycle_action(self: Any) -> Any:
     return EmptyResult()
 
 
+def _queue_attributes_as_aws_returns(
+    original: Callable[..., dict[str, Any]],
+) -> Callable[..., dict[str, Any]]:
+    @functools.wraps(original)
+    def fixed(self: Any, queue_name: str, attribute_names: list[str]) -> dict[str, Any]:
+        others = [name for name in attribute_names if name != REDRIVE_ALLOW_POLICY]
+        attributes = original(self, queue_name, others) if others else {}
+        policy = getattr(self.get_queue(queue_name), "redrive_allow_policy", None)
+        if policy and ("All" in attribute_names or REDRIVE_ALLOW_POLICY in attribute_names):
+            attributes[REDRIVE_ALLOW_POLICY] = policy
+        if attributes.get("RedrivePolicy"):
+            attributes["RedrivePolicy"] = json.dumps(
+                json.loads(attributes["RedrivePolicy"]), separators=(",", ":")
+            )
+        return attributes
+
+    return _once(fixed)
+
+
+def _keeping_policy(original: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(original)
+    def fixed(self: Any, attributes: dict[str, Any], now: float | None = None) -> None:
+        policy = getattr(self, "policy", None)
+        original(self, attributes, now)
+        if "Policy" not in attributes:
+            self.policy = policy
+
+    return _once(fixed)
+
+
+def _validate_state_machine_definition(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    try:
+        AmazonStateLanguageParser.parse(self._get_param("definition"))
+    except Exception as error:  # any parse failure is the definition's fault, as AWS reports it
+        diagnostic = {"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": str(error)[:2000]}
+        return ActionResult({"result": "FAIL", "diagnostics": [diagnostic], "truncated": False})
+    return ActionResult({"result": "OK", "diagnostics": [], "truncated": False})
+
+
+def _list_state_machine_versions(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+    versions = sorted(machine.versions.values(), key=lambda v: v.version, reverse=True)
+    listed = [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions]
+    return ActionResult({"stateMachineVersions": listed})
+
+
+def _condition_holds(operator: str, key: str, expected: Any, context: dict[str, str]) -> bool:
+    """One IAM condition (operator, key, values) against the request context (keys lower-cased)."""
+    values = [str(v) for v in (expected if isinstance(expected, list) else [expected])]
+    if_exists = operator.endswith("IfExists")
+    operator = operator.removesuffix("IfExists").removeprefix("ForAnyValue:").removeprefix("ForAllValues:")
+    actual = context.get(key.lower())
+    if operator == "Null":
+        return (actual is None) == (values[0].lower() == "true")
+    if actual is None:
+        return if_exists
+    if operator == "Bool":
+        return actual.lower() in (v.lower() for v in values)
+    if operator in ("StringEquals", "ArnEquals"):
+        return actual in values
+    if operator in ("StringNotEquals", "ArnNotEquals"):
+        return actual not in values
+    if operator == "StringEqualsIgnoreCase":
+        return actual.lower() in (v.lower() for v in values)
+    if operator in ("StringLike", "ArnLike"):
+        return any(fnmatch.fnmatchcase(actual, v) for v in values)
+    if operator in ("StringNotLike", "ArnNotLike"):
+        return not any(fnmatch.fnmatchcase(actual, v) for v in values)
+    return False  # an operator this evaluator does not know: the statement does not apply
+
+
+def _statement_applies(statement: dict[str, Any], context: dict[str, str]) -> bool:
+    conditions = statement.get("Condition") or {}
+    return all(
+        _condition_holds(operator, key, expected, context)
+        for operator, keys in conditions.items()
+        for key, expected in keys.items()
+    )
+
+
+def _bucket_permission(self: Any, action: str, resource: str) -> Any:
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    statements = json.loads(self.policy.decode())["Statement"]
+    permitted = False
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not _statement_applies(statement, S3_REQUEST_CONTEXT):
+            continue
+        unconditional = {k: v for k, v in statement.items() if k != "Condition"}
+        result = IAMPolicyStatement(unconditional).is_action_permitted(action, resource)
+        if result == PermissionResult.DENIED:
+            return result
+        permitted = permitted or result == PermissionResult.PERMITTED
+    return PermissionResult.PERMITTED if permitted else PermissionResult.NEUTRAL
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _log_permissions_enabled_policy(target_bucket: Any, target_prefix: str | None) -> bool:
+    if not target_bucket.policy:
+        return False
+    log_object = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}/{target_prefix or ''}log-object"
+    for statement in _as_list(json.loads(target_bucket.policy.decode())["Statement"]):
+        principal = statement.get("Principal")
+        if not isinstance(principal, dict) or LOGGING_SERVICE not in _as_list(principal.get("Service")):
+            continue
+        if statement.get("Effect") != "Allow" or "s3:PutObject" not in _as_list(statement.get("Action")):
+            continue
+        if any(fnmatch.fnmatchcase(log_object, pattern) for pattern in _as_list(statement.get("Resource"))):
+            return True
+    return False
+
+
 def apply_moto_fixes() -> None:
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     for name in _DYNAMODB_WRITES:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, _MARK, False):
@@ -100,6 +255,20 @@ def apply_moto_fixes() -> None:
         StepFunctionResponse.send_task_failure = _once(_send_task_failure)  # type: ignore[method-assign]
     if not hasattr(AutoScalingResponse, "complete_lifecycle_action"):
         AutoScalingResponse.complete_lifecycle_action = _once(_complete_lifecycle_action)  # type: ignore[attr-defined]
+    if not getattr(SQSBackend.get_queue_attributes, _MARK, False):
+        SQSBackend.get_queue_attributes = _queue_attributes_as_aws_returns(SQSBackend.get_queue_attributes)  # type: ignore[method-assign]
+    if not getattr(Queue._set_attributes, _MARK, False):
+        Queue._set_attributes = _keeping_policy(Queue._set_attributes)  # type: ignore[method-assign]
+    for name, handler in (
+        ("validate_state_machine_definition", _validate_state_machine_definition),
+        ("list_state_machine_versions", _list_state_machine_versions),
+    ):
+        if not hasattr(StepFunctionResponse, name):
+            setattr(StepFunctionResponse, name, _once(handler))
+    if not getattr(FakeBucket.get_permission, _MARK, False):
+        FakeBucket.get_permission = _once(_bucket_permission)  # type: ignore[method-assign]
+    if not getattr(FakeBucket._log_permissions_enabled_policy, _MARK, False):
+        FakeBucket._log_permissions_enabled_policy = staticmethod(_once(_log_permissions_enabled_policy))  # type: ignore[method-assign]
     service = sfn_dynamodb.StateTaskServiceDynamoDB
     original = service._error_cause_from_client_error
     if not getattr(original, _MARK, False):

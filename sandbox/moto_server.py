@@ -2,6 +2,7 @@
 
 ``MOTO_PORT`` must be set before the server starts: the state machine's service integrations
 call ``localhost:$MOTO_PORT``. Clients find the server through botocore's ``AWS_ENDPOINT_URL``.
+The account is seeded with what Terraform expects to find there (``sandbox.account_seed``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 
 from moto.server import ThreadedMotoServer
 
-from sandbox.moto_fixes import apply_moto_fixes
+from sandbox.account_seed import seed_account
+from sandbox.moto_fixes import MOTO_CONFIG, apply_moto_fixes
 
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "sandbox", "AWS_SECRET_ACCESS_KEY": "sandbox"}
@@ -63,11 +65,12 @@ def start_moto(port: int | None = None) -> MotoSandbox:
     sandbox = MotoSandbox(port, server)
     request = urllib.request.Request(
         f"{sandbox.endpoint}/moto-api/config",
-        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        data=json.dumps(MOTO_CONFIG).encode(),
         method="POST",
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         response.read()
     os.environ.update(sandbox.aws_env())
+    seed_account(REGION)
     return sandbox

@@ -84,8 +84,9 @@ async def start_sandbox(
     dataset: Path = DATA_DIR / "demo.db",
     log_dir: Path = ROOT / "out" / "logs",
     api_port: int = 0,
+    moto_port: int | None = None,
 ) -> Sandbox:
-    moto = start_moto()
+    moto = start_moto(moto_port)
     ensure_dataset(dataset)
     quicksight = QuickSightDouble(dashboards=SANDBOX_DASHBOARDS)
     await quicksight.start()
