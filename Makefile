@@ -19,13 +19,27 @@ LAMBDAS := build/lambdas.zip
 ENVS := $(notdir $(wildcard terraform/environments/*))
 TF_DIR = terraform/environments/$(ENV)
 
+# ENV=local is dev's configuration applied to the sandbox's moto (make up or make moto): the
+# sandbox's credentials and endpoint, never an AWS account's.
+SANDBOX_ENDPOINT ?= http://127.0.0.1:5000
+ifeq ($(ENV),local)
+export AWS_ACCESS_KEY_ID := sandbox
+export AWS_SECRET_ACCESS_KEY := sandbox
+export TF_VAR_sandbox_endpoint := $(SANDBOX_ENDPOINT)
+endif
+# A provider mirror directory (as `terraform providers mirror` lays it out) instead of the registry.
+TF_MIRROR_RC := build/terraform-mirror.tfrc
+ifdef TF_PROVIDER_MIRROR
+export TF_CLI_CONFIG_FILE := $(abspath $(TF_MIRROR_RC))
+endif
+
 VERSION = $(shell $(PYTHON) -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')
 WHEEL = dist/snapshot_engine-$(VERSION)-py3-none-any.whl
 PACKER_MIN := 1.10.0
 
 
 .PHONY: simulate
-.PHONY: help setup demo up test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock wheel ami
+.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -44,7 +58,10 @@ demo: setup ## run the platform in the sandbox, submit a mix of requests, check 
 	$(PY) -m sandbox demo
 
 up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoints
-	$(PY) -m sandbox up
+	$(PY) -m sandbox up --moto-port $(lastword $(subst :, ,$(SANDBOX_ENDPOINT)))
+
+moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until Ctrl-C, for ENV=local
+	$(PY) -m sandbox moto --port $(lastword $(subst :, ,$(SANDBOX_ENDPOINT)))
 
 test: lint tf-tools lambdas wheel ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
@@ -97,16 +114,16 @@ lambdas: setup ## stage and zip the Lambdas (build/lambdas.zip) for Terraform
 schedules: setup ## write catalog/schedules.json from the catalog (Terraform has no TOML reader)
 	$(PY) -m contracts.schedules
 
-plan: lambdas ## terraform plan for ENV=dev|prod (needs terraform >= 1.6 and AWS credentials)
+plan: lambdas ## terraform plan for ENV=dev|prod (needs terraform >= 1.6 and AWS credentials) or ENV=local (the sandbox)
 	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=plan
 	terraform -chdir=$(TF_DIR) plan -out=tfplan
 
-apply: lambdas ## terraform apply ENV=dev|prod: the plan from make plan, or a fresh one
+apply: lambdas ## terraform apply ENV=dev|prod|local: the plan from make plan, or a fresh one
 	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=apply
 	if [ -f $(TF_DIR)/tfplan ]; then terraform -chdir=$(TF_DIR) apply tfplan && rm -f $(TF_DIR)/tfplan; \
 	else terraform -chdir=$(TF_DIR) apply; fi
 
-destroy: lambdas ## terraform destroy ENV=dev|prod (prod refuses while deletion protection is on)
+destroy: lambdas ## terraform destroy ENV=dev|prod|local (prod refuses while deletion protection is on)
 	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=destroy
 	terraform -chdir=$(TF_DIR) destroy
 
@@ -141,6 +158,14 @@ tf-check:
 	@command -v terraform >/dev/null || { echo "terraform not found: install Terraform >= 1.6 (https://developer.hashicorp.com/terraform/install)" >&2; exit 2; }
 
 tf-init: tf-check
-	@if [ -z "$${AWS_PROFILE:-}$${AWS_ACCESS_KEY_ID:-}" ] && ! aws sts get-caller-identity >/dev/null 2>&1; then \
+	@if [ -n "$(TF_PROVIDER_MIRROR)" ]; then \
+	  test -d "$(TF_PROVIDER_MIRROR)" || { echo "TF_PROVIDER_MIRROR=$(TF_PROVIDER_MIRROR) is not a directory" >&2; exit 2; }; \
+	  mkdir -p $(dir $(TF_MIRROR_RC)); \
+	  printf 'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n  }\n}\n' "$(abspath $(TF_PROVIDER_MIRROR))" > $(TF_MIRROR_RC); fi
+	@if [ "$(ENV)" = local ]; then \
+	  $(PYTHON) -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=3)' $(SANDBOX_ENDPOINT) 2>/dev/null \
+	  || { echo "no sandbox at $(SANDBOX_ENDPOINT): start one with make moto (or make up) in another terminal" >&2; exit 2; }; \
+	elif [ -z "$${AWS_PROFILE:-}$${AWS_ACCESS_KEY_ID:-}" ] && ! aws sts get-caller-identity >/dev/null 2>&1; then \
 	  echo "no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for the $(ENV) account" >&2; exit 2; fi
 	terraform -chdir=$(TF_DIR) init -input=false -backend-config=backend.hcl
+

@@ -1,5 +1,17 @@
 """Creates in moto what Terraform declares on AWS: bucket, tables and index, queue and DLQ,
 event bus, the state machine from the same ASL template, and the catalog object.
+
+It is the same topology as Terraform's (tests/terraform/test_terraform_on_moto.py applies both to
+one moto and compares them) but for the differences named here, each on purpose:
+
+- ``PlatformOptions``' defaults are sandbox-sized timers (``SANDBOX_SIZED``): a dead worker's job
+  comes back in seconds, not minutes, so tests and the demo can watch it happen;
+- ``SANDBOX_ONLY_RULES`` and ``TERRAFORM_ONLY_RULES`` below;
+- the hardening the sandbox leaves out, having no data to protect on loopback: KMS keys, TLS-only
+  and access policies, access logs, lifecycle rules, point-in-time recovery, IAM roles (the state
+  machine's role ARN names a role that does not exist), logging and tracing;
+- everything that runs as a process here instead of as an AWS resource: the Lambdas, the API,
+  the worker fleet and its scaler, the VPC.
 """
 
 from __future__ import annotations
@@ -17,10 +29,31 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
 ACCOUNT = "123456789012"
 EVENT_SOURCE = "snapshot-engine"
+CATALOG_KEY = "catalog/reports.toml"
+# The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
+SANDBOX_SIZED = ("heartbeat_seconds", "retry_interval_seconds", "retry_max_attempts")
+# Rules on the bus, by name without the platform's prefix, that only one of the two creates.
+SANDBOX_ONLY_RULES = {
+    "notifications": "Snapshot Ready/Failed into an SQS queue that tests and the demo read; on AWS "
+    "whoever consumes them adds a rule of their own",
+}
+TERRAFORM_ONLY_RULES = {
+    "snapshot-requests": "Snapshot Requested/Data Landed to the trigger Lambda: moto's EventBridge "
+    "cannot invoke a Lambda, so the sandbox hands such events to the trigger itself",
+}
+# The queues' own settings, as Terraform's queue module sets them. The agent passes its own
+# visibility and wait on every receive; these matter to any other reader.
+JOBS_RETENTION_SECONDS = 345_600
+DLQ_RETENTION_SECONDS = 1_209_600
+RECEIVE_WAIT_SECONDS = 20
+MAX_MESSAGE_BYTES = 262_144  # a job is a few hundred bytes; the task output's own limit is 256 KB
 
 
 @dataclass(frozen=True)
 class PlatformOptions:
+    """The platform's numbers. Defaults are sandbox-sized where ``SANDBOX_SIZED`` says so
+    (Terraform: HeartbeatSeconds 120, retries from 30 s, 3 of them); the rest are Terraform's."""
+
     visibility_timeout_seconds: int = 60
     max_receive_count: int = 5
     heartbeat_seconds: int = 60
@@ -100,13 +133,13 @@ def create_platform(
     events = session.client("events")
     sfn = session.client("stepfunctions")
 
-    bucket = f"{name}-snapshots"
+    bucket = f"{name}-snapshots-{ACCOUNT}"
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     catalog_text = catalog_path.read_text()
     for marker, value in (catalog_values or {}).items():
         catalog_text = catalog_text.replace(f"@{marker}@", value)
-    s3.put_object(Bucket=bucket, Key="catalog/reports.toml", Body=catalog_text.encode())
+    s3.put_object(Bucket=bucket, Key=CATALOG_KEY, Body=catalog_text.encode())
 
     table = f"{name}-snapshots"
     ddb.create_table(
@@ -141,19 +174,37 @@ def create_platform(
         KeySchema=[{"AttributeName": "name", "KeyType": "HASH"}],
     )
 
-    dlq_url = sqs.create_queue(QueueName=f"{name}-jobs-dlq")["QueueUrl"]
+    dlq_url = sqs.create_queue(
+        QueueName=f"{name}-jobs-dlq",
+        Attributes={
+            "MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS),
+            "MaximumMessageSize": str(MAX_MESSAGE_BYTES),
+        },
+    )["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
     queue_url = sqs.create_queue(
         QueueName=f"{name}-jobs",
         Attributes={
-            "VisibilityTimeout": str(options.visibility_timeout_seconds),
+            "VisibilityTimeout": str(options.render_timeout_seconds + 60),
+            "ReceiveMessageWaitTimeSeconds": str(RECEIVE_WAIT_SECONDS),
+            "MessageRetentionPeriod": str(JOBS_RETENTION_SECONDS),
+            "MaximumMessageSize": str(MAX_MESSAGE_BYTES),
             "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(options.max_receive_count)}
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": options.max_receive_count}
             ),
         },
     )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sqs.set_queue_attributes(
+        QueueUrl=dlq_url,
+        Attributes={
+            "RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [queue_arn]})
+        },
+    )
 
     bus = f"{name}-events"
     events.create_event_bus(Name=bus)
@@ -187,6 +238,6 @@ def create_platform(
         events_queue_url=events_queue_url,
         event_bus=bus,
         state_machine_arn=state_machine_arn,
-        catalog_uri=f"s3://{bucket}/catalog/reports.toml",
+        catalog_uri=f"s3://{bucket}/{CATALOG_KEY}",
         options=options,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.moto_server import free_port
 from tests.make_runner import fake_tool, run_make
 from tests.terraform.hcl_model import ROOT
 from tools.build_lambdas import build, locked_version
@@ -27,10 +28,10 @@ def fake_terraform(tmp_path: Path) -> Path:
 def test_env_is_required_and_must_exist(goal: str, tmp_path: Path) -> None:
     missing = make(goal, path="/usr/bin:/bin", home=tmp_path)
     assert missing.returncode == 2
-    assert f"ENV is required: make {goal} ENV=<dev|prod>" in missing.stderr
+    assert f"ENV is required: make {goal} ENV=<dev|local|prod>" in missing.stderr
     unknown = make(goal, "ENV=qa", path="/usr/bin:/bin", home=tmp_path)
     assert unknown.returncode == 2
-    assert "ENV=qa is not one of: dev prod" in unknown.stderr
+    assert "ENV=qa is not one of: dev local prod" in unknown.stderr
 
 
 def test_terraform_must_be_installed(tmp_path: Path) -> None:
@@ -46,13 +47,26 @@ def test_credentials_are_required_before_terraform_runs(tmp_path: Path, fake_ter
     assert "terraform was called" not in done.stderr
 
 
+def test_local_needs_a_running_sandbox_not_credentials(tmp_path: Path, fake_terraform: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    done = make(
+        "plan",
+        "ENV=local",
+        f"SANDBOX_ENDPOINT={closed}",
+        path=f"{fake_terraform}:/usr/bin:/bin",
+        home=tmp_path,
+    )
+    assert done.returncode == 2
+    assert f"no sandbox at {closed}: start one with make moto (or make up)" in done.stderr
+    assert "terraform was called" not in done.stderr
+
+
 def test_the_lambda_zip_holds_the_handlers_and_nothing_else() -> None:
     archive = build()
     first = archive.read_bytes()
     names = zipfile.ZipFile(archive).namelist()
     assert {"lambdas/trigger.py", "lambdas/status.py", "contracts/catalog.py"} <= set(names)
     assert all(n.startswith(("lambdas/", "contracts/", "scaling/")) and n.endswith(".py") for n in names)
-    assert (ROOT / "build" / "lambda-src" / "lambdas" / "trigger.py").exists()
     assert (ROOT / "build" / "powertools-version").read_text().strip() == locked_version(
         "aws-lambda-powertools"
     )

@@ -1,0 +1,330 @@
+"""The real Terraform against moto, as a new user meets it: dev and prod plan; ``make apply ENV=local``
+(dev's configuration) creates the platform; boto3 reads back what the platform depends on; a
+second plan shows only the drift moto is known for; ``make destroy ENV=local`` leaves moto as it
+was. The figures (resources, seconds, drift) are printed for the record (``pytest -s``)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import hcl2
+import pytest
+
+from agent.settings import AgentSettings
+from contracts.asl_template import render_asl
+from sandbox.moto_server import MotoSandbox
+from sandbox.platform import (
+    CATALOG_KEY,
+    SANDBOX_ONLY_RULES,
+    SANDBOX_SIZED,
+    TERRAFORM_ONLY_RULES,
+    PlatformOptions,
+    asl_values,
+    create_platform,
+)
+from tests.terraform.hcl_model import TERRAFORM, load_module, unquote
+from tests.terraform.moto_inventory import moto_inventory
+from tests.terraform.terraform_on_moto import LocalEnvironment, RootCopy, require_terraform
+from tests.terraform.topology import Names, describe
+
+pytestmark = pytest.mark.terraform
+
+MODULES = TERRAFORM / "modules"
+NAME = "snapshot-local"
+# What moto does not keep of what Terraform sets, so a plan right after the apply still shows
+# these resources as changing. Each is moto's gap, not the configuration's: on AWS they converge.
+MOTO_DRIFT = {
+    # mixed_instances_policy and default_instance_warmup are dropped
+    "module.platform.module.workers.aws_autoscaling_group.agents",
+    # tag_specifications of the template itself are dropped, so versions move
+    "module.platform.module.workers.aws_launch_template.agent",
+    # dead_letter_config and logging_config are dropped
+    'module.platform.module.api.module.function["status"].aws_lambda_function.this',
+    'module.platform.module.api.module.function["trigger"].aws_lambda_function.this',
+    "module.platform.module.workers.module.scaler.aws_lambda_function.this",
+    # the description of a prefix-list rule is dropped
+    *(
+        f'{owner}.aws_vpc_security_group_egress_rule.gateways["{service}"]'
+        for owner in (
+            "module.platform.module.workers",
+            'module.platform.module.api.module.function["status"]',
+            'module.platform.module.api.module.function["trigger"]',
+        )
+        for service in ("s3", "dynamodb")
+    ),
+}
+
+
+def platform_variable(name: str) -> Any:
+    return unquote(load_module(TERRAFORM / "platform").variables[name]["default"])
+
+
+def agent_environment(outputs: dict[str, Any]) -> dict[str, str]:
+    """The SNAPSHOT_* file the applied launch template's user data writes."""
+    ec2 = boto3.client("ec2")
+    name = f"{outputs['autoscaling_group_name'].removesuffix('-agents')}-agent-*"
+    (template,) = ec2.describe_launch_templates(Filters=[{"Name": "launch-template-name", "Values": [name]}])[
+        "LaunchTemplates"
+    ]
+    (version,) = ec2.describe_launch_template_versions(
+        LaunchTemplateId=template["LaunchTemplateId"], Versions=["$Latest"]
+    )["LaunchTemplateVersions"]
+    assert version["LaunchTemplateData"]["MetadataOptions"]["HttpTokens"] == "required"
+    script = base64.b64decode(version["LaunchTemplateData"]["UserData"]).decode()
+    (env_file,) = re.findall(r"<<'ENV'\n(.*?)\nENV\n", script, re.S)
+    return {name: value.strip("'") for name, value in (line.split("=", 1) for line in env_file.splitlines())}
+
+
+def terraform_options(outputs: dict[str, Any]) -> PlatformOptions:
+    """Terraform's numbers as the sandbox's options: its defaults, and the agents' applied settings."""
+    orchestration = load_module(MODULES / "orchestration").variables
+    queue = load_module(MODULES / "queue").variables
+    return PlatformOptions(
+        visibility_timeout_seconds=int(agent_environment(outputs)["SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS"]),
+        max_receive_count=int(unquote(queue["max_receive_count"]["default"])),
+        heartbeat_seconds=int(platform_variable("heartbeat_seconds")),
+        render_timeout_seconds=int(platform_variable("render_timeout_seconds")),
+        retry_interval_seconds=int(unquote(orchestration["retry_interval_seconds"]["default"])),
+        retry_max_attempts=int(unquote(orchestration["retry_max_attempts"]["default"])),
+    )
+
+
+@pytest.fixture(scope="module")
+def terraform() -> str:
+    return require_terraform()
+
+
+@pytest.fixture(scope="module")
+def local(
+    terraform: str, moto_server: MotoSandbox, tmp_path_factory: pytest.TempPathFactory
+) -> LocalEnvironment:
+    return LocalEnvironment(moto_server.endpoint, tmp_path_factory.mktemp("terraform-local"))
+
+
+@pytest.fixture(scope="module")
+def applied(local: LocalEnvironment) -> Iterator[dict[str, Any]]:
+    """The platform applied with make apply ENV=local; destroyed again if a test left it standing."""
+    before = moto_inventory()
+    started = time.monotonic()
+    local.make("apply")
+    seconds = time.monotonic() - started
+    created = moto_inventory() - before
+    state = json.loads((local.work / "terraform.tfstate").read_text())
+    resources = [r for r in state["resources"] if r["mode"] == "managed"]
+    print(f"\napply: {sum(len(r['instances']) for r in resources)} resources in {seconds:.0f} s")
+    yield {
+        "before": before,
+        "created": created,
+        "outputs": state["outputs"]["platform"]["value"],
+        "state": state,
+        "not_terraform": set(),  # what tests add beside the applied platform
+    }
+    if (local.work / "terraform.tfstate").exists() and json.loads(
+        (local.work / "terraform.tfstate").read_text()
+    )["resources"]:
+        local.make("destroy")
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_dev_and_prod_plan_against_moto(
+    environment: str, terraform: str, moto_server: MotoSandbox, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    plan = RootCopy.make(moto_server.endpoint, tmp_path).plan(environment)
+    (to_add,) = re.findall(r"Plan: (\d+) to add, 0 to change, 0 to destroy", plan)
+    print(f"\nplan {environment}: {to_add} to add in {time.monotonic() - started:.0f} s")
+    assert int(to_add) > 100
+    if environment == "prod":
+        assert "aws_db_instance.reporting[0]" in plan, "prod turns the reporting database on"
+
+
+def test_apply_creates_the_platform(applied: dict[str, Any]) -> None:
+    created = applied["created"]
+    outputs = applied["outputs"]
+    assert f"s3:bucket:{outputs['bucket_name']}" in created
+    assert f"dynamodb:table:{outputs['table_name']}" in created
+    assert f"dynamodb:table:{NAME}-leases" in created
+    assert f"sqs:queue:{outputs['queue_url']}" in created
+    assert f"stepfunctions:state-machine:{NAME}-snapshot" in created
+    assert {f"lambda:function:{NAME}-{f}" for f in ("trigger", "status", "scaler")} <= created
+    assert f"autoscaling:group:{outputs['autoscaling_group_name']}" in created
+
+
+def test_the_state_machine_is_the_rendered_template(applied: dict[str, Any]) -> None:
+    outputs = applied["outputs"]
+    options = terraform_options(outputs)
+    expected = render_asl(
+        asl_values(outputs["table_name"], outputs["queue_url"], outputs["event_bus_name"], options)
+    )
+    described = boto3.client("stepfunctions").describe_state_machine(
+        stateMachineArn=outputs["state_machine_arn"]
+    )
+    assert json.loads(described["definition"]) == expected
+    assert described["type"] == "STANDARD"
+    assert described["loggingConfiguration"]["level"] == "ALL"
+
+
+def test_the_queue_redrives_to_its_dlq(applied: dict[str, Any]) -> None:
+    outputs = applied["outputs"]
+    sqs = boto3.client("sqs")
+    attributes = sqs.get_queue_attributes(QueueUrl=outputs["queue_url"], AttributeNames=["All"])["Attributes"]
+    dlq_url = sqs.get_queue_url(QueueName=outputs["dlq_name"])["QueueUrl"]
+    dlq = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+    redrive = json.loads(attributes["RedrivePolicy"])
+    max_receives = int(unquote(load_module(MODULES / "queue").variables["max_receive_count"]["default"]))
+    assert redrive == {"deadLetterTargetArn": dlq["QueueArn"], "maxReceiveCount": max_receives}
+    assert json.loads(dlq["RedriveAllowPolicy"]) == {
+        "redrivePermission": "byQueue",
+        "sourceQueueArns": [attributes["QueueArn"]],
+    }
+    assert int(attributes["VisibilityTimeout"]) == int(platform_variable("render_timeout_seconds")) + 60
+    assert attributes["ReceiveMessageWaitTimeSeconds"] == "20"
+    for queue in (attributes, dlq):
+        assert queue["KmsMasterKeyId"].startswith("arn:aws:kms:")
+        assert "aws:SecureTransport" in queue["Policy"]
+
+
+def test_the_tables_have_their_keys_index_and_ttl(applied: dict[str, Any]) -> None:
+    dynamodb = boto3.client("dynamodb")
+    table = dynamodb.describe_table(TableName=applied["outputs"]["table_name"])["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "key", "KeyType": "HASH"}]
+    (index,) = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "by-report"
+    assert index["KeySchema"] == [
+        {"AttributeName": "report", "KeyType": "HASH"},
+        {"AttributeName": "requested_at", "KeyType": "RANGE"},
+    ]
+    assert index["Projection"] == {"ProjectionType": "ALL"}
+    assert table["SSEDescription"]["SSEType"] == "KMS"
+    ttl = dynamodb.describe_time_to_live(TableName=applied["outputs"]["table_name"])["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+    backups = dynamodb.describe_continuous_backups(TableName=applied["outputs"]["table_name"])
+    assert (
+        backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
+        == "ENABLED"
+    )
+    leases = dynamodb.describe_table(TableName=f"{NAME}-leases")["Table"]
+    assert leases["KeySchema"] == [{"AttributeName": "name", "KeyType": "HASH"}]
+
+
+def test_the_bus_sends_requests_to_the_trigger(applied: dict[str, Any]) -> None:
+    events = boto3.client("events")
+    bus = applied["outputs"]["event_bus_name"]
+    rule = events.describe_rule(Name=f"{NAME}-snapshot-requests", EventBusName=bus)
+    assert json.loads(rule["EventPattern"]) == {"detail-type": ["Snapshot Requested", "Data Landed"]}
+    (target,) = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus)["Targets"]
+    trigger = boto3.client("lambda").get_function_configuration(FunctionName=f"{NAME}-trigger")
+    assert target["Arn"] == trigger["FunctionArn"]
+    assert target["DeadLetterConfig"]["Arn"].endswith(f"{NAME}-trigger-dlq")
+
+
+def test_the_lambdas_get_what_their_settings_read(applied: dict[str, Any]) -> None:
+    outputs = applied["outputs"]
+    awslambda = boto3.client("lambda")
+    for function in ("trigger", "status"):
+        environment = awslambda.get_function_configuration(FunctionName=f"{NAME}-{function}")["Environment"][
+            "Variables"
+        ]
+        assert environment["TABLE_NAME"] == outputs["table_name"]
+        assert environment["BUCKET_NAME"] == outputs["bucket_name"]
+        assert environment["CATALOG_URI"] == outputs["catalog_uri"]
+        assert environment["STATE_MACHINE_ARN"] == outputs["state_machine_arn"]
+    scaler = awslambda.get_function_configuration(FunctionName=f"{NAME}-scaler")["Environment"]["Variables"]
+    assert scaler["QUEUE_URL"] == outputs["queue_url"]
+    assert scaler["AUTOSCALING_GROUP"] == outputs["autoscaling_group_name"]
+    bucket, key = outputs["catalog_uri"].removeprefix("s3://").split("/", 1)
+    catalog = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert catalog == (TERRAFORM.parent / "catalog" / "reports.toml").read_bytes()
+
+
+def test_the_user_data_configures_the_agent(applied: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    outputs = applied["outputs"]
+    settings = agent_environment(outputs)
+    assert settings["SNAPSHOT_QUEUE_URL"] == outputs["queue_url"]
+    assert settings["SNAPSHOT_TABLE"] == outputs["table_name"]
+    assert settings["SNAPSHOT_BUCKET"] == outputs["bucket_name"]
+    assert settings["SNAPSHOT_CATALOG_URI"] == outputs["catalog_uri"]
+    assert settings["SNAPSHOT_AUTOSCALING_GROUP"] == outputs["autoscaling_group_name"]
+    tfvars = hcl2.loads((TERRAFORM / "environments" / "local" / "terraform.tfvars").read_text())
+    assert settings["SNAPSHOT_CONCURRENCY"] == unquote(tfvars["agent_settings"]["concurrency"])
+    # the agent itself accepts the file, read from its environment as systemd passes it
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    parsed = AgentSettings()
+    assert parsed.queue_url == outputs["queue_url"]
+    assert set(settings) <= {f"SNAPSHOT_{field.upper()}" for field in AgentSettings.model_fields}
+
+
+def test_the_sandbox_creates_the_same_topology(applied: dict[str, Any]) -> None:
+    outputs = applied["outputs"]
+    dlq_url = boto3.client("sqs").get_queue_url(QueueName=outputs["dlq_name"])["QueueUrl"]
+    terraform = describe(
+        Names(
+            prefix=NAME,
+            bucket=outputs["bucket_name"],
+            table=outputs["table_name"],
+            lease_table=f"{NAME}-leases",
+            queue_url=outputs["queue_url"],
+            dlq_url=dlq_url,
+            event_bus=outputs["event_bus_name"],
+            state_machine_arn=outputs["state_machine_arn"],
+            catalog_key=outputs["catalog_uri"].split("/", 3)[3],
+        )
+    )
+    mark = moto_inventory()
+    platform = create_platform("topology-check", options=terraform_options(outputs))
+    applied["not_terraform"] |= moto_inventory() - mark
+    sandbox = describe(
+        Names(
+            prefix=platform.name,
+            bucket=platform.bucket,
+            table=platform.table,
+            lease_table=platform.lease_table,
+            queue_url=platform.queue_url,
+            dlq_url=platform.dlq_url,
+            event_bus=platform.event_bus,
+            state_machine_arn=platform.state_machine_arn,
+            catalog_key=CATALOG_KEY,
+        )
+    )
+    for rules, named in ((sandbox["rules"], SANDBOX_ONLY_RULES), (terraform["rules"], TERRAFORM_ONLY_RULES)):
+        assert set(named) <= set(rules), (
+            "a named difference no longer exists: drop it from sandbox/platform.py"
+        )
+        for rule in named:
+            del rules[rule]
+    assert sandbox == terraform
+
+
+def test_only_the_named_timers_are_sandbox_sized(applied: dict[str, Any]) -> None:
+    terraform, sandbox = terraform_options(applied["outputs"]), PlatformOptions()
+    differing = {
+        f for f in PlatformOptions.__dataclass_fields__ if getattr(terraform, f) != getattr(sandbox, f)
+    }
+    assert differing == set(SANDBOX_SIZED)
+
+
+def test_a_second_plan_shows_only_moto_drift(applied: dict[str, Any], local: LocalEnvironment) -> None:
+    started = time.monotonic()
+    done = local.terraform("plan", "-no-color", "-detailed-exitcode", "-lock=false")
+    changing = set(re.findall(r"^  # (\S+) will be updated in-place", done.stdout, re.M))
+    print(f"\ndrift after apply: {len(changing)} resources ({time.monotonic() - started:.0f} s)")
+    assert done.returncode in (0, 2), done.stderr
+    assert "to add" not in done.stdout or "0 to add" in done.stdout, "a second plan must create nothing"
+    assert changing <= MOTO_DRIFT, f"drift moto does not explain: {sorted(changing - MOTO_DRIFT)}"
+
+
+def test_destroy_leaves_moto_as_it_was(applied: dict[str, Any], local: LocalEnvironment) -> None:
+    started = time.monotonic()
+    local.make("destroy")
+    print(f"\ndestroy: {time.monotonic() - started:.0f} s")
+    left = moto_inventory() - applied["before"] - applied["not_terraform"]
+    assert not left, f"destroy left {sorted(left)}"
+    assert not json.loads((local.work / "terraform.tfstate").read_text())["resources"]

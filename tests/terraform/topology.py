@@ -1,0 +1,91 @@
+"""What the platform's behaviour depends on, read back from moto with boto3 and written without the
+platform's name: applied to Terraform's platform and to the sandbox's, the two descriptions must
+be equal but for the differences sandbox/platform.py names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+QUEUE_SETTINGS = (
+    "VisibilityTimeout",
+    "ReceiveMessageWaitTimeSeconds",
+    "MessageRetentionPeriod",
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "RedrivePolicy",
+    "RedriveAllowPolicy",
+)
+
+
+@dataclass(frozen=True)
+class Names:
+    prefix: str
+    bucket: str
+    table: str
+    lease_table: str
+    queue_url: str
+    dlq_url: str
+    event_bus: str
+    state_machine_arn: str
+    catalog_key: str
+
+
+def _table(name: str) -> dict[str, Any]:
+    dynamodb = boto3.client("dynamodb")
+    table = dynamodb.describe_table(TableName=name)["Table"]
+    return {
+        "keys": table["KeySchema"],
+        "attributes": sorted(table["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
+        "billing": table.get("BillingModeSummary", {}).get("BillingMode"),
+        "indexes": [
+            {"name": i["IndexName"], "keys": i["KeySchema"], "projection": i["Projection"]}
+            for i in table.get("GlobalSecondaryIndexes", [])
+        ],
+        "ttl": dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"],
+    }
+
+
+def _queue(url: str) -> dict[str, Any]:
+    response = boto3.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    attributes = {str(k): v for k, v in response["Attributes"].items()}
+    described: dict[str, Any] = {k: attributes.get(k) for k in QUEUE_SETTINGS}
+    for policy in ("RedrivePolicy", "RedriveAllowPolicy"):  # JSON: compared by meaning, not spacing
+        described[policy] = json.loads(described[policy]) if described[policy] else None
+    return described
+
+
+def _rules(bus: str, prefix: str) -> dict[str, Any]:
+    events = boto3.client("events")
+    rules = {}
+    for rule in events.list_rules(EventBusName=bus)["Rules"]:
+        targets = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus)["Targets"]
+        rules[rule["Name"].removeprefix(f"{prefix}-")] = {
+            "pattern": json.loads(rule["EventPattern"]),
+            "targets": sorted(t["Arn"].split(":")[2] for t in targets),  # the target's service
+        }
+    return rules
+
+
+def describe(names: Names) -> dict[str, Any]:
+    s3 = boto3.client("s3")
+    machine = boto3.client("stepfunctions").describe_state_machine(stateMachineArn=names.state_machine_arn)
+    described = {
+        "bucket": {
+            "versioning": s3.get_bucket_versioning(Bucket=names.bucket).get("Status"),
+            "catalog": s3.head_object(Bucket=names.bucket, Key=names.catalog_key)["ContentLength"] > 0,
+        },
+        "table": _table(names.table),
+        "lease_table": _table(names.lease_table),
+        "queue": _queue(names.queue_url),
+        "dlq": _queue(names.dlq_url),
+        "rules": _rules(names.event_bus, names.prefix),
+        "state_machine": {"type": machine["type"], "definition": json.loads(machine["definition"])},
+    }
+    # the platform's own name (in URLs, ARNs and names) is the one thing allowed to differ
+    text = json.dumps(described, sort_keys=True).replace(names.prefix, "<name>")
+    result: dict[str, Any] = json.loads(text)
+    return result
