@@ -35,10 +35,18 @@ under test), and each names the AWS behaviour it restores:
 9. AWS managed IAM policies exist in every account; moto loads them only when told to, through
    an environment variable read when an account's IAM backend is first made (so before the server
    answers anything).
+10. The context object's ``$$.Execution.StartTime`` is an ISO-8601 string on AWS. moto keeps a
+   datetime there, so any state that formats it (``States.Format``) fails the execution with
+   ``States.Runtime``.
+11. Each attempt of a retried ``waitForTaskToken`` task gets a task token of its own on AWS: the
+   failed attempt's token is closed. moto makes one token when the state is entered and reuses it
+   for every retry, so the first attempt's outcome answers the next attempts at once: a
+   ``Render.Transient`` retried twice failed three times within seconds, rendered once.
 """
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import functools
 import json
@@ -53,9 +61,11 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.sqs.models import Queue, SQSBackend
+from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_dynamodb as sfn_dynamodb,
 )
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.responses import StepFunctionResponse
 
 _lock = threading.RLock()
@@ -245,8 +255,37 @@ def _log_permissions_enabled_policy(target_bucket: Any, target_prefix: str | Non
     return False
 
 
+def _start_time_as_text(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    @functools.wraps(original)
+    def fixed(self: Any) -> Any:
+        environment = original(self)
+        execution = environment.states.context_object.context_object_data["Execution"]
+        if isinstance(execution["StartTime"], datetime.datetime):
+            execution["StartTime"] = execution["StartTime"].isoformat()
+        return environment
+
+    return _once(fixed)
+
+
+def _fresh_token_per_attempt(original: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    @functools.wraps(original)
+    def fixed(self: Any, env: Any) -> None:
+        context = env.states.context_object
+        if "Task" in context.context_object_data and context.context_object_data["State"]["RetryCount"] > 0:
+            env.callback_pool_manager.add(context.update_task_token())
+        original(self, env)
+
+    return _once(fixed)
+
+
 def apply_moto_fixes() -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    attempt = ExecutionState._evaluate_with_timeout
+    if not getattr(attempt, _MARK, False):
+        ExecutionState._evaluate_with_timeout = _fresh_token_per_attempt(attempt)  # type: ignore[method-assign,assignment]
+    environment = ExecutionWorker._get_evaluation_environment
+    if not getattr(environment, _MARK, False):
+        ExecutionWorker._get_evaluation_environment = _start_time_as_text(environment)  # type: ignore[method-assign,assignment]
     for name in _DYNAMODB_WRITES:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, _MARK, False):
