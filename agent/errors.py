@@ -27,3 +27,9 @@ class InvalidRenderError(RenderError):
 
 class RenderTimeoutError(RenderError):
     error: ErrorName = "Render.Timeout"
+
+
+class PoisonError(RenderError):
+    """Received too many times: the workers that took it died with it. Not rendered, not retried."""
+
+    error: ErrorName = "Render.Poison"

@@ -1,7 +1,10 @@
-"""One background task keeps every in-flight job alive: message visibility and task token.
+"""One background task keeps every in-flight job alive: its message stays invisible while the
+agent works on it, and comes back for another agent soon after the agent dies.
 
 Each tick it takes the jobs whose last beat is older than the interval, extends their visibility
-in batches of ten and sends SendTaskHeartbeat for each, well before the ASL's HeartbeatSeconds.
+in batches of ten and sends SendTaskHeartbeat for each. The state machine has no heartbeat clock
+(a job waiting for capacity could not keep one); the heartbeat's answer says whether the task still
+waits, and a task that no longer does is logged.
 """
 
 from __future__ import annotations

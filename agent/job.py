@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from typing import Any
@@ -15,7 +14,13 @@ from agent.artifacts import ArtifactInspector
 from agent.aws import STALE_TOKEN_ERRORS, AwsClients, error_code
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
-from agent.errors import InvalidRenderError, RenderError, RenderTimeoutError, TransientRenderError
+from agent.errors import (
+    InvalidRenderError,
+    PoisonError,
+    RenderError,
+    RenderTimeoutError,
+    TransientRenderError,
+)
 from agent.inflight import InFlight
 from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry, admission
@@ -24,7 +29,7 @@ from agent.sink import S3Sink
 from contracts.catalog import ParamsError, ReportSpec
 from contracts.catalog_cache import CatalogUnavailable
 from contracts.identity import CONTENT_TYPES, s3_key
-from contracts.messages import JobMessage, TaskOutput
+from contracts.messages import JobMessage, TaskOutput, task_token_in
 from contracts.timeutil import now_iso
 
 log = logging.getLogger(__name__)
@@ -58,8 +63,10 @@ class JobProcessor:
         state.task_token = job.task_token
         renderer_name = "unknown"
         try:
-            if not await self._fence(job):
-                self._finish(state, renderer_name, "duplicate")
+            await self._check_receives(job, message)
+            refused = await self._fence(job)
+            if refused:
+                self._finish(state, renderer_name, refused)
                 return
             report, renderer = await self._resolve(job)
             renderer_name = renderer.name
@@ -76,7 +83,7 @@ class JobProcessor:
         self._finish(state, renderer_name, "ready" if delivered else "stale")
 
     async def _unreadable(self, message: dict[str, Any], state: InFlight, exc: ValidationError) -> None:
-        token = _token_in(message["Body"])
+        token = task_token_in(message["Body"])
         if token is None:
             # No token: nobody to tell. Hand it straight back so redrive moves it to the DLQ soon.
             log.error("poison message %s: %s", state.message_id, exc.errors()[0]["msg"])
@@ -91,8 +98,30 @@ class JobProcessor:
         await self._send_failure(token, InvalidRenderError(f"job message is not v1: {where}: {first['msg']}"))
         self._finish(state, "unknown", "invalid")
 
-    async def _fence(self, job: JobMessage) -> bool:
-        """QUEUED/RENDERING -> RENDERING for this generation; False for a READY or superseded one."""
+    async def _check_receives(self, job: JobMessage, message: dict[str, Any]) -> None:
+        """A message received more than ``max_receives`` times took down every worker that tried it:
+        fail its task now instead of letting it kill more, or wait out the job budget."""
+        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        if receives <= self._settings.max_receives:
+            return
+        item = await self._aws.dynamodb.get_item(
+            TableName=self._settings.table,
+            Key={"key": {"S": job.key}},
+            ProjectionExpression="generation, worker_id",
+            ConsistentRead=True,
+        )
+        found = item.get("Item", {})
+        same = found.get("generation", {}).get("N") == str(job.generation)
+        last = found.get("worker_id", {}).get("S") if same else None
+        raise PoisonError(
+            f"received {receives} times; the workers rendering it stopped before finishing"
+            f" (last: {last or 'none recorded'})"
+        )
+
+    async def _fence(self, job: JobMessage) -> str | None:
+        """QUEUED/RENDERING -> RENDERING for this generation. Refused, the outcome: ``stale`` when
+        the task no longer waits (the job budget ran out and the item is FAILED), ``duplicate`` when
+        the generation is READY or superseded."""
         try:
             await self._aws.dynamodb.update_item(
                 TableName=self._settings.table,
@@ -107,13 +136,21 @@ class JobProcessor:
                     ":now": {"S": now_iso()},
                     ":g": {"N": str(job.generation)},
                 },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                log.info("%s is done or superseded: duplicate message dropped", job.snapshot_id)
-                return False
-            raise TransientRenderError(f"metadata fence failed: {exc}") from exc
-        return True
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise TransientRenderError(f"metadata fence failed: {exc}") from exc
+            old = getattr(exc, "response", {}).get("Item", {})
+            if (
+                old.get("generation", {}).get("N") == str(job.generation)
+                and old.get("status", {}).get("S") == "FAILED"
+            ):
+                log.info("%s: its task no longer waits (FAILED): stale message dropped", job.snapshot_id)
+                return "stale"
+            log.info("%s is done or superseded: duplicate message dropped", job.snapshot_id)
+            return "duplicate"
+        return None
 
     async def _resolve(self, job: JobMessage) -> tuple[ReportSpec, Renderer]:
         report = (await self._catalog.get()).report(job.report)
@@ -221,12 +258,3 @@ class JobProcessor:
         self._metrics.jobs.labels(renderer, outcome).inc()
         state.settled = True
         self._deleter.add(state)
-
-
-def _token_in(body: str) -> str | None:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    token = data.get("task_token") if isinstance(data, dict) else None
-    return token if isinstance(token, str) and token else None

@@ -26,6 +26,12 @@ class AgentMetrics:
             f"{prefix}busy_ratio", "jobs_in_flight / capacity: the autoscaling signal", registry=r
         )
         self.draining = Gauge(f"{prefix}draining", "1 while draining after SIGTERM", registry=r)
+        self.dead_letters = Counter(
+            f"{prefix}dead_letters",
+            "Messages found in the dead-letter queue: task failed, task already ended, or kept (no token)",
+            ["outcome"],
+            registry=r,
+        )
         self.jobs = Counter(
             f"{prefix}jobs", "Jobs by renderer and outcome", ["renderer", "outcome"], registry=r
         )

@@ -27,9 +27,23 @@ class AgentSettings(BaseSettings):
     heartbeat_seconds: float = Field(
         default=30.0,
         gt=0,
-        description="interval between heartbeats; keep it well under the ASL's HeartbeatSeconds",
+        description="interval between heartbeats (visibility extensions); at most half the visibility",
     )
     drain_seconds: float = Field(default=60.0, ge=0, description="SIGTERM: time to finish jobs")
+    dead_letter_queue_url: str | None = Field(
+        default=None,
+        description="the jobs queue's DLQ; set, the agent fails the task of every job that reaches it",
+    )
+    dead_letter_sweep_seconds: float = Field(
+        default=60.0, gt=0, description="how often the DLQ's depth is checked (no receive while it is empty)"
+    )
+    max_receives: int = Field(
+        default=4,
+        ge=1,
+        le=999,
+        description="a message received more often than this is failed as Render.Poison, not rendered;"
+        " keep it below the queue's maxReceiveCount so the task fails before the message dead-letters",
+    )
     poll_wait_seconds: int = Field(default=20, ge=0, le=20, description="SQS long-poll wait")
     prefetch: int = Field(
         default=10,

@@ -21,6 +21,7 @@ from typing import Any
 from agent.aws import AwsClients
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
+from agent.dead_letters import DeadLetterSweeper
 from agent.heartbeat import Heartbeat
 from agent.inflight import InFlight
 from agent.job import JobProcessor
@@ -61,6 +62,17 @@ class Agent:
             settings.heartbeat_seconds,
             settings.visibility_timeout_seconds,
         )
+        self._sweeper = (
+            DeadLetterSweeper(
+                aws.sqs,
+                aws.stepfunctions,
+                settings.dead_letter_queue_url,
+                settings.dead_letter_sweep_seconds,
+                metrics,
+            )
+            if settings.dead_letter_queue_url
+            else None
+        )
         self._pollers: list[asyncio.Task[None]] = []
         self._reserved = 0
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -87,6 +99,8 @@ class Agent:
         self._pollers = [
             asyncio.create_task(self._poll(), name=f"poller-{n}") for n in range(self.settings.pollers)
         ]
+        if self._sweeper is not None:
+            self._pollers.append(asyncio.create_task(self._sweeper.run(), name="dead-letters"))
         self.ready = True
         try:
             await self._stop.wait()

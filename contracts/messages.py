@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.identity import KEY_PATTERN
 
-ErrorName = Literal["Render.Transient", "Render.Invalid", "Render.Timeout"]
+ErrorName = Literal["Render.Transient", "Render.Invalid", "Render.Timeout", "Render.Poison"]
 
 
 class ExecutionInput(BaseModel):
@@ -46,3 +47,13 @@ class TaskOutput(BaseModel):
     rendered_at: str
     worker_id: str
     render_ms: int = Field(ge=0)
+
+
+def task_token_in(body: str) -> str | None:
+    """The task token of a message too broken to parse as a job, if it has one at all."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    token = data.get("task_token") if isinstance(data, dict) else None
+    return token if isinstance(token, str) and token else None

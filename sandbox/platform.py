@@ -31,7 +31,7 @@ ACCOUNT = "123456789012"
 EVENT_SOURCE = "snapshot-engine"
 CATALOG_KEY = "catalog/reports.toml"
 # The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
-SANDBOX_SIZED = ("heartbeat_seconds", "retry_interval_seconds", "retry_max_attempts")
+SANDBOX_SIZED = ("visibility_timeout_seconds", "retry_interval_seconds", "retry_max_attempts")
 # Rules on the bus, by name without the platform's prefix, that only one of the two creates.
 SANDBOX_ONLY_RULES = {
     "notifications": "Snapshot Ready/Failed into an SQS queue that tests and the demo read; on AWS "
@@ -51,12 +51,16 @@ MAX_MESSAGE_BYTES = 262_144  # a job is a few hundred bytes; the task output's o
 
 @dataclass(frozen=True)
 class PlatformOptions:
-    """The platform's numbers. Defaults are sandbox-sized where ``SANDBOX_SIZED`` says so
-    (Terraform: HeartbeatSeconds 120, retries from 30 s, 3 of them); the rest are Terraform's."""
+    """The platform's numbers (the README's timers table says what each clock does). Defaults are
+    sandbox-sized where ``SANDBOX_SIZED`` says so (Terraform: the agent's visibility of 120 s,
+    retries from 30 s, 3 of them); the rest are Terraform's."""
 
     visibility_timeout_seconds: int = 60
+    """The agents' message visibility, extended by their heartbeat (a quarter of it here)."""
     max_receive_count: int = 5
-    heartbeat_seconds: int = 60
+    """The queue's redrive; the agents fail a job as poison one receive earlier."""
+    job_timeout_seconds: int = 21_600
+    """The job budget: Render's TimeoutSeconds, from queued to reported."""
     render_timeout_seconds: int = 900
     retry_interval_seconds: int = 1
     retry_max_attempts: int = 2
@@ -98,6 +102,9 @@ class Platform:
             "SNAPSHOT_DATA_SOURCES": json.dumps(data_sources),
             "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS": str(self.options.visibility_timeout_seconds),
             "SNAPSHOT_HEARTBEAT_SECONDS": str(max(1, self.options.visibility_timeout_seconds // 4)),
+            "SNAPSHOT_RENDER_TIMEOUT_SECONDS": str(self.options.render_timeout_seconds),
+            "SNAPSHOT_MAX_RECEIVES": str(self.options.max_receive_count - 1),
+            "SNAPSHOT_DEAD_LETTER_QUEUE_URL": self.dlq_url,
         }
         env.update({f"SNAPSHOT_{k.upper()}": str(v) for k, v in overrides.items()})
         return env
@@ -110,8 +117,7 @@ def asl_values(table: str, queue_url: str, bus: str, options: PlatformOptions) -
         "queue_url": queue_url,
         "event_bus_name": bus,
         "event_source": EVENT_SOURCE,
-        "heartbeat_seconds": options.heartbeat_seconds,
-        "render_timeout_seconds": options.render_timeout_seconds,
+        "job_timeout_seconds": options.job_timeout_seconds,
         "retry_interval_seconds": options.retry_interval_seconds,
         "retry_max_attempts": options.retry_max_attempts,
     }

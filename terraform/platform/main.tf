@@ -7,13 +7,12 @@ locals {
     path = "${local.repo}/build/lambdas.zip"
     hash = filebase64sha256("${local.repo}/build/lambdas.zip")
   }
-  # The agent heartbeats at a quarter of the state machine's HeartbeatSeconds and keeps its
-  # messages invisible for twice that: both well inside the limits Step Functions and SQS enforce.
+  # The agents' render timeout is the platform's; they fail a job as poison one receive before
+  # the queue would move it to the DLQ. Visibility and heartbeat keep the agent's own defaults.
   agent_settings = merge(
     {
-      heartbeat_seconds          = tostring(floor(var.heartbeat_seconds / 4))
-      visibility_timeout_seconds = tostring(floor(var.heartbeat_seconds / 2))
-      render_timeout_seconds     = tostring(var.render_timeout_seconds)
+      render_timeout_seconds = tostring(var.render_timeout_seconds)
+      max_receives           = tostring(module.queue.max_receive_count - 1)
     },
     var.agent_settings,
   )
@@ -71,8 +70,9 @@ module "orchestration" {
   queue_url              = module.queue.queue_url
   queue_arn              = module.queue.queue_arn
   kms_key_arn            = module.encryption.key_arn
-  heartbeat_seconds      = var.heartbeat_seconds
+  job_timeout_seconds    = var.job_timeout_seconds
   render_timeout_seconds = var.render_timeout_seconds
+  capacity_wait_seconds  = var.capacity_wait_seconds
   log_retention_days     = var.log_retention_days
 }
 
@@ -115,6 +115,7 @@ module "workers" {
   kms_key_arn          = module.encryption.key_arn
   queue_url            = module.queue.queue_url
   queue_arn            = module.queue.queue_arn
+  dlq                  = { url = module.queue.dlq_url, arn = module.queue.dlq_arn }
   bucket_name          = module.storage.bucket_name
   bucket_arn           = module.storage.bucket_arn
   catalog_uri          = module.storage.catalog_uri

@@ -72,15 +72,21 @@ variable "metrics_cidr_blocks" {
 }
 
 variable "render_timeout_seconds" {
-  description = "Longest render (the state machine's Render TimeoutSeconds)."
+  description = "Longest render: the agents' render timeout, from admission, the renderer only (Render.Timeout, retried once)."
   type        = number
   default     = 900
 }
 
-variable "heartbeat_seconds" {
-  description = "The state machine's Render HeartbeatSeconds; the agents heartbeat at a quarter of it."
+variable "job_timeout_seconds" {
+  description = "The job budget: queued to reported, waiting for capacity included (the state machine's Render TimeoutSeconds). Must cover render_timeout_seconds + capacity_wait_seconds."
   type        = number
-  default     = 120
+  default     = 21600
+}
+
+variable "capacity_wait_seconds" {
+  description = "The longest a job is expected to wait for a worker (scale-out from zero, bursts beyond max_workers)."
+  type        = number
+  default     = 14400
 }
 
 variable "reporting_enabled" {

@@ -309,22 +309,6 @@ def test_user_data_sets_only_agent_settings_and_every_required_one() -> None:
     assert re.search(r"systemctl restart .*\bsnapshot-agent\.service", template)
 
 
-def test_agent_heartbeat_and_visibility_fit_the_state_machine() -> None:
-    platform = load_module(TERRAFORM / "platform")
-    code = platform.locals["agent_settings"]
-    assert "floor(var.heartbeat_seconds / 4)" in code and "floor(var.heartbeat_seconds / 2)" in code
-    # The agent's own rule (visibility >= 2 x heartbeat) holds for the default HeartbeatSeconds.
-    heartbeat = int(unquote(platform.variables["heartbeat_seconds"]["default"]))
-    AgentSettings(
-        queue_url="q",
-        bucket="b",
-        table="t",
-        catalog_uri="s3://b/k",
-        heartbeat_seconds=heartbeat // 4,
-        visibility_timeout_seconds=heartbeat // 2,
-    )
-
-
 def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:
     api = load_module(MODULES / "api")
     environment = set(api.locals["environment"])

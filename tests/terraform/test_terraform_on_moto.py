@@ -87,9 +87,14 @@ def terraform_options(outputs: dict[str, Any]) -> PlatformOptions:
     orchestration = load_module(MODULES / "orchestration").variables
     queue = load_module(MODULES / "queue").variables
     return PlatformOptions(
-        visibility_timeout_seconds=int(agent_environment(outputs)["SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS"]),
+        visibility_timeout_seconds=int(
+            agent_environment(outputs).get(
+                "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS",
+                AgentSettings.model_fields["visibility_timeout_seconds"].default,
+            )
+        ),
         max_receive_count=int(unquote(queue["max_receive_count"]["default"])),
-        heartbeat_seconds=int(platform_variable("heartbeat_seconds")),
+        job_timeout_seconds=int(platform_variable("job_timeout_seconds")),
         render_timeout_seconds=int(platform_variable("render_timeout_seconds")),
         retry_interval_seconds=int(unquote(orchestration["retry_interval_seconds"]["default"])),
         retry_max_attempts=int(unquote(orchestration["retry_max_attempts"]["default"])),

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
+from agent.errors import InvalidRenderError, PoisonError, RenderTimeoutError, TransientRenderError
 from contracts.asl_template import ASL_PATH, placeholders, render_asl, render_template
 from contracts.messages import ErrorName, ExecutionInput, JobMessage, TaskOutput
 from contracts.metadata import ITEM_FIELDS
@@ -60,8 +60,8 @@ def test_flow_follows_design() -> None:
     assert DEFINITION["StartAt"] == "MarkQueued"
     assert s["MarkQueued"]["Resource"] == "arn:aws:states:::dynamodb:updateItem"
     assert s["Render"]["Resource"] == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
-    assert isinstance(s["Render"]["HeartbeatSeconds"], int)
-    assert s["Render"]["TimeoutSeconds"] > s["Render"]["HeartbeatSeconds"]
+    assert "HeartbeatSeconds" not in s["Render"], "nobody can heartbeat a job no agent has picked up"
+    assert s["Render"]["TimeoutSeconds"] == PlatformOptions().job_timeout_seconds
     assert s["MarkReady"]["Next"] == "NotifyReady"
     assert s["NotifyReady"]["Resource"] == "arn:aws:states:::events:putEvents"
     assert s["NotifyReady"]["Parameters"]["Entries"][0]["DetailType"] == "Snapshot Ready"
@@ -71,11 +71,15 @@ def test_flow_follows_design() -> None:
 
 
 def test_retry_and_error_names_match_the_agent() -> None:
-    agent_errors = {TransientRenderError.error, InvalidRenderError.error, RenderTimeoutError.error}
+    agent_errors = {
+        TransientRenderError.error,
+        InvalidRenderError.error,
+        RenderTimeoutError.error,
+        PoisonError.error,
+    }
     assert agent_errors == set(typing.get_args(ErrorName))
     retried = {e for r in DEFINITION["States"]["Render"]["Retry"] for e in r["ErrorEquals"]}
-    assert {"Render.Transient", "Render.Timeout"} <= retried
-    assert "Render.Invalid" not in retried
+    assert retried == {"Render.Transient", "Render.Timeout"}, "Invalid, Poison and a spent budget end the job"
 
 
 def _evaluate(template: dict[str, Any], data: dict[str, Any], token: str) -> dict[str, Any]:

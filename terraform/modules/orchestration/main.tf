@@ -15,8 +15,7 @@ resource "aws_sfn_state_machine" "snapshot" {
     queue_url              = var.queue_url
     event_bus_name         = aws_cloudwatch_event_bus.this.name
     event_source           = local.event_source
-    heartbeat_seconds      = var.heartbeat_seconds
-    render_timeout_seconds = var.render_timeout_seconds
+    job_timeout_seconds    = var.job_timeout_seconds
     retry_interval_seconds = var.retry_interval_seconds
     retry_max_attempts     = var.retry_max_attempts
   })
@@ -29,6 +28,13 @@ resource "aws_sfn_state_machine" "snapshot" {
 
   tracing_configuration {
     enabled = true
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.job_timeout_seconds >= var.render_timeout_seconds + var.capacity_wait_seconds
+      error_message = "job_timeout_seconds must cover render_timeout_seconds + capacity_wait_seconds: a job that waits for capacity must never fail for it."
+    }
   }
 }
 

@@ -23,7 +23,7 @@ output "event_source" {
   value       = local.event_source
 }
 
-output "heartbeat_seconds" {
-  description = "Render's HeartbeatSeconds; the agent's heartbeat interval must stay well under it."
-  value       = var.heartbeat_seconds
+output "job_timeout_seconds" {
+  description = "The job budget (Render's TimeoutSeconds)."
+  value       = var.job_timeout_seconds
 }

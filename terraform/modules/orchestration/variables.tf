@@ -33,16 +33,27 @@ variable "kms_key_arn" {
   type        = string
 }
 
-variable "heartbeat_seconds" {
-  description = "Render's HeartbeatSeconds: an agent that stops heartbeating for this long is presumed dead."
+variable "job_timeout_seconds" {
+  description = "The job budget, Render's TimeoutSeconds: from the moment the job is queued until an agent reports it, waiting for capacity included. Spent, the snapshot fails with a cause and is not retried. There is no HeartbeatSeconds: nobody can heartbeat a job no agent has picked up; a picked-up job's liveness is its SQS visibility, which the agent extends."
   type        = number
-  default     = 120
+  default     = 21600
+
+  validation {
+    condition     = var.job_timeout_seconds >= 60 && var.job_timeout_seconds <= 31536000
+    error_message = "job_timeout_seconds must be between 60 and 31536000 (a year)."
+  }
 }
 
 variable "render_timeout_seconds" {
-  description = "Render's TimeoutSeconds: the longest a render may take, retries excluded."
+  description = "The agents' render timeout (from admission, the renderer only); the job budget must cover it plus the capacity wait."
   type        = number
   default     = 900
+}
+
+variable "capacity_wait_seconds" {
+  description = "The longest a job is expected to wait in the queue for a worker (scale-out from zero, a burst beyond the fleet's maximum); the job budget must cover it plus a render."
+  type        = number
+  default     = 14400
 }
 
 variable "retry_interval_seconds" {

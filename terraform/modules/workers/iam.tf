@@ -34,6 +34,12 @@ data "aws_iam_policy_document" "agent" {
   }
 
   statement {
+    sid       = "DeadLetters"
+    actions   = ["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
+    resources = [var.dlq.arn]
+  }
+
+  statement {
     sid       = "Snapshots"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
     resources = ["${var.bucket_arn}/snapshots/*"]
@@ -47,7 +53,7 @@ data "aws_iam_policy_document" "agent" {
 
   statement {
     sid       = "Fence"
-    actions   = ["dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [var.table_arn]
   }
 

@@ -27,14 +27,15 @@ locals {
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
     {
-      SNAPSHOT_QUEUE_URL     = var.queue_url
-      SNAPSHOT_BUCKET        = var.bucket_name
-      SNAPSHOT_TABLE         = var.table_name
-      SNAPSHOT_CATALOG_URI   = var.catalog_uri
-      SNAPSHOT_METRICS_PORT  = tostring(var.metrics_port)
-      SNAPSHOT_DRAIN_SECONDS = tostring(var.drain_seconds)
-      SNAPSHOT_DATA_SOURCES  = jsonencode(var.data_sources)
-      SNAPSHOT_LEASE_TABLE   = var.lease_table_name
+      SNAPSHOT_QUEUE_URL             = var.queue_url
+      SNAPSHOT_DEAD_LETTER_QUEUE_URL = var.dlq.url
+      SNAPSHOT_BUCKET                = var.bucket_name
+      SNAPSHOT_TABLE                 = var.table_name
+      SNAPSHOT_CATALOG_URI           = var.catalog_uri
+      SNAPSHOT_METRICS_PORT          = tostring(var.metrics_port)
+      SNAPSHOT_DRAIN_SECONDS         = tostring(var.drain_seconds)
+      SNAPSHOT_DATA_SOURCES          = jsonencode(var.data_sources)
+      SNAPSHOT_LEASE_TABLE           = var.lease_table_name
       # The agent protects itself while busy and drains on the "drain" termination hook.
       SNAPSHOT_AUTOSCALING_GROUP = local.asg_name
       SNAPSHOT_LIFECYCLE_HOOK    = local.lifecycle_hook
@@ -168,6 +169,11 @@ resource "aws_autoscaling_group" "agents" {
 
   lifecycle {
     ignore_changes = [desired_capacity]
+
+    precondition {
+      condition     = tonumber(lookup(var.agent_settings, "drain_seconds", var.drain_seconds)) <= var.drain_seconds
+      error_message = "agent_settings.drain_seconds may not exceed drain_seconds: the lifecycle hook waits drain_seconds + 60 before the instance goes."
+    }
   }
 }
 

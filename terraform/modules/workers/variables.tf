@@ -106,6 +106,14 @@ variable "queue_url" {
   type        = string
 }
 
+variable "dlq" {
+  description = "The jobs queue's dead-letter queue: the agents fail the task of every job that reaches it."
+  type = object({
+    url = string
+    arn = string
+  })
+}
+
 variable "queue_arn" {
   description = "ARN of the jobs queue."
   type        = string

@@ -1,0 +1,138 @@
+"""Every relation of the README's timers table, held over Terraform's variables, the ASL, the
+agent's settings, the systemd unit and the sandbox's options: one test per relation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from agent.settings import AgentSettings
+from contracts.asl_template import ASL_PATH
+from sandbox.platform import JOBS_RETENTION_SECONDS, Platform, PlatformOptions
+from simulator.fleet import FleetModel
+from tests.terraform.hcl_model import ROOT, TERRAFORM, load_module, unquote
+
+MODULES = TERRAFORM / "modules"
+UNIT = ROOT / "packer" / "rootfs" / "etc" / "systemd" / "system" / "snapshot-agent.service"
+REQUIRED: dict[str, Any] = {"queue_url": "q", "bucket": "b", "table": "t", "catalog_uri": "s3://b/k"}
+
+
+def code(path: Path) -> str:
+    """A file's text with its white space folded, so formatting never decides a test."""
+    return " ".join(path.read_text().split())
+
+
+def default(module: str, variable: str) -> int:
+    directory = TERRAFORM / "platform" if module == "platform" else MODULES / module
+    return int(unquote(load_module(directory).variables[variable]["default"]))
+
+
+def agent_default(field: str) -> float:
+    value = AgentSettings.model_fields[field].default
+    assert isinstance(value, int | float)
+    return value
+
+
+def sandbox_platform(options: PlatformOptions) -> Platform:
+    return Platform("p", "r", "b", "t", "l", "q", "d", "e", "bus", "arn", "s3://b/k", options)
+
+
+def test_render_has_a_job_budget_and_no_heartbeat_clock() -> None:
+    """Nobody can heartbeat a job no agent has picked up: a HeartbeatSeconds would fail every job
+    that waits longer than it for capacity."""
+    template = ASL_PATH.read_text()
+    render = re.search(r'"Render": \{(.*?)\n    \},', template, re.S)
+    assert render is not None
+    assert '"TimeoutSeconds": ${job_timeout_seconds}' in render[1]
+    assert "HeartbeatSeconds" not in template
+    retried = re.findall(r'"ErrorEquals": \[([^\]]*)\]', render[1].split('"Catch"')[0])
+    assert not any("States.Timeout" in r or "States.HeartbeatTimeout" in r for r in retried), (
+        "a spent job budget is not retried"
+    )
+
+
+def test_the_job_budget_covers_a_render_and_the_longest_capacity_wait() -> None:
+    job, render, wait = (
+        default("platform", "job_timeout_seconds"),
+        default("platform", "render_timeout_seconds"),
+        default("platform", "capacity_wait_seconds"),
+    )
+    assert job >= render + wait
+    orchestration = code(MODULES / "orchestration" / "main.tf")
+    assert (
+        "var.job_timeout_seconds >= var.render_timeout_seconds + var.capacity_wait_seconds" in orchestration
+    )
+    assert PlatformOptions().job_timeout_seconds >= PlatformOptions().render_timeout_seconds + wait
+
+
+def test_the_agents_render_timeout_is_the_platforms() -> None:
+    platform = load_module(TERRAFORM / "platform")
+    assert (
+        "render_timeout_seconds = tostring(var.render_timeout_seconds)" in platform.locals["agent_settings"]
+    )
+    assert default("platform", "render_timeout_seconds") == agent_default("render_timeout_seconds")
+    env = sandbox_platform(PlatformOptions()).agent_env({})
+    assert env["SNAPSHOT_RENDER_TIMEOUT_SECONDS"] == str(PlatformOptions().render_timeout_seconds)
+
+
+def test_visibility_outlasts_two_heartbeats() -> None:
+    assert agent_default("visibility_timeout_seconds") >= 2 * agent_default("heartbeat_seconds")
+    with pytest.raises(ValidationError, match="at least twice"):
+        AgentSettings(**REQUIRED, visibility_timeout_seconds=10, heartbeat_seconds=6)
+    for visibility in (2, 4, 60):
+        env = sandbox_platform(PlatformOptions(visibility_timeout_seconds=visibility)).agent_env({})
+        assert int(env["SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS"]) >= 2 * float(env["SNAPSHOT_HEARTBEAT_SECONDS"])
+
+
+def test_poison_is_caught_one_receive_before_the_dead_letter_queue() -> None:
+    max_receive_count = default("queue", "max_receive_count")
+    assert agent_default("max_receives") < max_receive_count
+    platform = load_module(TERRAFORM / "platform")
+    assert "max_receives = tostring(module.queue.max_receive_count - 1)" in " ".join(
+        platform.locals["agent_settings"].split()
+    )
+    options = PlatformOptions()
+    assert (
+        int(sandbox_platform(options).agent_env({})["SNAPSHOT_MAX_RECEIVES"]) == options.max_receive_count - 1
+    )
+
+
+def test_the_queue_keeps_a_message_longer_than_its_job_budget() -> None:
+    queue = code(MODULES / "queue" / "main.tf")
+    (retention,) = re.findall(r"message_retention_seconds\s*=\s*(\d+)", queue)
+    assert int(retention) == JOBS_RETENTION_SECONDS
+    assert int(retention) > default("platform", "job_timeout_seconds")
+
+
+def test_the_queues_own_visibility_outlasts_a_render() -> None:
+    """A reader that sets no visibility of its own (not the agent) never sees a running job twice."""
+    assert "visibility_timeout_seconds = var.render_timeout_seconds + 60" in code(
+        MODULES / "queue" / "main.tf"
+    )
+
+
+def test_the_lifecycle_hook_and_systemd_wait_longer_than_the_drain() -> None:
+    workers = code(MODULES / "workers" / "main.tf")
+    drain = default("workers", "drain_seconds")
+    assert "SNAPSHOT_DRAIN_SECONDS = tostring(var.drain_seconds)" in workers
+    assert "heartbeat_timeout = var.drain_seconds + 60" in workers
+    assert (
+        'tonumber(lookup(var.agent_settings, "drain_seconds", var.drain_seconds)) <= var.drain_seconds'
+        in workers
+    ), "an agent_settings drain longer than the hook's must be refused"
+    (stop,) = re.findall(r"^TimeoutStopSec=(\d+)$", UNIT.read_text(), re.M)
+    assert int(stop) > drain
+
+
+def test_the_simulator_runs_the_clocks_terraform_and_the_agent_set() -> None:
+    model = FleetModel()
+    assert model.job_budget_s == default("platform", "job_timeout_seconds")
+    assert model.visibility_s == agent_default("visibility_timeout_seconds")
+    assert model.heartbeat_s is None, "the platform has no heartbeat clock from the send"
+    orchestration = load_module(MODULES / "orchestration").variables
+    assert model.retry_interval_s == int(unquote(orchestration["retry_interval_seconds"]["default"]))
+    assert model.retry_max_attempts == int(unquote(orchestration["retry_max_attempts"]["default"]))
