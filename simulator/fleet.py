@@ -5,7 +5,15 @@ start polling, free slots take jobs in arrival order, and every ``scaler_period_
 runs ``scaling.policy.decide`` on what it could observe and the group reconciles towards the
 desired capacity. On scale-in the group removes pending instances first, then only instances
 whose agent has released scale-in protection (idle for ``protection_debounce_s``); an
-instance removed with a job on it counts as an interrupted job.
+instance removed with a job on it counts as an interrupted job, and its message comes back
+after the agent's visibility timeout for another instance to render.
+
+The state machine's clocks are modelled with Terraform's values: the job budget (Render's
+TimeoutSeconds) runs from the moment a job's message is sent; a job still waiting when it runs
+out fails (``expired_jobs``), and the agent that later takes its message drops it unrendered. With
+``heartbeat_s`` set, the model runs the old design for comparison: a Render HeartbeatSeconds that
+also starts at the send, so a job waiting longer times out, is retried as a second message, and
+both messages get rendered (``duplicate_renders``) until the retries run out (``failed_jobs``).
 """
 
 from __future__ import annotations
@@ -30,13 +38,41 @@ class FleetModel:
     price_per_hour: float = 0.1008
     instance_type: str = "m7i.large"
     tick_s: float = 5.0
+    job_budget_s: float = 21_600.0
+    """Terraform's job_timeout_seconds: Render's TimeoutSeconds, from the send."""
+    visibility_s: float = 120.0
+    """The agent's visibility: an interrupted job's message comes back after it."""
+    heartbeat_s: float | None = None
+    """The old design's Render HeartbeatSeconds (None: there is none)."""
+    retry_max_attempts: int = 3
+    retry_interval_s: float = 30.0
+
+
+@dataclass
+class Job:
+    arrival: float
+    duration: float
+    attempt: int = 0
+    """The message that is the task's current one; older ones are stale."""
+    done: bool = False
+    failed: bool = False
+    expired: bool = False
+    renders: int = 0
+
+
+@dataclass(frozen=True)
+class Message:
+    job: Job
+    attempt: int
+    sent_at: float
 
 
 @dataclass
 class Instance:
     launched_at: float
     ready_at: float
-    running: list[float] = field(default_factory=list)
+    running: list[tuple[float, int, Message]] = field(default_factory=list)
+    """(end, sequence, message) heap of the renders on this instance."""
     last_busy_at: float = 0.0
     stopped_at: float | None = None
 
@@ -52,6 +88,9 @@ class Result:
     waits: list[float] = field(default_factory=list)
     instances: list[Instance] = field(default_factory=list)
     interrupted: int = 0
+    expired: int = 0
+    duplicate_renders: int = 0
+    failed: int = 0
     timeline: list[dict[str, float]] = field(default_factory=list)
     cold_starts: list[float] = field(default_factory=list)
     last_finish: float = 0.0
@@ -70,36 +109,44 @@ def peak_static_size(trace: Trace, model: FleetModel) -> int:
 
 def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
     result = Result()
-    pending_jobs = deque(trace.jobs)
-    queue: deque[float] = deque()
-    durations: deque[float] = deque()
+    pending_jobs = deque(Job(arrival, duration) for arrival, duration in trace.jobs)
+    queue: deque[Message] = deque()
+    returning: list[
+        tuple[float, int, Message]
+    ] = []  # messages invisible until a time (retries, interruptions)
     memory, desired, next_scale = Memory(), 0, 0.0
     cold_since: float | None = None
     window_wait = 0.0
+    sequence = 0
     t = 0.0
     horizon = trace.duration_s
     # Past the trace's end, run on (up to an hour) until the fleet is back at zero.
     while t <= horizon or (t <= horizon + 3600 and any(i.stopped_at is None for i in result.instances)):
-        while pending_jobs and pending_jobs[0][0] <= t:
-            arrival, duration = pending_jobs.popleft()
-            queue.append(arrival)
-            durations.append(duration)
+        while pending_jobs and pending_jobs[0].arrival <= t:
+            job = pending_jobs.popleft()
+            queue.append(Message(job, 0, job.arrival))
             if cold_since is None and not any(i.stopped_at is None for i in result.instances):
-                cold_since = arrival
+                cold_since = job.arrival
+        while returning and returning[0][0] <= t:
+            queue.append(heapq.heappop(returning)[2])
+        for retry in _run_the_clocks(queue, result, model, t):
+            sequence += 1
+            heapq.heappush(returning, (retry.sent_at, sequence, retry))
         for instance in result.instances:
-            if instance.stopped_at is None and instance.running:
-                done = [end for end in instance.running if end <= t]
-                if done:
-                    instance.last_busy_at = max(done)
-                    result.last_finish = max(result.last_finish, instance.last_busy_at)
-                    instance.running = [end for end in instance.running if end > t]
-                    heapq.heapify(instance.running)
+            while instance.running and instance.running[0][0] <= t:
+                end, _, message = heapq.heappop(instance.running)
+                instance.last_busy_at = end
+                result.last_finish = max(result.last_finish, end)
+                _rendered(message, result)
         for instance in result.instances:
             while instance.ready(t) and queue and len(instance.running) < model.concurrency:
-                arrival, duration = queue.popleft(), durations.popleft()
-                result.waits.append(t - arrival)
-                window_wait = max(window_wait, t - arrival)
-                heapq.heappush(instance.running, t + duration)
+                message = queue.popleft()
+                if not _renderable(message):
+                    continue  # the fence drops it: its job is done or its task no longer waits
+                result.waits.append(t - message.job.arrival)
+                window_wait = max(window_wait, t - message.job.arrival)
+                sequence += 1
+                heapq.heappush(instance.running, (t + message.job.duration, sequence, message))
                 instance.last_busy_at = t
                 if cold_since is not None:
                     result.cold_starts.append(t - cold_since)
@@ -123,8 +170,10 @@ def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
                 }
             )
             window_wait = 0.0
-        _reconcile(result, alive, desired, t, model)
-        everything_done = not pending_jobs and not queue and t > result.last_finish > 0
+        for lost in _reconcile(result, alive, desired, t, model):
+            sequence += 1
+            heapq.heappush(returning, (t + model.visibility_s, sequence, lost))
+        everything_done = not pending_jobs and not queue and not returning and t > result.last_finish > 0
         if (
             everything_done
             and result.zero_at is None
@@ -138,20 +187,66 @@ def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
     return result
 
 
-def _reconcile(result: Result, alive: list[Instance], desired: int, t: float, model: FleetModel) -> None:
+def _run_the_clocks(queue: deque[Message], result: Result, model: FleetModel, t: float) -> list[Message]:
+    """The state machine's clocks on the current message of every job still waiting in the queue;
+    returns the retries the old design's heartbeat clock sends."""
+    retries = []
+    for message in queue:
+        job = message.job
+        if job.done or job.failed or message.attempt != job.attempt:
+            continue
+        waited = t - message.sent_at
+        if waited > model.job_budget_s:
+            job.failed = job.expired = True
+            result.expired += 1
+            result.failed += 1
+        elif model.heartbeat_s is not None and waited > model.heartbeat_s:
+            # The old design: the heartbeat clock ran out on a job nobody had picked up.
+            if job.attempt >= model.retry_max_attempts:
+                job.failed = True
+                result.failed += 1
+                continue
+            job.attempt += 1
+            retries.append(Message(job, job.attempt, t + model.retry_interval_s * 2 ** (job.attempt - 1)))
+    return retries
+
+
+def _renderable(message: Message) -> bool:
+    """The fence: a job READY or FAILED is not rendered again. A stale message of a job still
+    under way (the old design's retries) passes it, and is rendered twice."""
+    return not (message.job.done or message.job.failed)
+
+
+def _rendered(message: Message, result: Result) -> None:
+    job = message.job
+    job.renders += 1
+    if job.renders > 1:
+        result.duplicate_renders += 1
+    if not job.failed:
+        job.done = True
+
+
+def _reconcile(
+    result: Result, alive: list[Instance], desired: int, t: float, model: FleetModel
+) -> list[Message]:
+    """Launch or remove instances; returns the messages of the renders a removal interrupted."""
     if len(alive) < desired:
         for _ in range(desired - len(alive)):
             result.instances.append(Instance(launched_at=t, ready_at=t + model.boot_s, last_busy_at=t))
-        return
+        return []
+    lost: list[Message] = []
     excess = len(alive) - desired
     for instance in sorted(alive, key=lambda i: (i.ready(t), i.launched_at), reverse=False):
         if excess <= 0:
-            return
+            break
         protected = model.scale_in_protection and instance.protected(t, model.protection_debounce_s)
         if not instance.ready(t) or not protected:
             result.interrupted += len(instance.running)
+            lost += [message for _, _, message in instance.running]
+            instance.running = []
             instance.stopped_at = t
             excess -= 1
+    return lost
 
 
 def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int) -> dict[str, Any]:
@@ -175,6 +270,9 @@ def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int)
         "static_cost_usd": round(static_cost, 2),
         "cost_ratio": round(cost / static_cost, 3),
         "interrupted_jobs": result.interrupted,
+        "expired_jobs": result.expired,
+        "duplicate_renders": result.duplicate_renders,
+        "failed_jobs": result.failed,
         "scale_out_from_zero_s": round(max(result.cold_starts), 1) if result.cold_starts else None,
         "back_to_zero_s": round(result.zero_at - result.last_finish, 1)
         if result.zero_at is not None

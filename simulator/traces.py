@@ -16,6 +16,8 @@ class Trace:
     description: str
     duration_s: float
     jobs: list[tuple[float, float]]
+    max_size: int | None = None
+    """The group's max_size; None sizes it for the trace's peak."""
 
 
 def render_seconds(rng: random.Random, median: float = 25.0, sigma: float = 0.9, cap: float = 900.0) -> float:
@@ -53,14 +55,13 @@ def business_day(seed: int = 1) -> Trace:
 
 def burst_from_zero(seed: int = 2) -> Trace:
     """A fleet at zero, then ten times the business-hours peak at once: 3,000 jobs in 5 minutes."""
-    rng = random.Random(seed)
-    start = 10 * MINUTE
-    arrivals = [start + rng.uniform(0, 5 * MINUTE) for _ in range(3000)]
-    return Trace(
+    return _burst(
         "burst_from_zero",
         "idle at zero, then 3,000 jobs within 5 minutes (10x the hourly spike)",
-        3 * HOUR,
-        sorted((t, render_seconds(rng)) for t in arrivals),
+        seed,
+        jobs=3000,
+        within=5 * MINUTE,
+        duration=3 * HOUR,
     )
 
 
@@ -76,4 +77,34 @@ def quiet_night(seed: int = 3) -> Trace:
     )
 
 
-TRACES = (business_day, burst_from_zero, quiet_night)
+def burst_beyond_max_size(seed: int = 4) -> Trace:
+    """150 times the hourly spike with the group capped at 25 instances: jobs wait for an hour and
+    more, which the job budget (6 h) must absorb without failing or repeating one."""
+    return _burst(
+        "burst_beyond_max_size",
+        "45,000 jobs within 10 minutes, max_size 25 (400 slots): waits past an hour",
+        seed,
+        jobs=45_000,
+        within=10 * MINUTE,
+        duration=4 * HOUR,
+        max_size=25,
+    )
+
+
+def _burst(
+    name: str,
+    description: str,
+    seed: int,
+    jobs: int,
+    within: float,
+    duration: float,
+    max_size: int | None = None,
+) -> Trace:
+    """Idle for ten minutes, then ``jobs`` arrivals spread evenly over ``within`` seconds."""
+    rng = random.Random(seed)
+    start = 10 * MINUTE
+    arrivals = [start + rng.uniform(0, within) for _ in range(jobs)]
+    return Trace(name, description, duration, sorted((t, render_seconds(rng)) for t in arrivals), max_size)
+
+
+TRACES = (business_day, burst_from_zero, quiet_night, burst_beyond_max_size)

@@ -11,7 +11,7 @@ import pytest
 from scaling.policy import Policy
 from simulator import __main__ as simulate_main
 from simulator.fleet import FleetModel, peak_static_size, simulate, summarise
-from simulator.traces import burst_from_zero, business_day, quiet_night
+from simulator.traces import burst_beyond_max_size, burst_from_zero, business_day, quiet_night
 
 
 def test_make_simulate_writes_the_report_and_the_plot(
@@ -22,9 +22,10 @@ def test_make_simulate_writes_the_report_and_the_plot(
     report = json.loads((tmp_path / "simulation.json").read_text())
     assert report["targets_met"] is True
     traces = report["traces"]
-    assert set(traces) == {"business_day", "burst_from_zero", "quiet_night"}
+    assert set(traces) == {"business_day", "burst_from_zero", "quiet_night", "burst_beyond_max_size"}
     for figures in traces.values():
         assert figures["interrupted_jobs"] == 0
+        assert figures["expired_jobs"] == figures["duplicate_renders"] == figures["failed_jobs"] == 0
         assert figures["back_to_zero_s"] <= 20 * 60
         for field in (
             "p50_wait_s",
@@ -67,3 +68,19 @@ def test_traces_are_seeded_and_shaped() -> None:
     day = business_day()
     spikes = [t for t, _ in day.jobs if t % 3600 < 120 and 8 <= t // 3600 <= 18]
     assert len(spikes) >= 11 * 300
+
+
+def test_a_heartbeat_clock_that_starts_at_the_send_fails_and_repeats_waiting_jobs() -> None:
+    """The counters count: the old design (HeartbeatSeconds from the send) renders jobs twice and,
+    in a long enough wait, fails them; the job budget alone does neither."""
+    trace = burst_beyond_max_size()
+    model = FleetModel()
+    policy = Policy(max_size=trace.max_size or 1)
+    today = simulate(trace, model, policy)
+    old = simulate(trace, replace(model, heartbeat_s=120.0), policy)
+    assert (today.duplicate_renders, today.failed, today.expired) == (0, 0, 0)
+    assert max(today.waits) > 3600, "the trace waits for more than an hour"
+    assert old.failed > 1000
+    short = simulate(trace, replace(model, job_budget_s=1800.0), policy)
+    assert short.expired == short.failed > 0, "a budget shorter than the wait expires jobs"
+    assert short.duplicate_renders == 0
