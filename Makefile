@@ -108,7 +108,7 @@ $(AWS_SCHEMA): $(SCHEMA_WHEEL) tools/aws_schema.py | $(SYNCED)
 
 tf-tools: $(TERRAFORM_FMT) $(CHECKOV) $(AWS_SCHEMA) ## terraform fmt, checkov and the AWS provider schema, for the offline checks
 
-lambdas: setup ## stage and zip the Lambdas (build/lambdas.zip) for Terraform
+lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py
 
 schedules: setup ## write catalog/schedules.json from the catalog (Terraform has no TOML reader)
