@@ -22,6 +22,7 @@ TF_DIR = terraform/environments/$(ENV)
 # ENV=local is dev's configuration applied to the sandbox's moto (make up or make moto): the
 # sandbox's credentials and endpoint, never an AWS account's.
 SANDBOX_ENDPOINT ?= http://127.0.0.1:5000
+SANDBOX_PORT = $(lastword $(subst :, ,$(SANDBOX_ENDPOINT)))
 ifeq ($(ENV),local)
 export AWS_ACCESS_KEY_ID := sandbox
 export AWS_SECRET_ACCESS_KEY := sandbox
@@ -58,10 +59,10 @@ demo: setup ## run the platform in the sandbox, submit a mix of requests, check 
 	$(PY) -m sandbox demo
 
 up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoints
-	$(PY) -m sandbox up --moto-port $(lastword $(subst :, ,$(SANDBOX_ENDPOINT)))
+	$(PY) -m sandbox up --moto-port $(SANDBOX_PORT)
 
 moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until Ctrl-C, for ENV=local
-	$(PY) -m sandbox moto --port $(lastword $(subst :, ,$(SANDBOX_ENDPOINT)))
+	$(PY) -m sandbox moto --port $(SANDBOX_PORT)
 
 test: lint tf-tools lambdas wheel ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest

@@ -60,3 +60,21 @@ def queue_depth(url: str) -> int:
         QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
     )["Attributes"]
     return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+
+# About 0.2 µs a row here: 30M rows keep SQLite busy for several seconds.
+SLOW = 30_000_000
+
+
+def slow(tag: str, n: int = SLOW) -> dict[str, object]:
+    """A sql job that keeps an agent busy for a while (the catalog's recursive count)."""
+    return {"report": "slow_count", "format": "csv", "params": {"n": n, "tag": tag}}
+
+
+async def receive_one(url: str) -> dict[str, str] | None:
+    """One message taken off a queue by the test itself, hidden from agents for 30 s."""
+    got = boto3.client("sqs").receive_message(
+        QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1, VisibilityTimeout=30
+    )
+    messages = got.get("Messages")
+    return {"Body": messages[0]["Body"], "ReceiptHandle": messages[0]["ReceiptHandle"]} if messages else None

@@ -22,8 +22,7 @@ from sandbox.moto_fixes import COMPLETED_LIFECYCLE_ACTIONS
 from sandbox.platform import Platform
 from tests.autoscaling_group import create_group
 from tests.conftest import agent_settings, running_agent
-from tests.e2e.conftest import eventually, status_of
-from tests.e2e.test_resilience import SLOW, slow
+from tests.e2e.conftest import SLOW, eventually, slow, status_of
 
 
 @dataclass

@@ -19,15 +19,7 @@ from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
 from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import eventually, queue_depth, status_of
-
-# About 0.2 µs a row here: 30M rows keep SQLite busy for several seconds.
-SLOW = 30_000_000
-
-
-def slow(tag: str, n: int = SLOW) -> dict[str, object]:
-    return {"report": "slow_count", "format": "csv", "params": {"n": n, "tag": tag}}
-
+from tests.e2e.conftest import SLOW, eventually, queue_depth, receive_one, slow, status_of
 
 # Messages reappear 4 s after an agent stops heartbeating them.
 SHORT_VISIBILITY = pytest.mark.parametrize(
@@ -216,7 +208,7 @@ async def test_a_message_with_a_token_but_a_bad_shape_fails_its_task_with_a_reas
 ) -> None:
     sqs = boto3.client("sqs")
     created = await api.request({"report": "daily_sales", "format": "csv", "params": {"region": "AMER"}})
-    received = await eventually(lambda: _receive(platform.queue_url), 30)
+    received = await eventually(lambda: receive_one(platform.queue_url), 30)
     body = json.loads(received["Body"])
     del body["report"]
     sqs.delete_message(QueueUrl=platform.queue_url, ReceiptHandle=received["ReceiptHandle"])
@@ -225,12 +217,6 @@ async def test_a_message_with_a_token_but_a_bad_shape_fails_its_task_with_a_reas
         final = await api.wait(created.body["snapshot_id"], 60)
     assert (final["status"], final["error"]) == ("FAILED", "Render.Invalid")
     assert "job message is not v1: report" in final["cause"]
-
-
-async def _receive(url: str) -> dict[str, str] | None:
-    got = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=30)
-    messages = got.get("Messages")
-    return {"Body": messages[0]["Body"], "ReceiptHandle": messages[0]["ReceiptHandle"]} if messages else None
 
 
 async def test_prefetched_messages_wait_for_a_slot_and_go_straight_back_on_stop(

@@ -26,8 +26,7 @@ from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
 from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import eventually, queue_depth
-from tests.e2e.test_resilience import slow
+from tests.e2e.conftest import eventually, queue_depth, receive_one, slow
 
 
 class PacedRenderer:
@@ -183,7 +182,7 @@ async def test_a_job_in_the_dead_letter_queue_has_its_task_failed(
     sqs = boto3.client("sqs")
     created = await api.request(paced(7, 0.1))
     # The last worker to hold it died too: the queue redrove it to the DLQ.
-    got = await eventually(lambda: _receive(platform.queue_url), 30)
+    got = await eventually(lambda: receive_one(platform.queue_url), 30)
     sqs.send_message(QueueUrl=platform.dlq_url, MessageBody=got["Body"])
     sqs.delete_message(QueueUrl=platform.queue_url, ReceiptHandle=got["ReceiptHandle"])
     sqs.send_message(QueueUrl=platform.dlq_url, MessageBody="no token here")
@@ -213,9 +212,3 @@ async def test_a_job_in_the_dead_letter_queue_has_its_task_failed(
 async def _counted(metrics_port: int) -> bool:
     samples = await scrape(metrics_port)
     return sum(v for (name, _), v in samples.items() if name == "snapshot_agent_dead_letters_total") >= 2
-
-
-async def _receive(url: str) -> dict[str, str] | None:
-    got = boto3.client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1)
-    messages = got.get("Messages")
-    return {"Body": messages[0]["Body"], "ReceiptHandle": messages[0]["ReceiptHandle"]} if messages else None
