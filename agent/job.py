@@ -31,6 +31,7 @@ from contracts.catalog_cache import CatalogUnavailable
 from contracts.identity import CONTENT_TYPES, s3_key
 from contracts.messages import JobMessage, TaskOutput, task_token_in
 from contracts.timeutil import now_iso
+from contracts.topology import SNAPSHOTS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class JobProcessor:
             return
         item = await self._aws.dynamodb.get_item(
             TableName=self._settings.table,
-            Key={"key": {"S": job.key}},
+            Key={SNAPSHOTS_KEY: {"S": job.key}},
             ProjectionExpression="generation, worker_id",
             ConsistentRead=True,
         )
@@ -125,7 +126,7 @@ class JobProcessor:
         try:
             await self._aws.dynamodb.update_item(
                 TableName=self._settings.table,
-                Key={"key": {"S": job.key}},
+                Key={SNAPSHOTS_KEY: {"S": job.key}},
                 UpdateExpression="SET #s = :rendering, worker_id = :worker, started_at = :now",
                 ConditionExpression="generation = :g AND #s IN (:queued, :rendering)",
                 ExpressionAttributeNames={"#s": "status"},

@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from agent.aws import error_code
+from contracts.topology import LEASE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class FleetSemaphore:
         try:
             await self._ddb.update_item(
                 TableName=self._table,
-                Key={"name": {"S": self._name}},
+                Key={LEASE_KEY: {"S": self._name}},
                 UpdateExpression=f"{update} ADD version :one",
                 ConditionExpression=condition,
                 ExpressionAttributeNames={"#h": holder},
@@ -137,7 +138,7 @@ class FleetSemaphore:
 
     async def _read(self) -> dict[str, Any]:
         response = await self._ddb.get_item(
-            TableName=self._table, Key={"name": {"S": self._name}}, ConsistentRead=True
+            TableName=self._table, Key={LEASE_KEY: {"S": self._name}}, ConsistentRead=True
         )
         item: dict[str, Any] = response.get("Item", {})
         return item
@@ -153,7 +154,7 @@ class FleetSemaphore:
         try:
             await self._ddb.update_item(
                 TableName=self._table,
-                Key={"name": {"S": self._name}},
+                Key={LEASE_KEY: {"S": self._name}},
                 UpdateExpression="SET holders = :holders, version = :next",
                 ConditionExpression=condition,
                 ExpressionAttributeValues=values,

@@ -16,12 +16,10 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.catalog import Catalog
+from contracts.topology import DATA_LANDED, SNAPSHOT_REQUESTED
 from lambdas.requests import SnapshotRequest
 
 log = logging.getLogger(__name__)
-
-SNAPSHOT_REQUESTED = "Snapshot Requested"
-DATA_LANDED = "Data Landed"
 
 
 class DataLanded(BaseModel):

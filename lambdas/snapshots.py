@@ -18,6 +18,7 @@ from contracts.identity import s3_key, snapshot_id
 from contracts.messages import ExecutionInput
 from contracts.metadata import IN_PROGRESS
 from contracts.timeutil import iso, parse_iso, utc_now
+from contracts.topology import SNAPSHOTS_KEY, TTL_ATTRIBUTE
 from lambdas.dynamo_types import deserialize, serialize
 from lambdas.requests import CheckedRequest, RequestRejected
 
@@ -49,7 +50,7 @@ class SnapshotService:
     def request(self, req: CheckedRequest) -> Outcome:
         for _ in range(MAX_ATTEMPTS):
             found = self._ddb.get_item(
-                TableName=self._table, Key={"key": {"S": req.key}}, ConsistentRead=True
+                TableName=self._table, Key={SNAPSHOTS_KEY: {"S": req.key}}, ConsistentRead=True
             ).get("Item")
             item = deserialize(found) if found else None
             try:
@@ -100,14 +101,14 @@ class SnapshotService:
             "s3_bucket": self._bucket,
             "s3_key": s3_key(req.report.name, key, generation, req.format),
             "request_count": 1,
-            "expires_at": int((now + self._retention).timestamp()),
+            TTL_ATTRIBUTE: int((now + self._retention).timestamp()),
         }
         if previous is None:
             self._ddb.put_item(
                 TableName=self._table,
                 Item=serialize(item),
                 ConditionExpression="attribute_not_exists(#k)",
-                ExpressionAttributeNames={"#k": "key"},
+                ExpressionAttributeNames={"#k": SNAPSHOTS_KEY},
             )
         else:
             # Replace the whole item: the previous generation's outputs must not linger.
@@ -122,7 +123,7 @@ class SnapshotService:
     def _count_request(self, item: dict[str, Any]) -> dict[str, Any]:
         self._ddb.update_item(
             TableName=self._table,
-            Key={"key": {"S": item["key"]}},
+            Key={SNAPSHOTS_KEY: {"S": item["key"]}},
             UpdateExpression="ADD request_count :one",
             ConditionExpression="generation = :g",
             ExpressionAttributeValues={":one": {"N": "1"}, ":g": {"N": str(item["generation"])}},

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contracts.identity import KEY_PATTERN, parse_snapshot_id, snapshot_id
+from contracts.topology import BY_REPORT_HASH_KEY, BY_REPORT_INDEX, BY_REPORT_RANGE_KEY, SNAPSHOTS_KEY
 from lambdas import clients
 from lambdas.dynamo_types import deserialize, serialize
 from lambdas.requests import RequestRejected
@@ -29,7 +30,7 @@ def get_snapshot(snapshot_ref: str) -> Response[str]:
     if parsed is None and not KEY_PATTERN.match(snapshot_ref):
         raise RequestRejected(400, f"{snapshot_ref!r} is not a snapshot id (<key>-g<generation>)")
     key, generation = parsed if parsed else (snapshot_ref, None)
-    found = clients.dynamodb.get_item(TableName=clients.settings.table_name, Key={"key": {"S": key}})
+    found = clients.dynamodb.get_item(TableName=clients.settings.table_name, Key={SNAPSHOTS_KEY: {"S": key}})
     item = deserialize(found["Item"]) if "Item" in found else None
     if item is None or (generation is not None and generation > int(item["generation"])):
         raise RequestRejected(404, f"no snapshot {snapshot_ref!r}")
@@ -66,9 +67,9 @@ def list_snapshots(report: str) -> Response[str]:
         raise RequestRejected(400, f"limit must be between 1 and {MAX_PAGE}")
     kwargs: dict[str, Any] = {
         "TableName": clients.settings.table_name,
-        "IndexName": "by-report",
+        "IndexName": BY_REPORT_INDEX,
         "KeyConditionExpression": "#r = :r",
-        "ExpressionAttributeNames": {"#r": "report"},
+        "ExpressionAttributeNames": {"#r": BY_REPORT_HASH_KEY},
         "ExpressionAttributeValues": {":r": {"S": report}},
         "ScanIndexForward": False,
         "Limit": limit,
@@ -95,7 +96,7 @@ def _decode_token(token: str, report: str) -> dict[str, Any]:
     if (
         not isinstance(decoded, dict)
         or decoded.get("report") != report
-        or set(decoded) != {"key", "report", "requested_at"}
+        or set(decoded) != {SNAPSHOTS_KEY, BY_REPORT_HASH_KEY, BY_REPORT_RANGE_KEY}
     ):
         raise RequestRejected(400, "next_token is not one this API issued")
     return decoded

@@ -23,13 +23,13 @@ from typing import Any
 
 import boto3
 
+from contracts import topology
 from contracts.asl_template import render_asl
+from contracts.topology import CATALOG_KEY, EVENT_SOURCE
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
 ACCOUNT = "123456789012"
-EVENT_SOURCE = "snapshot-engine"
-CATALOG_KEY = "catalog/reports.toml"
 # The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
 SANDBOX_SIZED = ("visibility_timeout_seconds", "retry_interval_seconds", "retry_max_attempts")
 # Rules on the bus, by name without the platform's prefix, that only one of the two creates.
@@ -41,12 +41,6 @@ TERRAFORM_ONLY_RULES = {
     "snapshot-requests": "Snapshot Requested/Data Landed to the trigger Lambda: moto's EventBridge "
     "cannot invoke a Lambda, so the sandbox hands such events to the trigger itself",
 }
-# The queues' own settings, as Terraform's queue module sets them. The agent passes its own
-# visibility and wait on every receive; these matter to any other reader.
-JOBS_RETENTION_SECONDS = 345_600
-DLQ_RETENTION_SECONDS = 1_209_600
-RECEIVE_WAIT_SECONDS = 20
-MAX_MESSAGE_BYTES = 262_144  # a job is a few hundred bytes; the task output's own limit is 256 KB
 
 
 @dataclass(frozen=True)
@@ -132,110 +126,14 @@ def create_platform(
     """``catalog_values`` fill the catalog's ``@NAME@`` markers (the sandbox's local URLs)."""
     options = options or PlatformOptions()
     session = boto3.session.Session()
-    region = session.region_name or "us-east-1"
-    s3 = session.client("s3")
-    ddb = session.client("dynamodb")
-    sqs = session.client("sqs")
-    events = session.client("events")
-    sfn = session.client("stepfunctions")
-
-    bucket = f"{name}-snapshots-{ACCOUNT}"
-    s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    catalog_text = catalog_path.read_text()
-    for marker, value in (catalog_values or {}).items():
-        catalog_text = catalog_text.replace(f"@{marker}@", value)
-    s3.put_object(Bucket=bucket, Key=CATALOG_KEY, Body=catalog_text.encode())
-
-    table = f"{name}-snapshots"
-    ddb.create_table(
-        TableName=table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "key", "AttributeType": "S"},
-            {"AttributeName": "report", "AttributeType": "S"},
-            {"AttributeName": "requested_at", "AttributeType": "S"},
-        ],
-        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-report",
-                "KeySchema": [
-                    {"AttributeName": "report", "KeyType": "HASH"},
-                    {"AttributeName": "requested_at", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
-    ddb.update_time_to_live(
-        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
-    )
-
-    lease_table = f"{name}-leases"
-    ddb.create_table(
-        TableName=lease_table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "name", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "name", "KeyType": "HASH"}],
-    )
-
-    dlq_url = sqs.create_queue(
-        QueueName=f"{name}-jobs-dlq",
-        Attributes={
-            "MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS),
-            "MaximumMessageSize": str(MAX_MESSAGE_BYTES),
-        },
-    )["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    queue_url = sqs.create_queue(
-        QueueName=f"{name}-jobs",
-        Attributes={
-            "VisibilityTimeout": str(options.render_timeout_seconds + 60),
-            "ReceiveMessageWaitTimeSeconds": str(RECEIVE_WAIT_SECONDS),
-            "MessageRetentionPeriod": str(JOBS_RETENTION_SECONDS),
-            "MaximumMessageSize": str(MAX_MESSAGE_BYTES),
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": options.max_receive_count}
-            ),
-        },
-    )["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sqs.set_queue_attributes(
-        QueueUrl=dlq_url,
-        Attributes={
-            "RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [queue_arn]})
-        },
-    )
-
-    bus = f"{name}-events"
-    events.create_event_bus(Name=bus)
-    events_queue_url = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
-    events_queue_arn = sqs.get_queue_attributes(QueueUrl=events_queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    events.put_rule(
-        Name=f"{name}-notifications", EventBusName=bus, EventPattern=json.dumps({"source": [EVENT_SOURCE]})
-    )
-    events.put_targets(
-        Rule=f"{name}-notifications", EventBusName=bus, Targets=[{"Id": "queue", "Arn": events_queue_arn}]
-    )
-
-    definition = render_asl(asl_values(table, queue_url, bus, options))
-    state_machine_arn = sfn.create_state_machine(
-        name=f"{name}-snapshot",
-        definition=json.dumps(definition),
-        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-state-machine",
-        type="STANDARD",
-    )["stateMachineArn"]
-
+    bucket = _create_storage(session, name, _catalog_text(catalog_path, catalog_values or {}))
+    table, lease_table = _create_tables(session, name)
+    queue_url, dlq_url = _create_queues(session, name, options)
+    bus, events_queue_url = _create_bus(session, name)
+    state_machine_arn = _create_state_machine(session, name, asl_values(table, queue_url, bus, options))
     return Platform(
         name=name,
-        region=region,
+        region=session.region_name or "us-east-1",
         bucket=bucket,
         table=table,
         lease_table=lease_table,
@@ -247,3 +145,107 @@ def create_platform(
         catalog_uri=f"s3://{bucket}/{CATALOG_KEY}",
         options=options,
     )
+
+
+def _catalog_text(path: Path, values: dict[str, str]) -> str:
+    text = path.read_text()
+    for marker, value in values.items():
+        text = text.replace(f"@{marker}@", value)
+    return text
+
+
+def _create_storage(session: boto3.session.Session, name: str, catalog: str) -> str:
+    s3 = session.client("s3")
+    bucket = topology.bucket_name(name, ACCOUNT)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key=CATALOG_KEY, Body=catalog.encode())
+    return bucket
+
+
+def _create_tables(session: boto3.session.Session, name: str) -> tuple[str, str]:
+    ddb = session.client("dynamodb")
+    table = topology.snapshots_table(name)
+    keys = (topology.SNAPSHOTS_KEY, topology.BY_REPORT_HASH_KEY, topology.BY_REPORT_RANGE_KEY)
+    ddb.create_table(
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in keys],
+        KeySchema=[{"AttributeName": topology.SNAPSHOTS_KEY, "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": topology.BY_REPORT_INDEX,
+                "KeySchema": [
+                    {"AttributeName": topology.BY_REPORT_HASH_KEY, "KeyType": "HASH"},
+                    {"AttributeName": topology.BY_REPORT_RANGE_KEY, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    ddb.update_time_to_live(
+        TableName=table,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": topology.TTL_ATTRIBUTE},
+    )
+    lease_table = topology.lease_table(name)
+    ddb.create_table(
+        TableName=lease_table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": topology.LEASE_KEY, "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": topology.LEASE_KEY, "KeyType": "HASH"}],
+    )
+    return table, lease_table
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return arn
+
+
+def _create_queues(session: boto3.session.Session, name: str, options: PlatformOptions) -> tuple[str, str]:
+    sqs = session.client("sqs")
+    dlq_url = sqs.create_queue(
+        QueueName=topology.dead_letter_queue(name),
+        Attributes={
+            "MessageRetentionPeriod": str(topology.DLQ_RETENTION_SECONDS),
+            "MaximumMessageSize": str(topology.MAX_MESSAGE_BYTES),
+        },
+    )["QueueUrl"]
+    redrive = {"deadLetterTargetArn": _queue_arn(sqs, dlq_url), "maxReceiveCount": options.max_receive_count}
+    queue_url = sqs.create_queue(
+        QueueName=topology.jobs_queue(name),
+        Attributes={
+            "VisibilityTimeout": str(options.render_timeout_seconds + topology.VISIBILITY_MARGIN_SECONDS),
+            "ReceiveMessageWaitTimeSeconds": str(topology.RECEIVE_WAIT_SECONDS),
+            "MessageRetentionPeriod": str(topology.JOBS_RETENTION_SECONDS),
+            "MaximumMessageSize": str(topology.MAX_MESSAGE_BYTES),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    allow = {"redrivePermission": "byQueue", "sourceQueueArns": [_queue_arn(sqs, queue_url)]}
+    sqs.set_queue_attributes(QueueUrl=dlq_url, Attributes={"RedriveAllowPolicy": json.dumps(allow)})
+    return queue_url, dlq_url
+
+
+def _create_bus(session: boto3.session.Session, name: str) -> tuple[str, str]:
+    """The bus, and the sandbox's own rule that copies every notification into a queue."""
+    events = session.client("events")
+    sqs = session.client("sqs")
+    bus = topology.event_bus(name)
+    events.create_event_bus(Name=bus)
+    rule = f"{name}-notifications"
+    queue_url = sqs.create_queue(QueueName=rule)["QueueUrl"]
+    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"source": [EVENT_SOURCE]}))
+    queue_arn = _queue_arn(sqs, queue_url)
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    return bus, queue_url
+
+
+def _create_state_machine(session: boto3.session.Session, name: str, values: dict[str, Any]) -> str:
+    arn: str = session.client("stepfunctions").create_state_machine(
+        name=topology.state_machine(name),
+        definition=json.dumps(render_asl(values)),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-state-machine",
+        type="STANDARD",
+    )["stateMachineArn"]
+    return arn

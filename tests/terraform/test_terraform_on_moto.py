@@ -19,9 +19,9 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import render_asl
+from contracts.topology import CATALOG_KEY
 from sandbox.moto_server import MotoSandbox
 from sandbox.platform import (
-    CATALOG_KEY,
     SANDBOX_ONLY_RULES,
     SANDBOX_SIZED,
     TERRAFORM_ONLY_RULES,

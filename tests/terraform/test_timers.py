@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
-from sandbox.platform import JOBS_RETENTION_SECONDS, Platform, PlatformOptions
+from contracts.topology import JOBS_RETENTION_SECONDS
+from sandbox.platform import Platform, PlatformOptions
 from simulator.fleet import FleetModel
 from tests.terraform.hcl_model import ROOT, TERRAFORM, load_module, unquote
 

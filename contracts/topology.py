@@ -1,0 +1,59 @@
+"""The platform's shared names: what Terraform's modules declare and the sandbox, the Lambdas and
+the agent use. tests/terraform/test_topology_contract.py reads the modules and holds them to
+this file, so a name changes in one place and the test says where else."""
+
+from __future__ import annotations
+
+EVENT_SOURCE = "snapshot-engine"
+CATALOG_KEY = "catalog/reports.toml"
+
+# The snapshots table: one item per key, newest-first listing per report, TTL on retention.
+SNAPSHOTS_KEY = "key"
+BY_REPORT_INDEX = "by-report"
+BY_REPORT_HASH_KEY = "report"
+BY_REPORT_RANGE_KEY = "requested_at"
+TTL_ATTRIBUTE = "expires_at"
+
+# The lease table: one item per fleet-wide semaphore.
+LEASE_KEY = "name"
+
+# The job queue's own settings. The agent passes its own visibility and wait on every receive;
+# these matter to any other reader.
+VISIBILITY_MARGIN_SECONDS = 60  # the queue's default visibility is Render's timeout plus this
+RECEIVE_WAIT_SECONDS = 20
+JOBS_RETENTION_SECONDS = 345_600
+DLQ_RETENTION_SECONDS = 1_209_600
+MAX_MESSAGE_BYTES = 262_144  # a job is a few hundred bytes; the task output's own limit is 256 KB
+
+# The detail types on the bus that become snapshot requests.
+SNAPSHOT_REQUESTED = "Snapshot Requested"
+DATA_LANDED = "Data Landed"
+REQUEST_DETAIL_TYPES = (SNAPSHOT_REQUESTED, DATA_LANDED)
+
+
+def bucket_name(name: str, account: str) -> str:
+    return f"{name}-snapshots-{account}"
+
+
+def snapshots_table(name: str) -> str:
+    return f"{name}-snapshots"
+
+
+def lease_table(name: str) -> str:
+    return f"{name}-leases"
+
+
+def jobs_queue(name: str) -> str:
+    return f"{name}-jobs"
+
+
+def dead_letter_queue(name: str) -> str:
+    return f"{name}-jobs-dlq"
+
+
+def event_bus(name: str) -> str:
+    return f"{name}-events"
+
+
+def state_machine(name: str) -> str:
+    return f"{name}-snapshot"
