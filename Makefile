@@ -40,7 +40,7 @@ PACKER_MIN := 1.10.0
 
 
 .PHONY: simulate
-.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools lambdas schedules plan apply destroy providers-lock wheel ami
+.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools lambdas schedules docs plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -111,6 +111,9 @@ tf-tools: $(TERRAFORM_FMT) $(CHECKOV) $(AWS_SCHEMA) ## terraform fmt, checkov an
 
 lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py
+
+docs: setup ## regenerate the agent's settings table in docs/agent.md from AgentSettings
+	$(PY) -m tools.settings_table
 
 schedules: setup ## write catalog/schedules.json from the catalog (Terraform has no TOML reader)
 	$(PY) -m contracts.schedules

@@ -1,4 +1,4 @@
-"""Checks every artifact before it is stored (issue: never deliver a broken snapshot).
+"""Checks every artifact before it is stored (the rule: never deliver a broken snapshot).
 
 The inspector sees each byte the renderer writes into the sink and keeps only what the checks
 need: the first bytes (magic), the last bytes (Parquet footer, ZIP directory, PDF trailer, PNG

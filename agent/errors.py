@@ -1,4 +1,4 @@
-"""Render errors, named as the state machine's Retry and Catch expect (DESIGN: Messages)."""
+"""Render errors, named as the state machine's Retry and Catch expect (docs/design.md: Messages)."""
 
 from __future__ import annotations
 

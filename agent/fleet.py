@@ -1,4 +1,4 @@
-"""The agent's part in autoscaling (DESIGN: busy instances protect themselves from scale-in; the
+"""The agent's part in autoscaling (docs/design.md: busy instances protect themselves from scale-in; the
 termination lifecycle hook lets the agent drain before the instance goes).
 
 Every ``fleet_poll_seconds``:

@@ -18,18 +18,20 @@ def _default_worker_id() -> str:
 class AgentSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SNAPSHOT_", extra="ignore", frozen=True)
 
-    queue_url: str = Field(description="URL of the jobs queue")
-    bucket: str = Field(description="bucket the snapshots are written to")
-    table: str = Field(description="the snapshots metadata table")
-    catalog_uri: str = Field(description="s3://bucket/key or file:///path of the report catalog")
+    queue_url: str = Field(description="the jobs queue")
+    bucket: str = Field(description="the snapshots bucket (messages naming another are refused)")
+    table: str = Field(description="the metadata table")
+    catalog_uri: str = Field(description="`s3://bucket/key` or `file:///path` of the report catalog")
     concurrency: int = Field(default=64, ge=1, le=4096, description="jobs in flight at once")
-    visibility_timeout_seconds: int = Field(default=120, ge=2, le=43200)
+    visibility_timeout_seconds: int = Field(
+        default=120, ge=2, le=43200, description="visibility set on receive and on every heartbeat"
+    )
     heartbeat_seconds: float = Field(
         default=30.0,
         gt=0,
-        description="interval between heartbeats (visibility extensions); at most half the visibility",
+        description="heartbeat interval (visibility extensions); at most half the visibility timeout",
     )
-    drain_seconds: float = Field(default=60.0, ge=0, description="SIGTERM: time to finish jobs")
+    drain_seconds: float = Field(default=60.0, ge=0, description="on SIGTERM, time given to in-flight jobs")
     dead_letter_queue_url: str | None = Field(
         default=None,
         description="the jobs queue's DLQ; set, the agent fails the task of every job that reaches it",
@@ -41,50 +43,63 @@ class AgentSettings(BaseSettings):
         default=4,
         ge=1,
         le=999,
-        description="a message received more often than this is failed as Render.Poison, not rendered;"
-        " keep it below the queue's maxReceiveCount so the task fails before the message dead-letters",
+        description="a message received more often is failed as `Render.Poison` without rendering; below"
+        " the queue's `maxReceiveCount` (Terraform sets it one below) so the task fails before the message"
+        " dead-letters",
     )
     poll_wait_seconds: int = Field(default=20, ge=0, le=20, description="SQS long-poll wait")
     prefetch: int = Field(
         default=10,
         ge=0,
         le=100,
-        description="messages held beyond capacity so a freed slot starts at once; capped at a"
-        " quarter of the capacity",
+        description="messages held beyond capacity, waiting for a slot, so a freed slot starts its next job"
+        " at once; capped at a quarter of the capacity (0 on an agent of capacity 3 or less)",
     )
     pollers: int = Field(
-        default=2, ge=1, le=64, description="concurrent receive loops; more refill a large capacity faster"
+        default=2,
+        ge=1,
+        le=64,
+        description="concurrent receive loops sharing the free capacity (more refill a large one faster)",
     )
-    render_timeout_seconds: float = Field(default=900.0, gt=0)
+    render_timeout_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="one render's limit (`Render.Timeout`); storing the artifact is not counted",
+    )
     delivery_lanes: int = Field(
         default=16,
         ge=1,
         le=1024,
         description="finished renders that store their artifact and report to Step Functions at once",
     )
-    metrics_host: str = "0.0.0.0"
-    metrics_port: int = Field(default=9102, ge=0, le=65535, description="0 picks a free port")
-    worker_id: str = Field(default_factory=_default_worker_id)
-    data_sources: dict[str, str] = Field(
-        default_factory=dict, description="JSON object: datasource name -> SQLAlchemy async URL"
+    metrics_host: str = Field(default="0.0.0.0", description="address of `/metrics`, `/healthz`, `/readyz`")
+    metrics_port: int = Field(default=9102, ge=0, le=65535, description="their port; 0 picks a free one")
+    worker_id: str = Field(
+        default_factory=_default_worker_id,
+        description="recorded on the item and the object",
+        json_schema_extra={"shown_default": "hostname:pid"},
     )
-    sql_concurrency: int = Field(default=16, ge=1, description="sql renderer's own limit")
-    sql_batch_rows: int = Field(default=5000, ge=1)
+    data_sources: dict[str, str] = Field(
+        default_factory=dict, description="JSON object: datasource name → SQLAlchemy async URL"
+    )
+    sql_concurrency: int = Field(default=16, ge=1, description="the `sql` renderer's own limit")
+    sql_batch_rows: int = Field(default=5000, ge=1, description="rows fetched and written per batch")
     browser_executable: str | None = Field(
         default=None,
-        description="Chromium for the browser renderer; unset, found on the PATH (chromium, google-chrome)",
+        description="Chromium for the `browser` renderer; unset, found on the PATH (chromium, google-chrome)",
     )
     browser_concurrency: int = Field(
         default=8, ge=1, le=256, description="the browser renderer's upper bound"
     )
     browser_page_budget_mb: int = Field(
-        default=150, ge=50, description="RAM a page may take; available RAM / this bounds browser concurrency"
+        default=150, ge=50, description="RAM per page: available RAM / this bounds browser concurrency"
     )
     browser_recycle_jobs: int = Field(default=100, ge=1, description="jobs before the browser is replaced")
     quicksight_account_id: str | None = Field(
         default=None,
         pattern=r"^[0-9]{12}$",
-        description="the account of the QuickSight dashboards; set, the quicksight renderer is on",
+        description="the account of the QuickSight dashboards; set, the `quicksight` renderer and QuickSight"
+        " embeds are on (needs `SNAPSHOT_LEASE_TABLE`)",
     )
     quicksight_region: str | None = Field(default=None, description="QuickSight's region; unset, the agent's")
     quicksight_endpoint_url: str | None = Field(
@@ -94,35 +109,42 @@ class AgentSettings(BaseSettings):
         default=12,
         ge=1,
         le=100,
-        description="snapshot jobs the whole fleet runs at once (the account's limit)",
+        description="snapshot jobs the whole fleet runs at once (the account's limit); also this agent's own"
+        " bound",
     )
     quicksight_calls_per_second: float = Field(
         default=10.0, gt=0, le=1000, description="QuickSight API calls per second for the whole fleet"
     )
-    quicksight_poll_seconds: float = Field(default=2.0, gt=0, description="first wait before a job's status")
+    quicksight_poll_seconds: float = Field(
+        default=2.0, gt=0, description="first wait between a job's status polls (growing by half each time)"
+    )
     quicksight_poll_max_seconds: float = Field(default=20.0, gt=0, description="longest wait between polls")
     lease_table: str | None = Field(
         default=None,
-        description="DynamoDB table of the fleet-wide leases (needed by the quicksight renderer)",
+        description="DynamoDB table of fleet-wide leases (the QuickSight job slots)",
     )
     lease_seconds: float = Field(
-        default=60.0, ge=3, description="a lease's life; renewed every third, so a dead worker's slot returns"
+        default=60.0,
+        ge=3,
+        description="a lease's life, renewed every third of it: a dead worker's slot comes back after this",
     )
-    multipart_threshold_bytes: int = Field(default=8 * MIB, ge=5 * MIB)
-    catalog_ttl_seconds: float = Field(default=30.0, ge=0)
-    log_level: str = "INFO"
+    multipart_threshold_bytes: int = Field(
+        default=8 * MIB, ge=5 * MIB, description="above this, multipart upload in parts of this size"
+    )
+    catalog_ttl_seconds: float = Field(default=30.0, ge=0, description="catalog re-check interval")
+    log_level: str = Field(default="INFO", description="the agent's log level (DEBUG, INFO, WARNING, ERROR)")
     autoscaling_group: str | None = Field(
         default=None,
-        description="the Auto Scaling group of this instance; set, the agent protects itself from scale-in"
-        " while busy and drains on the termination lifecycle hook or a Spot notice",
+        description="the instance's Auto Scaling group: set, the agent protects itself from scale-in while"
+        " busy and drains on the termination hook or a Spot notice",
     )
     lifecycle_hook: str = Field(default="drain", description="the group's termination lifecycle hook")
     imds_url: str = Field(default="http://169.254.169.254", description="instance metadata service (IMDSv2)")
     protection_debounce_seconds: float = Field(
-        default=60.0, ge=0, description="idle time before protection is cleared"
+        default=60.0, ge=0, description="idle time before scale-in protection is cleared"
     )
     fleet_poll_seconds: float = Field(
-        default=5.0, gt=0, description="how often lifecycle state and protection are checked"
+        default=5.0, gt=0, description="lifecycle state and protection check interval"
     )
 
     @model_validator(mode="after")

@@ -1,1 +1,1 @@
-"""Contracts shared by the Lambdas, the agent and the sandbox (DESIGN.md)."""
+"""Contracts shared by the Lambdas, the agent and the sandbox (docs/design.md)."""

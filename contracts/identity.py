@@ -1,4 +1,4 @@
-"""Snapshot identity: the request key and the per-generation snapshot id (DESIGN: Identity)."""
+"""Snapshot identity: the request key and the per-generation snapshot id (docs/design.md: Identity)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Wire shapes between the trigger, the state machine and the agent (DESIGN: Messages)."""
+"""Wire shapes between the trigger, the state machine and the agent (docs/design.md: Messages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The metadata item's fields and statuses (DESIGN: Metadata item)."""
+"""The metadata item's fields and statuses (docs/design.md: Metadata item)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The trigger's decision table (DESIGN: Identity and reuse), one conditional write per branch.
+"""The trigger's decision table (docs/design.md: Identity and reuse), one conditional write per branch.
 
 No branch reads, modifies and writes back: each write is conditioned on what was read, and a
 lost race re-reads and answers from the winner's state. Starting the execution is idempotent by

@@ -1,4 +1,4 @@
-"""One pure function decides the workers' desired capacity (DESIGN: backlog per instance).
+"""One pure function decides the workers' desired capacity (docs/design.md: backlog per instance).
 
 Inputs are what the scaler Lambda can read every minute: the jobs queue (visible and in flight),
 what the agents report (capacity per instance, busy ratio) and the group (desired capacity), plus

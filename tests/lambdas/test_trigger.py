@@ -1,4 +1,4 @@
-"""Trigger Lambda: the decision table of DESIGN, and bad requests that write nothing.
+"""Trigger Lambda: the decision table of docs/design.md, and bad requests that write nothing.
 
 No agents run here: executions start, mark the item QUEUED and wait at Render.
 """

@@ -1,5 +1,5 @@
 """The Packer template parses; its variables are declared, typed and described; every file it
-uploads or runs exists; the build is what DESIGN and the issue ask (AL2023, IMDSv2, encrypted
+uploads or runs exists; the build is what the design asks (AL2023, IMDSv2, encrypted
 gp3, tags, manifest); every script passes bash -n and shellcheck."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# The snapshots table of DESIGN's "Metadata item": one item per key, GSI by-report for listing,
+# The snapshots table of the design's "Metadata item": one item per key, GSI by-report for listing,
 # TTL on expires_at.
 resource "aws_dynamodb_table" "snapshots" {
   name                        = "${var.name}-snapshots"

@@ -110,7 +110,7 @@ resource "aws_autoscaling_group" "agents" {
   capacity_rebalance        = var.spot
   default_instance_warmup   = 120
   protect_from_scale_in     = false
-  # desired_capacity is left to the scaling policies (autoscaling issue), never reset by Terraform.
+  # desired_capacity is left to the scaler Lambda, never reset by Terraform.
   wait_for_capacity_timeout = "0"
 
   mixed_instances_policy {

@@ -1,5 +1,5 @@
 output "autoscaling_group_name" {
-  description = "The agents' Auto Scaling group; scaling policies attach here (autoscaling issue)."
+  description = "The agents' Auto Scaling group; the scaler Lambda sets its desired capacity."
   value       = aws_autoscaling_group.agents.name
 }
 
