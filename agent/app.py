@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import Coroutine
+from typing import Any
 
+from agent.autoscaling import GroupMember
 from agent.aws import AwsClients, QuickSightEndpoint, open_clients
-from agent.fleet import FleetMember
 from agent.http_server import MetricsServer
 from agent.imds import Imds
 from agent.lease import FleetSemaphore
@@ -78,44 +81,64 @@ def quicksight_renderer(settings: AgentSettings, aws: AwsClients) -> QuickSightR
 async def serve(
     settings: AgentSettings, stop: asyncio.Event | None = None, renderers: RendererRegistry | None = None
 ) -> None:
-    """Run until SIGTERM/SIGINT or ``stop``; ``renderers`` replaces the built-in set (plug-ins)."""
+    """Run until SIGTERM/SIGINT or ``stop``; ``renderers`` replaces the built-in set (plug-ins).
+
+    Each resource's cleanup is pushed as the resource is made, so a failure while starting one
+    tears down exactly what was already up, in reverse order."""
     metrics = AgentMetrics()
     quicksight = (
         QuickSightEndpoint(settings.quicksight_region, settings.quicksight_endpoint_url)
         if settings.quicksight_account_id
         else None
     )
-    async with open_clients(metrics, settings.concurrency + 16, quicksight) as aws:
+    async with contextlib.AsyncExitStack() as stack:
+        aws = await stack.enter_async_context(open_clients(metrics, settings.concurrency + 16, quicksight))
         renderers = renderers or build_renderers(settings, aws)
+        stack.push_async_callback(renderers.close)
         agent = Agent(settings, aws, renderers, metrics)
         server = MetricsServer(agent, settings.metrics_host, settings.metrics_port)
         await server.start()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, agent.request_stop)
-        watcher = asyncio.create_task(_stop_on(stop, agent)) if stop is not None else None
+        stack.push_async_callback(server.stop)
+        _stop_on_signals(stack, agent)
+        if stop is not None:
+            _background(stack, _stop_on(stop, agent), "stop-watcher")
         log.info(
             "agent %s up: capacity %d, metrics on :%d", settings.worker_id, settings.concurrency, server.port
         )
-        imds = Imds(settings.imds_url) if settings.autoscaling_group else None
-        fleet = FleetMember(settings, aws.autoscaling, agent, imds) if imds is not None else None
-        fleet_task = asyncio.create_task(fleet.run(), name="fleet") if fleet is not None else None
-        try:
-            await agent.run()
-            if fleet is not None:
-                await fleet.finish()
-        finally:
-            if fleet_task is not None:
-                fleet_task.cancel()
-                await asyncio.gather(fleet_task, return_exceptions=True)
-            if imds is not None:
-                await imds.close()
-            if watcher is not None:
-                watcher.cancel()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
-            await server.stop()
-            await renderers.close()
+        member = await _join_group(stack, settings, aws, agent)
+        await agent.run()
+        if member is not None:
+            await member.finish()
+
+
+def _stop_on_signals(stack: contextlib.AsyncExitStack, agent: Agent) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, agent.request_stop)
+        stack.callback(loop.remove_signal_handler, sig)
+
+
+def _background(stack: contextlib.AsyncExitStack, work: Coroutine[Any, Any, None], name: str) -> None:
+    task = asyncio.create_task(work, name=name)
+
+    async def cancel() -> None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    stack.push_async_callback(cancel)
+
+
+async def _join_group(
+    stack: contextlib.AsyncExitStack, settings: AgentSettings, aws: AwsClients, agent: Agent
+) -> GroupMember | None:
+    """On an Auto Scaling instance: protection while busy, and a drain on the lifecycle hook."""
+    if not settings.autoscaling_group:
+        return None
+    imds = Imds(settings.imds_url)
+    stack.push_async_callback(imds.close)
+    member = GroupMember(settings, aws.autoscaling, agent, imds)
+    _background(stack, member.run(), "autoscaling")
+    return member
 
 
 async def _stop_on(stop: asyncio.Event, agent: Agent) -> None:

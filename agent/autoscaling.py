@@ -32,10 +32,10 @@ class Member(Protocol):
     def request_stop(self) -> None: ...
 
 
-class FleetMember:
+class GroupMember:
     def __init__(self, settings: AgentSettings, autoscaling: Any, agent: Member, imds: Imds) -> None:
         if settings.autoscaling_group is None:
-            raise ValueError("FleetMember needs SNAPSHOT_AUTOSCALING_GROUP")
+            raise ValueError("GroupMember needs SNAPSHOT_AUTOSCALING_GROUP")
         self._settings = settings
         self._group: str = settings.autoscaling_group
         self._autoscaling = autoscaling
