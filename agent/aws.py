@@ -1,15 +1,19 @@
-"""One aioboto3 session and one client per service, opened once for the agent's lifetime.
+"""One aioboto3 session and one client per service, opened once for the agent's lifetime, and the
+AWS patterns the agent repeats: SQS batches of ten with per-entry failures, and DynamoDB's
+conditional write.
 
 Every API call is counted in ``aws_calls_total`` through botocore's own event hooks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import platform
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aioboto3
 import aiobotocore
@@ -17,10 +21,19 @@ import botocore
 from aiobotocore.config import AioConfig
 
 from agent.endpoints import share_endpoint_cache
+from agent.inflight import InFlight
 from agent.metrics import AgentMetrics
 from agent.version import agent_version
 
+if TYPE_CHECKING:  # the stubs are a development dependency only
+    from types_aiobotocore_dynamodb import DynamoDBClient
+    from types_aiobotocore_s3 import S3Client
+    from types_aiobotocore_sqs import SQSClient
+    from types_aiobotocore_stepfunctions import SFNClient
+
+log = logging.getLogger(__name__)
 SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions", "autoscaling")
+SQS_BATCH = 10
 # Step Functions no longer waits on this token: the answer is moot, the message can go.
 STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
 USER_AGENT = (
@@ -31,10 +44,10 @@ USER_AGENT = (
 
 @dataclass
 class AwsClients:
-    sqs: Any
-    s3: Any
-    dynamodb: Any
-    stepfunctions: Any
+    sqs: SQSClient
+    s3: S3Client
+    dynamodb: DynamoDBClient
+    stepfunctions: SFNClient
     autoscaling: Any
     quicksight: Any = None
 
@@ -113,3 +126,55 @@ def error_code(exc: BaseException) -> str | None:
         code = response.get("Error", {}).get("Code")
         return str(code) if code is not None else None
     return None
+
+
+async def sqs_batch(
+    call: Callable[..., Awaitable[Any]],
+    queue_url: str,
+    messages: Sequence[InFlight],
+    entry: Callable[[InFlight], dict[str, Any]],
+    what: str,
+) -> list[InFlight]:
+    """Send ``messages`` through an SQS batch call (``call``: e.g. ``sqs.delete_message_batch``),
+    ten to a call, the calls at once. Returns the messages that were not done, logged with why:
+    those SQS refused in ``Failed`` and those of a call that failed outright."""
+    batches = [messages[i : i + SQS_BATCH] for i in range(0, len(messages), SQS_BATCH)]
+    results = await asyncio.gather(*(_one_batch(call, queue_url, b, entry, what) for b in batches))
+    return [message for failed in results for message in failed]
+
+
+async def _one_batch(
+    call: Callable[..., Awaitable[Any]],
+    queue_url: str,
+    batch: Sequence[InFlight],
+    entry: Callable[[InFlight], dict[str, Any]],
+    what: str,
+) -> list[InFlight]:
+    entries = [{"Id": str(n), "ReceiptHandle": m.receipt_handle, **entry(m)} for n, m in enumerate(batch)]
+    try:
+        response = await call(QueueUrl=queue_url, Entries=entries)
+    except Exception:
+        log.exception("%s failed for a batch of %d messages", what, len(batch))
+        return list(batch)
+    failed = []
+    for refused in response.get("Failed", []):
+        message = batch[int(refused["Id"])]
+        log.warning("%s failed for %s: %s", what, message.message_id, refused.get("Message"))
+        failed.append(message)
+    return failed
+
+
+async def conditional_write(
+    call: Callable[..., Awaitable[Any]], **request: Any
+) -> tuple[bool, dict[str, Any]]:
+    """A DynamoDB write with a ``ConditionExpression``: ``(True, {})`` when written, ``(False, the
+    item as it was)`` when the condition failed (the item only if the request asked for it with
+    ``ReturnValuesOnConditionCheckFailure``). Any other error raises."""
+    try:
+        await call(**request)
+    except Exception as exc:
+        if error_code(exc) != "ConditionalCheckFailedException":
+            raise
+        item: dict[str, Any] = getattr(exc, "response", {}).get("Item", {})
+        return False, item
+    return True, {}

@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from agent.aws import STALE_TOKEN_ERRORS, error_code
+from agent.aws import STALE_TOKEN_ERRORS, error_code, sqs_batch
 from agent.inflight import InFlight
 
 log = logging.getLogger(__name__)
@@ -53,26 +53,16 @@ class Heartbeat:
             return
         for job in due:
             job.last_beat = now
-        batches = [due[i : i + 10] for i in range(0, len(due), 10)]
         await asyncio.gather(
-            *(self._extend(batch) for batch in batches),
+            sqs_batch(
+                self._sqs.change_message_visibility_batch,
+                self._queue_url,
+                due,
+                lambda _: {"VisibilityTimeout": self._visibility},
+                "visibility extension",
+            ),
             *(self._task_heartbeat(job) for job in due if job.task_token),
         )
-
-    async def _extend(self, batch: list[InFlight]) -> None:
-        response = await self._sqs.change_message_visibility_batch(
-            QueueUrl=self._queue_url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": j.receipt_handle, "VisibilityTimeout": self._visibility}
-                for i, j in enumerate(batch)
-            ],
-        )
-        for failed in response.get("Failed", []):
-            log.warning(
-                "visibility extension failed for %s: %s",
-                batch[int(failed["Id"])].message_id,
-                failed.get("Message"),
-            )
 
     async def _task_heartbeat(self, job: InFlight) -> None:
         try:

@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from agent.artifacts import ArtifactInspector
-from agent.aws import STALE_TOKEN_ERRORS, AwsClients, error_code
+from agent.aws import STALE_TOKEN_ERRORS, AwsClients, conditional_write, error_code
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
 from agent.errors import (
@@ -32,6 +32,10 @@ from contracts.identity import CONTENT_TYPES, s3_key
 from contracts.messages import JobMessage, TaskOutput, task_token_in
 from contracts.timeutil import now_iso
 from contracts.topology import SNAPSHOTS_KEY
+from contracts.validation import first_error
+
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs.type_defs import MessageTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ class JobProcessor:
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._lanes = asyncio.Semaphore(settings.delivery_lanes)
 
-    async def process(self, message: dict[str, Any], state: InFlight) -> None:
+    async def process(self, message: MessageTypeDef, state: InFlight) -> None:
         try:
             job = JobMessage.model_validate_json(message["Body"])
         except ValidationError as exc:
@@ -69,7 +73,7 @@ class JobProcessor:
             if refused:
                 self._finish(state, renderer_name, refused)
                 return
-            report, renderer = await self._resolve(job)
+            job, report, renderer = await self._resolve(job)
             renderer_name = renderer.name
             sink, render_seconds = await self._render(job, report, renderer)
         except RenderError as exc:
@@ -83,23 +87,21 @@ class JobProcessor:
         delivered = await self._deliver(job, sink, render_seconds)
         self._finish(state, renderer_name, "ready" if delivered else "stale")
 
-    async def _unreadable(self, message: dict[str, Any], state: InFlight, exc: ValidationError) -> None:
+    async def _unreadable(self, message: MessageTypeDef, state: InFlight, exc: ValidationError) -> None:
         token = task_token_in(message["Body"])
         if token is None:
             # No token: nobody to tell. Hand it straight back so redrive moves it to the DLQ soon.
-            log.error("poison message %s: %s", state.message_id, exc.errors()[0]["msg"])
+            log.error("poison message %s: %s", state.message_id, first_error(exc))
             self._metrics.jobs.labels("unknown", "poison").inc()
             state.settled = True
             await self._aws.sqs.change_message_visibility(
                 QueueUrl=self._settings.queue_url, ReceiptHandle=state.receipt_handle, VisibilityTimeout=0
             )
             return
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        await self._send_failure(token, InvalidRenderError(f"job message is not v1: {where}: {first['msg']}"))
+        await self._send_failure(token, InvalidRenderError(f"job message is not v1: {first_error(exc)}"))
         self._finish(state, "unknown", "invalid")
 
-    async def _check_receives(self, job: JobMessage, message: dict[str, Any]) -> None:
+    async def _check_receives(self, job: JobMessage, message: MessageTypeDef) -> None:
         """A message received more than ``max_receives`` times took down every worker that tried it:
         fail its task now instead of letting it kill more, or wait out the job budget."""
         receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
@@ -124,7 +126,8 @@ class JobProcessor:
         the task no longer waits (the job budget ran out and the item is FAILED), ``duplicate`` when
         the generation is READY or superseded."""
         try:
-            await self._aws.dynamodb.update_item(
+            written, old = await conditional_write(
+                self._aws.dynamodb.update_item,
                 TableName=self._settings.table,
                 Key={SNAPSHOTS_KEY: {"S": job.key}},
                 UpdateExpression="SET #s = :rendering, worker_id = :worker, started_at = :now",
@@ -140,20 +143,21 @@ class JobProcessor:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except Exception as exc:
-            if error_code(exc) != "ConditionalCheckFailedException":
-                raise TransientRenderError(f"metadata fence failed: {exc}") from exc
-            old = getattr(exc, "response", {}).get("Item", {})
-            if (
-                old.get("generation", {}).get("N") == str(job.generation)
-                and old.get("status", {}).get("S") == "FAILED"
-            ):
-                log.info("%s: its task no longer waits (FAILED): stale message dropped", job.snapshot_id)
-                return "stale"
-            log.info("%s is done or superseded: duplicate message dropped", job.snapshot_id)
-            return "duplicate"
-        return None
+            raise TransientRenderError(f"metadata fence failed: {exc}") from exc
+        if written:
+            return None
+        if (
+            old.get("generation", {}).get("N") == str(job.generation)
+            and old.get("status", {}).get("S") == "FAILED"
+        ):
+            log.info("%s: its task no longer waits (FAILED): stale message dropped", job.snapshot_id)
+            return "stale"
+        log.info("%s is done or superseded: duplicate message dropped", job.snapshot_id)
+        return "duplicate"
 
-    async def _resolve(self, job: JobMessage) -> tuple[ReportSpec, Renderer]:
+    async def _resolve(self, job: JobMessage) -> tuple[JobMessage, ReportSpec, Renderer]:
+        """The job's report and renderer, and the job with its params normalised: the one place
+        they are checked, so every renderer reads ``job.params`` as the catalog declares them."""
         report = (await self._catalog.get()).report(job.report)
         if report is None:
             raise InvalidRenderError(f"report {job.report!r} is not in the catalog")
@@ -165,13 +169,13 @@ class JobProcessor:
         if job.format not in report.formats or job.format not in renderer.formats:
             raise InvalidRenderError(f"report {report.name!r} cannot be rendered as {job.format!r}")
         try:
-            report.normalise_params(job.params)
+            params = report.normalise_params(job.params)
         except ParamsError as exc:
             raise InvalidRenderError(f"invalid params: {exc}") from exc
         expected = s3_key(job.report, job.key, job.generation, job.format)
         if job.bucket != self._settings.bucket or job.s3_key != expected:
             raise InvalidRenderError(f"message names s3://{job.bucket}/{job.s3_key}, expected {expected}")
-        return report, renderer
+        return job.model_copy(update={"params": params}), report, renderer
 
     async def _render(self, job: JobMessage, report: ReportSpec, renderer: Renderer) -> tuple[S3Sink, float]:
         """Run the renderer into a sink, within the render timeout; the artifact is not stored yet.

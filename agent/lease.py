@@ -22,7 +22,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from agent.aws import error_code
+from agent.aws import conditional_write
 from contracts.topology import LEASE_KEY
 
 log = logging.getLogger(__name__)
@@ -105,20 +105,16 @@ class FleetSemaphore:
 
     async def _touch(self, holder: str, update: str, condition: str, values: dict[str, Any]) -> bool:
         """Update ``holder``'s own entry and bump the version; False when ``condition`` fails."""
-        try:
-            await self._ddb.update_item(
-                TableName=self._table,
-                Key={LEASE_KEY: {"S": self._name}},
-                UpdateExpression=f"{update} ADD version :one",
-                ConditionExpression=condition,
-                ExpressionAttributeNames={"#h": holder},
-                ExpressionAttributeValues={":one": {"N": "1"}, **values},
-            )
-        except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        written, _ = await conditional_write(
+            self._ddb.update_item,
+            TableName=self._table,
+            Key={LEASE_KEY: {"S": self._name}},
+            UpdateExpression=f"{update} ADD version :one",
+            ConditionExpression=condition,
+            ExpressionAttributeNames={"#h": holder},
+            ExpressionAttributeValues={":one": {"N": "1"}, **values},
+        )
+        return written
 
     async def holders(self) -> dict[str, float]:
         """The live holders and their expiry (for metrics and tests)."""
@@ -151,19 +147,15 @@ class FleetSemaphore:
         }
         if version is not None:
             values[":seen"] = {"N": str(version)}
-        try:
-            await self._ddb.update_item(
-                TableName=self._table,
-                Key={LEASE_KEY: {"S": self._name}},
-                UpdateExpression="SET holders = :holders, version = :next",
-                ConditionExpression=condition,
-                ExpressionAttributeValues=values,
-            )
-        except Exception as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        written, _ = await conditional_write(
+            self._ddb.update_item,
+            TableName=self._table,
+            Key={LEASE_KEY: {"S": self._name}},
+            UpdateExpression="SET holders = :holders, version = :next",
+            ConditionExpression=condition,
+            ExpressionAttributeValues=values,
+        )
+        return written
 
 
 def _live(item: dict[str, Any], now: float) -> dict[str, float]:

@@ -16,9 +16,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from agent.aws import AwsClients
+from agent.aws import AwsClients, sqs_batch
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
 from agent.dead_letters import DeadLetterSweeper
@@ -29,9 +30,26 @@ from agent.metrics import AgentMetrics
 from agent.renderers.base import RendererRegistry
 from agent.settings import AgentSettings
 
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs.type_defs import MessageTypeDef
+
 log = logging.getLogger(__name__)
 MAX_RECEIVE_BACKOFF = 30.0
 BATCH_WAIT = 0.05
+
+
+@dataclass
+class Backoff:
+    """Doubling waits after failed receives, from 1 s up to ``MAX_RECEIVE_BACKOFF``."""
+
+    delay: float = 1.0
+
+    async def wait(self) -> None:
+        await asyncio.sleep(self.delay)
+        self.delay = min(self.delay * 2, MAX_RECEIVE_BACKOFF)
+
+    def reset(self) -> None:
+        self.delay = 1.0
 
 
 class Agent:
@@ -132,50 +150,61 @@ class Agent:
 
     async def _poll(self) -> None:
         """One of ``settings.pollers`` loops. Each reserves the slots it asks for before asking,
-        so all of them together never receive more than the free capacity. A nearly full agent
-        waits up to ``BATCH_WAIT`` for a full batch of ten free slots, so it does not spend one
-        receive on every slot that frees (a busy agent frees ten in a few milliseconds)."""
-        backoff = 1.0
-        batch = min(10, self.holding_limit)
-        loop = asyncio.get_running_loop()
-        partial_since: float | None = None
+        so all of them together never receive more than the free capacity."""
+        backoff = Backoff()
         while True:
-            free = self.holding_limit - len(self.jobs) - self._reserved
-            want = min(10, free)
+            want = await self._free_batch()
+            self._reserved += want
+            try:
+                messages = await self._receive(want, backoff)
+            finally:
+                self._reserved -= want
+            for message in messages:
+                self._start(message)
+
+    async def _free_batch(self) -> int:
+        """Waits for free capacity and returns how much to ask for (at most ten). A nearly full
+        agent waits up to ``BATCH_WAIT`` for a full batch, so it does not spend one receive on
+        every slot that frees (a busy agent frees ten in a few milliseconds)."""
+        batch = min(10, self.holding_limit)
+        partial_since: float | None = None
+        loop = asyncio.get_running_loop()
+        while True:
+            want = min(10, self.holding_limit - len(self.jobs) - self._reserved)
             if want <= 0:
-                self._slot_freed.clear()
-                await self._slot_freed.wait()
+                await self._slot_frees()
                 continue
             if want < batch:
                 partial_since = partial_since or loop.time()
                 left = partial_since + BATCH_WAIT - loop.time()
                 if left > 0:
-                    self._slot_freed.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._slot_freed.wait(), left)
+                    await self._slot_frees(within=left)
                     continue
-            partial_since = None
-            self._reserved += want
-            try:
-                response = await self._aws.sqs.receive_message(
-                    QueueUrl=self.settings.queue_url,
-                    MaxNumberOfMessages=want,
-                    WaitTimeSeconds=self.settings.poll_wait_seconds,
-                    VisibilityTimeout=self.settings.visibility_timeout_seconds,
-                    MessageSystemAttributeNames=["SentTimestamp", "ApproximateReceiveCount"],
-                )
-            except Exception:
-                log.exception("receive failed; retrying in %.0fs", backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_RECEIVE_BACKOFF)
-                continue
-            finally:
-                self._reserved -= want
-            backoff = 1.0
-            for message in response.get("Messages", []):
-                self._start(message)
+            return want
 
-    def _start(self, message: dict[str, Any]) -> None:
+    async def _slot_frees(self, within: float | None = None) -> None:
+        self._slot_freed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._slot_freed.wait(), within)
+
+    async def _receive(self, want: int, backoff: Backoff) -> list[MessageTypeDef]:
+        """One long-poll receive; a failure waits out the backoff and returns nothing."""
+        try:
+            response = await self._aws.sqs.receive_message(
+                QueueUrl=self.settings.queue_url,
+                MaxNumberOfMessages=want,
+                WaitTimeSeconds=self.settings.poll_wait_seconds,
+                VisibilityTimeout=self.settings.visibility_timeout_seconds,
+                MessageSystemAttributeNames=["SentTimestamp", "ApproximateReceiveCount"],
+            )
+        except Exception:
+            log.exception("receive failed; retrying in %.0fs", backoff.delay)
+            await backoff.wait()
+            return []
+        backoff.reset()
+        return response.get("Messages", [])
+
+    def _start(self, message: MessageTypeDef) -> None:
         sent = message.get("Attributes", {}).get("SentTimestamp")
         if sent:
             self.metrics.queue_lag_seconds.observe(max(0.0, time.time() - int(sent) / 1000))
@@ -183,7 +212,7 @@ class Agent:
         self.jobs[state.message_id] = state
         state.task = asyncio.create_task(self._run_job(message, state), name=state.message_id)
 
-    async def _run_job(self, message: dict[str, Any], state: InFlight) -> None:
+    async def _run_job(self, message: MessageTypeDef, state: InFlight) -> None:
         try:
             async with self._slots:
                 state.started = True
@@ -208,24 +237,19 @@ class Agent:
         self.metrics.set_load(self._running, self.settings.concurrency)
 
     async def _delete_batch(self, batch: list[InFlight]) -> None:
-        response = await self._aws.sqs.delete_message_batch(
-            QueueUrl=self.settings.queue_url,
-            Entries=[{"Id": str(i), "ReceiptHandle": s.receipt_handle} for i, s in enumerate(batch)],
+        await sqs_batch(
+            self._aws.sqs.delete_message_batch, self.settings.queue_url, batch, lambda _: {}, "delete"
         )
-        for failed in response.get("Failed", []):
-            log.warning(
-                "delete failed for %s: %s", batch[int(failed["Id"])].message_id, failed.get("Message")
-            )
 
     async def _release(self, states: list[InFlight]) -> None:
-        for i in range(0, len(states), 10):
-            batch = states[i : i + 10]
-            await self._aws.sqs.change_message_visibility_batch(
-                QueueUrl=self.settings.queue_url,
-                Entries=[
-                    {"Id": str(n), "ReceiptHandle": s.receipt_handle, "VisibilityTimeout": 0}
-                    for n, s in enumerate(batch)
-                ],
-            )
-            for s in batch:
-                s.settled = True
+        """Visible again at once, for another agent; one that cannot be released comes back when
+        its visibility runs out."""
+        await sqs_batch(
+            self._aws.sqs.change_message_visibility_batch,
+            self.settings.queue_url,
+            states,
+            lambda _: {"VisibilityTimeout": 0},
+            "release",
+        )
+        for s in states:
+            s.settled = True

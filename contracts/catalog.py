@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from contracts.identity import EXTENSIONS
+from contracts.validation import first_error
 
 ParamType = Literal["string", "integer", "number", "boolean", "date"]
 REPORT_NAME = r"^[a-z][a-z0-9_]{0,62}$"
@@ -172,6 +173,4 @@ def parse_catalog(text: str | bytes) -> Catalog:
     try:
         return Catalog.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CatalogError(f"catalog error at {where}: {first['msg']}") from exc
+        raise CatalogError(f"catalog error at {first_error(exc)}") from exc

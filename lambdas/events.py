@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.catalog import Catalog
 from contracts.topology import DATA_LANDED, SNAPSHOT_REQUESTED
+from contracts.validation import first_error
 from lambdas.requests import SnapshotRequest
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,3 @@ def _refreshes(landed: DataLanded, catalog: Catalog) -> list[SnapshotRequest]:
         fmt = report.schedule_format or report.formats[0]
         requests.append(SnapshotRequest(report=report.name, format=fmt, data_version=landed.data_version))
     return requests
-
-
-def first_error(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "body"
-    return f"{where}: {first['msg']}"

@@ -28,7 +28,7 @@ from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRender
 from agent.renderers.base import Sink
 from agent.renderers.browser_pool import BrowserPool, Lease
 from agent.renderers.quicksight_embed import EmbedSource, EmbedUrls
-from agent.renderers.spec import checked_params, fill, parse_source
+from agent.renderers.spec import fill, parse_source
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
@@ -156,7 +156,7 @@ class BrowserRenderer:
 
     async def _target(self, job: JobMessage, report: ReportSpec) -> tuple[BrowserSource, str]:
         source = parse_source(BrowserSource, report)
-        params = checked_params(job, report)
+        params = job.params
         if source.url is not None:
             return source, fill(source.url, params, report.name, lambda v: quote(v, safe=""))
         assert source.quicksight is not None

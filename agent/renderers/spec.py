@@ -1,5 +1,6 @@
-"""What every catalog-driven renderer does first: check its ``source``, the request's params,
-and fill ``{param}`` templates from them; each problem is a ``Render.Invalid`` with its cause."""
+"""What every catalog-driven renderer does first: check its ``source`` and fill ``{param}``
+templates from the job's params (normalised once, by the job pipeline); each problem is a
+``Render.Invalid`` with its cause."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from agent.errors import InvalidRenderError
-from contracts.catalog import ParamsError, ReportSpec
-from contracts.messages import JobMessage
+from contracts.catalog import ReportSpec
+from contracts.validation import first_error
 
 SourceT = TypeVar("SourceT", bound=BaseModel)
 
@@ -20,16 +21,7 @@ def parse_source(model: type[SourceT], report: ReportSpec) -> SourceT:
     try:
         return model.model_validate(report.source)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidRenderError(f"report {report.name!r} source.{where}: {first['msg']}") from exc
-
-
-def checked_params(job: JobMessage, report: ReportSpec) -> dict[str, Any]:
-    try:
-        return report.normalise_params(job.params)
-    except ParamsError as exc:
-        raise InvalidRenderError(f"invalid params: {exc}") from exc
+        raise InvalidRenderError(f"report {report.name!r} {first_error(exc, under='source')}") from exc
 
 
 def fill(template: str, params: dict[str, Any], report: str, escape: Callable[[str], str] = str) -> str:
