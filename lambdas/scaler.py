@@ -23,12 +23,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from lambdas.entry import entry_point
 from scaling.policy import Decision, Memory, Observation, Policy, decide
 
 logger = Logger(service="snapshot-scaler")
+tracer = Tracer(service="snapshot-scaler")
+CORRELATION_ID_PATH = "id"  # the schedule's event id
 MEMORY_TAG = "snapshot-engine:scaler"
 
 
@@ -58,11 +61,16 @@ class ScalerSettings:
 
 
 class Scaler:
-    def __init__(self, settings: ScalerSettings, sqs: Any, autoscaling: Any, cloudwatch: Any) -> None:
+    def __init__(self, settings: ScalerSettings) -> None:
         self._settings = settings
-        self._sqs = sqs
-        self._autoscaling = autoscaling
-        self._cloudwatch = cloudwatch
+        self._sqs = boto3.client("sqs")
+        self._autoscaling = boto3.client("autoscaling")
+        self._cloudwatch = boto3.client("cloudwatch")
+        self.handle = entry_point(logger, tracer, CORRELATION_ID_PATH, self._handle)
+
+    def _handle(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        decision = self.run()
+        return {"desired": decision.desired, "reason": decision.reason}
 
     def run(self, now: float | None = None) -> Decision:
         now = time.time() if now is None else now
@@ -166,15 +174,8 @@ def _read_memory(tags: list[dict[str, Any]]) -> Memory:
 @functools.cache
 def default_scaler() -> Scaler:
     """Made once per container, on the first invocation."""
-    return Scaler(
-        ScalerSettings.from_env(),
-        boto3.client("sqs"),
-        boto3.client("autoscaling"),
-        boto3.client("cloudwatch"),
-    )
+    return Scaler(ScalerSettings.from_env())
 
 
-@logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    decision = default_scaler().run()
-    return {"desired": decision.desired, "reason": decision.reason}
+    return default_scaler().handle(event, context)

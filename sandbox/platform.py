@@ -26,6 +26,7 @@ import boto3
 from contracts import topology
 from contracts.asl_template import render_asl
 from contracts.topology import CATALOG_KEY, EVENT_SOURCE
+from lambdas.settings import StatusSettings, TriggerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
@@ -75,7 +76,20 @@ class Platform:
     catalog_uri: str
     options: PlatformOptions = field(default_factory=PlatformOptions)
 
+    def trigger_settings(self) -> TriggerSettings:
+        return TriggerSettings(
+            table_name=self.table,
+            bucket_name=self.bucket,
+            catalog_uri=self.catalog_uri,
+            state_machine_arn=self.state_machine_arn,
+            catalog_ttl_seconds=0,
+        )
+
+    def status_settings(self) -> StatusSettings:
+        return StatusSettings(table_name=self.table)
+
     def lambda_env(self) -> dict[str, str]:
+        """What Terraform sets on the functions; ``*_settings()`` are what they read from it."""
         return {
             "TABLE_NAME": self.table,
             "BUCKET_NAME": self.bucket,

@@ -3,22 +3,25 @@ AWS would add: a QuickSight stand-in and a local dashboard page for the browser 
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple
 
 from aiohttp import web
 
 from sandbox.agents import AgentProcess, spawn_agent
-from sandbox.api_gateway import make_app, start_api
+from sandbox.api_gateway import make_app
 from sandbox.dashboard_site import start_site
 from sandbox.dataset import ensure_dataset
+from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox, free_port, start_moto
 from sandbox.platform import DEFAULT_CATALOG, ROOT, Platform, PlatformOptions, create_platform
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
+
+if TYPE_CHECKING:  # imported when the functions are made, after logging is set
+    from lambdas.status import Status
+    from lambdas.trigger import Trigger
 
 DATA_DIR = ROOT / "data"
 # The stand-in's dashboards the sandbox catalog's QuickSight reports name.
@@ -29,14 +32,20 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path.resolve()}"
 
 
-def load_handlers(platform: Platform) -> tuple[ModuleType, ModuleType]:
-    """Import the Lambda modules with this platform's environment, as a cold start would."""
-    os.environ.update(platform.lambda_env())
-    modules = []
-    for name in ("lambdas.clients", "lambdas.trigger", "lambdas.status"):
-        loaded = sys.modules.get(name)
-        modules.append(importlib.reload(loaded) if loaded else importlib.import_module(name))
-    return modules[1], modules[2]
+class Functions(NamedTuple):
+    trigger: Trigger
+    status: Status
+
+
+def make_functions(platform: Platform) -> Functions:
+    """The trigger and status functions made from this platform's settings, as a cold start would
+    make them; Powertools' logging is quieted first (its loggers read the level once)."""
+    for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"):
+        os.environ.setdefault(name, platform.lambda_env()[name])
+    from lambdas.status import Status
+    from lambdas.trigger import Trigger
+
+    return Functions(Trigger(platform.trigger_settings()), Status(platform.status_settings()))
 
 
 @dataclass
@@ -92,8 +101,10 @@ async def start_sandbox(
     await quicksight.start()
     site_runner, site_url = await start_site(dataset)
     platform = create_platform(name, catalog, options, {"SANDBOX_SITE": site_url})
-    trigger, status = load_handlers(platform)
-    runner, port = await start_api(make_app(trigger.handler, status.handler), api_port)
+    functions = make_functions(platform)
+    runner, port = await serve_on_loopback(
+        make_app(functions.trigger.handle, functions.status.handle), api_port
+    )
     return Sandbox(
         moto,
         platform,

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-import boto3
+import aiohttp
 import pytest
 
-from agent.app import serve
-from agent.renderers.base import RendererRegistry
-from agent.settings import AgentSettings
+from sandbox.api_gateway import make_app
+from sandbox.client import SnapshotClient
 from sandbox.dataset import ensure_dataset
+from sandbox.lambda_runtime import LambdaContext
+from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox, start_moto
 from sandbox.platform import Platform, PlatformOptions, create_platform
-from sandbox.runtime import load_handlers, sqlite_url
+from sandbox.runtime import Functions, make_functions
 
 TESTS = Path(__file__).resolve().parent
 TEST_CATALOG = TESTS / "fixtures" / "catalog.toml"
-IN_CI = os.environ.get("CI") == "true"
 
 
 @pytest.fixture(scope="session")
@@ -57,51 +53,20 @@ def platform(make_platform: Any, request: pytest.FixtureRequest) -> Platform:
 
 
 @pytest.fixture
-def handlers(platform: Platform) -> tuple[ModuleType, ModuleType]:
-    return load_handlers(platform)
+def functions(platform: Platform) -> Functions:
+    """The trigger and status functions, made from this platform's settings."""
+    return make_functions(platform)
 
 
-def agent_settings(platform: Platform, dataset: Path, **overrides: Any) -> AgentSettings:
-    values: dict[str, Any] = {
-        "queue_url": platform.queue_url,
-        "bucket": platform.bucket,
-        "table": platform.table,
-        "lease_table": platform.lease_table,
-        "catalog_uri": platform.catalog_uri,
-        "data_sources": {"demo": sqlite_url(dataset)},
-        "metrics_port": 0,
-        "metrics_host": "127.0.0.1",
-        "poll_wait_seconds": 1,
-        "visibility_timeout_seconds": platform.options.visibility_timeout_seconds,
-        "heartbeat_seconds": max(1, platform.options.visibility_timeout_seconds // 4),
-        "catalog_ttl_seconds": 0,
-        "worker_id": f"agent-{uuid.uuid4().hex[:6]}",
-    }
-    values.update(overrides)
-    return AgentSettings(**values)
+@pytest.fixture
+def lambda_context() -> LambdaContext:
+    """A Lambda context as the runtime passes it (Powertools' testing pattern)."""
+    return LambdaContext("test")
 
 
-@contextlib.asynccontextmanager
-async def running_agent(
-    settings: AgentSettings, renderers: RendererRegistry | None = None
-) -> AsyncIterator[asyncio.Task[None]]:
-    """An agent in this process and loop, stopped (drained) on exit."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop, renderers))
-    try:
-        yield task
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=settings.drain_seconds + 30)
-
-
-def require_service(name: str, reason: str) -> None:
-    """Outside CI a missing local server skips; in CI it is a failure."""
-    if IN_CI:
-        pytest.fail(f"{name} is required in CI: {reason}")
-    pytest.skip(f"{name} not available: {reason}")
-
-
-def s3_keys(platform: Platform, prefix: str = "snapshots/") -> list[str]:
-    listed = boto3.client("s3").list_object_versions(Bucket=platform.bucket, Prefix=prefix)
-    return [v["Key"] for v in listed.get("Versions", [])]
+@pytest.fixture
+async def api(functions: Functions) -> AsyncIterator[SnapshotClient]:
+    runner, port = await serve_on_loopback(make_app(functions.trigger.handle, functions.status.handle))
+    async with aiohttp.ClientSession() as http:
+        yield SnapshotClient(f"http://127.0.0.1:{port}", http)
+    await runner.cleanup()

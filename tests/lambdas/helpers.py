@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
 
-from sandbox.lambda_runtime import invoke
+from lambdas.status import Status
+from lambdas.trigger import Trigger
+from sandbox.lambda_runtime import Handler, invoke
 from sandbox.platform import Platform
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -21,22 +22,22 @@ def recorded(name: str) -> dict[str, Any]:
     return event
 
 
-def post(trigger: ModuleType, body: dict[str, Any] | str) -> tuple[int, dict[str, Any]]:
+def post(trigger: Trigger, body: dict[str, Any] | str) -> tuple[int, dict[str, Any]]:
     event = recorded("http_post_snapshots.json")
     event["body"] = body if isinstance(body, str) else json.dumps(body)
-    return _call(trigger, "trigger", event)
+    return _call(trigger.handle, "trigger", event)
 
 
-def get(status: ModuleType, path: str, query: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+def get(status: Status, path: str, query: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
     event = copy.deepcopy(recorded("http_get_snapshot.json"))
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     event["queryStringParameters"] = query
     event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in (query or {}).items())
-    return _call(status, "status", event)
+    return _call(status.handle, "status", event)
 
 
-def _call(module: ModuleType, name: str, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    result = invoke(module.handler, name, event)
+def _call(handler: Handler, name: str, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    result = invoke(handler, name, event)
     return int(result["statusCode"]), json.loads(result["body"])
 
 

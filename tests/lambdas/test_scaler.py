@@ -10,8 +10,9 @@ import boto3
 import pytest
 
 from lambdas.scaler import MEMORY_TAG, Scaler, ScalerSettings, handler
+from sandbox.lambda_runtime import LambdaContext
 from sandbox.platform import Platform
-from tests.autoscaling_group import create_group
+from tests.support.autoscaling_group import create_group
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def group(platform: Platform) -> str:
 
 def scaler(platform: Platform, group: str) -> Scaler:
     settings = ScalerSettings(queue_url=platform.queue_url, autoscaling_group=group, default_capacity=10)
-    return Scaler(settings, boto3.client("sqs"), boto3.client("autoscaling"), boto3.client("cloudwatch"))
+    return Scaler(settings)
 
 
 def fill(platform: Platform, count: int) -> None:
@@ -87,7 +88,7 @@ def test_the_agents_reported_capacity_is_used(platform: Platform, group: str) ->
 
 
 def test_the_handler_reads_its_settings_from_the_environment(
-    platform: Platform, group: str, monkeypatch: pytest.MonkeyPatch
+    platform: Platform, group: str, monkeypatch: pytest.MonkeyPatch, lambda_context: LambdaContext
 ) -> None:
     from lambdas import scaler as module
 
@@ -96,11 +97,9 @@ def test_the_handler_reads_its_settings_from_the_environment(
     monkeypatch.setenv("AUTOSCALING_GROUP", group)
     fill(platform, 3)
 
-    class Context:
-        function_name, memory_limit_in_mb, invoked_function_arn, aws_request_id = "scaler", 256, "arn", "r"
-
+    event = {"id": "schedule-1", "source": "aws.events", "detail-type": "Scheduled Event"}
     try:
-        result = handler({"source": "aws.events", "detail-type": "Scheduled Event"}, Context())  # type: ignore[arg-type]
+        result = handler(event, lambda_context)  # type: ignore[arg-type]
     finally:
         module.default_scaler.cache_clear()
     assert result["desired"] == 1 and "scale out" in result["reason"]

@@ -5,22 +5,20 @@ from __future__ import annotations
 import base64
 import json
 import urllib.request
-from types import ModuleType
 
 import boto3
 import pytest
 
 from contracts.timeutil import iso, utc_now
 from sandbox.platform import Platform
+from sandbox.runtime import Functions
 from tests.lambdas.helpers import get, post, set_item, wait_queued
 
 SUMMARY = {"report": "sales_summary", "format": "csv", "params": {"region": "EMEA"}}
 
 
-def test_ready_snapshot_has_a_working_download_url(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
-) -> None:
-    trigger, status = handlers
+def test_ready_snapshot_has_a_working_download_url(platform: Platform, functions: Functions) -> None:
+    trigger, status = functions
     _, created = post(trigger, SUMMARY)
     key, sid = created["key"], created["snapshot_id"]
     wait_queued(platform, key)
@@ -38,9 +36,9 @@ def test_ready_snapshot_has_a_working_download_url(
 
 
 def test_not_ready_has_no_url_and_superseded_generation_is_410(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
+    platform: Platform, functions: Functions
 ) -> None:
-    trigger, status = handlers
+    trigger, status = functions
     _, created = post(trigger, SUMMARY)
     wait_queued(platform, created["key"])
     code, body = get(status, f"/snapshots/{created['snapshot_id']}")
@@ -60,16 +58,14 @@ def test_not_ready_has_no_url_and_superseded_generation_is_410(
         ("/snapshots/0123456789abcdef0123456789abcdef-g0", 400),
     ],
 )
-def test_unknown_or_malformed_ids(handlers: tuple[ModuleType, ModuleType], path: str, code: int) -> None:
-    got, body = get(handlers[1], path)
+def test_unknown_or_malformed_ids(functions: Functions, path: str, code: int) -> None:
+    got, body = get(functions.status, path)
     assert got == code
     assert body["message"]
 
 
-def test_listing_is_newest_first_and_pages(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
-) -> None:
-    trigger, status = handlers
+def test_listing_is_newest_first_and_pages(platform: Platform, functions: Functions) -> None:
+    trigger, status = functions
     ids = [
         post(trigger, {**SUMMARY, "params": {"region": r}})[1]["snapshot_id"]
         for r in ("EMEA", "AMER", "APAC")
@@ -95,9 +91,7 @@ def test_listing_is_newest_first_and_pages(
         ({"next_token": base64.urlsafe_b64encode(json.dumps({"key": "x"}).encode()).decode()}, "next_token"),
     ],
 )
-def test_bad_listing_queries_are_400(
-    handlers: tuple[ModuleType, ModuleType], query: dict[str, str], message: str
-) -> None:
-    code, body = get(handlers[1], "/reports/sales_summary/snapshots", query)
+def test_bad_listing_queries_are_400(functions: Functions, query: dict[str, str], message: str) -> None:
+    code, body = get(functions.status, "/reports/sales_summary/snapshots", query)
     assert code == 400
     assert message in body["message"]

@@ -6,7 +6,6 @@ No agents run here: executions start, mark the item QUEUED and wait at Render.
 from __future__ import annotations
 
 from datetime import timedelta
-from types import ModuleType
 from typing import Any
 
 import boto3
@@ -16,6 +15,7 @@ from botocore.exceptions import ClientError
 from contracts.identity import snapshot_key
 from contracts.timeutil import iso, utc_now
 from sandbox.platform import Platform
+from sandbox.runtime import Functions
 from tests.lambdas.helpers import executions, items, post, set_item, wait_queued
 
 SUMMARY = {"report": "sales_summary", "format": "csv", "params": {"region": "EMEA"}}
@@ -23,9 +23,9 @@ KEY = snapshot_key("sales_summary", "csv", {"region": "EMEA", "since": "2024-01-
 
 
 def test_first_request_creates_generation_1_and_starts_its_execution(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
+    platform: Platform, functions: Functions
 ) -> None:
-    status, body = post(handlers[0], SUMMARY)
+    status, body = post(functions.trigger, SUMMARY)
     assert status == 202
     assert body["decision"] == "created"
     assert body["snapshot_id"] == f"{KEY}-g1"
@@ -34,34 +34,30 @@ def test_first_request_creates_generation_1_and_starts_its_execution(
     assert len(items(platform)) == 1
 
 
-def test_default_params_spelled_out_give_the_same_snapshot(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
-) -> None:
-    _, first = post(handlers[0], SUMMARY)
-    status, second = post(handlers[0], {**SUMMARY, "params": {"region": "EMEA", "since": "2024-01-01"}})
+def test_default_params_spelled_out_give_the_same_snapshot(platform: Platform, functions: Functions) -> None:
+    _, first = post(functions.trigger, SUMMARY)
+    status, second = post(functions.trigger, {**SUMMARY, "params": {"region": "EMEA", "since": "2024-01-01"}})
     assert (status, second["decision"], second["snapshot_id"]) == (202, "joined", first["snapshot_id"])
     assert len(executions(platform)) == 1
 
 
-def test_in_progress_is_joined_and_counted(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
-) -> None:
-    post(handlers[0], SUMMARY)
+def test_in_progress_is_joined_and_counted(platform: Platform, functions: Functions) -> None:
+    post(functions.trigger, SUMMARY)
     wait_queued(platform, KEY)
     for state in ("QUEUED", "RENDERING"):
         set_item(platform, KEY, status=state)
-        status, body = post(handlers[0], SUMMARY)
+        status, body = post(functions.trigger, SUMMARY)
         assert (status, body["decision"]) == (202, "joined")
     item = items(platform)[0]
     assert item["request_count"] == {"N": "3"}
     assert len(executions(platform)) == 1
 
 
-def test_fresh_ready_is_reused_with_200(platform: Platform, handlers: tuple[ModuleType, ModuleType]) -> None:
-    post(handlers[0], SUMMARY)
+def test_fresh_ready_is_reused_with_200(platform: Platform, functions: Functions) -> None:
+    post(functions.trigger, SUMMARY)
     wait_queued(platform, KEY)
     set_item(platform, KEY, status="READY", rendered_at=iso(utc_now()))
-    status, body = post(handlers[0], SUMMARY)
+    status, body = post(functions.trigger, SUMMARY)
     assert (status, body["decision"], body["snapshot_id"]) == (200, "reused", f"{KEY}-g1")
     assert len(executions(platform)) == 1
 
@@ -77,12 +73,12 @@ def test_fresh_ready_is_reused_with_200(platform: Platform, handlers: tuple[Modu
     ids=["stale-ready", "failed", "force", "request-max-age"],
 )
 def test_new_generation_replaces_the_item(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType], fields: dict[str, Any], extra: dict[str, Any]
+    platform: Platform, functions: Functions, fields: dict[str, Any], extra: dict[str, Any]
 ) -> None:
-    post(handlers[0], SUMMARY)
+    post(functions.trigger, SUMMARY)
     wait_queued(platform, KEY)
     set_item(platform, KEY, **fields)
-    status, body = post(handlers[0], {**SUMMARY, **extra})
+    status, body = post(functions.trigger, {**SUMMARY, **extra})
     assert (status, body["decision"], body["snapshot_id"], body["status"]) == (
         202,
         "regenerated",
@@ -96,20 +92,20 @@ def test_new_generation_replaces_the_item(
 
 
 def test_a_pending_item_whose_execution_never_started_is_started_by_the_next_request(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType], monkeypatch: pytest.MonkeyPatch
+    platform: Platform, functions: Functions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sfn = handlers[0].sfn
+    sfn = functions.trigger.sfn
 
     def unavailable(**_: Any) -> None:
         raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "StartExecution")
 
     monkeypatch.setattr(sfn, "start_execution", unavailable)
-    status, body = post(handlers[0], SUMMARY)
+    status, body = post(functions.trigger, SUMMARY)
     assert status == 503 and "retry" in body["message"]
     assert executions(platform) == []
     assert items(platform)[0]["status"] == {"S": "PENDING"}
     monkeypatch.undo()
-    status, body = post(handlers[0], SUMMARY)
+    status, body = post(functions.trigger, SUMMARY)
     assert (status, body["decision"]) == (202, "joined")
     assert [e["name"] for e in executions(platform)] == [f"{KEY}-g1"]
     wait_queued(platform, KEY)
@@ -143,42 +139,38 @@ BAD = [
 
 @pytest.mark.parametrize(("body", "status", "message"), BAD, ids=[f"{b[1]}-{b[2][:20]}" for b in BAD])
 def test_bad_requests_get_a_clear_4xx_and_write_nothing(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType], body: Any, status: int, message: str
+    platform: Platform, functions: Functions, body: Any, status: int, message: str
 ) -> None:
-    got_status, got = post(handlers[0], body)
+    got_status, got = post(functions.trigger, body)
     assert got_status == status
     assert message in got["message"]
     assert items(platform) == []
     assert executions(platform) == []
 
 
-def test_a_bad_request_leaves_existing_snapshots_untouched(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
-) -> None:
-    post(handlers[0], SUMMARY)
+def test_a_bad_request_leaves_existing_snapshots_untouched(platform: Platform, functions: Functions) -> None:
+    post(functions.trigger, SUMMARY)
     wait_queued(platform, KEY)
     before = items(platform)
-    post(handlers[0], {**SUMMARY, "params": {"region": "MARS"}})
+    post(functions.trigger, {**SUMMARY, "params": {"region": "MARS"}})
     assert items(platform) == before
 
 
-def test_unknown_route_is_404(handlers: tuple[ModuleType, ModuleType]) -> None:
+def test_unknown_route_is_404(functions: Functions) -> None:
     from sandbox.lambda_runtime import invoke
     from tests.lambdas.helpers import recorded
 
     event = recorded("http_post_snapshots.json")
     event["rawPath"] = event["requestContext"]["http"]["path"] = "/elsewhere"
-    assert invoke(handlers[0].handler, "trigger", event)["statusCode"] == 404
+    assert invoke(functions.trigger.handle, "trigger", event)["statusCode"] == 404
 
 
-def test_execution_input_is_what_the_state_machine_expects(
-    platform: Platform, handlers: tuple[ModuleType, ModuleType]
-) -> None:
+def test_execution_input_is_what_the_state_machine_expects(platform: Platform, functions: Functions) -> None:
     import json
 
     from contracts.messages import ExecutionInput
 
-    post(handlers[0], {**SUMMARY, "data_version": "v7"})
+    post(functions.trigger, {**SUMMARY, "data_version": "v7"})
     arn = executions(platform)[0]["executionArn"]
     described = boto3.client("stepfunctions").describe_execution(executionArn=arn)
     payload = ExecutionInput.model_validate(json.loads(described["input"]))

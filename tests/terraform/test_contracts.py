@@ -24,7 +24,7 @@ from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, lo
 MODULES = TERRAFORM / "modules"
 CLIENT_CALL = re.compile(
     r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch)"
-    r"\.([a-z_]+)\("
+    r"\.([a-z_]+)\s*[(,]"
 )
 # QuickSight calls go through QuickSightCalls.call("<operation>", ...), paced and retried.
 QUICKSIGHT_CALL = re.compile(r'\b_?calls\.call\(\s*"([a-z_]+)"')
@@ -337,3 +337,17 @@ def test_the_scaler_gets_the_environment_it_reads() -> None:
     assert required <= environment
     assert environment - required - optional == {"POWERTOOLS_SERVICE_NAME"}
     assert unquote(scaler["handler"]) == "lambdas.scaler.handler"
+
+
+def test_every_traced_function_runs_under_the_tracer() -> None:
+    """Terraform turns X-Ray on for every function; each handler module wraps its entry point in
+    Powertools' Tracer, so the traces carry the function's own segments."""
+    function = load_module(MODULES / "function").resources[("aws_lambda_function", "this")]
+    assert unquote(function["tracing_config"][0]["mode"]) == "Active"
+    handlers = [unquote(s["handler"]) for s in load_module(MODULES / "api").locals["functions"].values()]
+    handlers.append(unquote(load_module(MODULES / "workers").calls["scaler"]["handler"]))
+    for handler in handlers:
+        module = handler.rsplit(".", 1)[0]
+        code = (ROOT / (module.replace(".", "/") + ".py")).read_text()
+        assert re.search(r"^tracer = Tracer\(", code, re.M), f"{module} has no Tracer"
+        assert "entry_point(logger, tracer," in code, f"{module} does not trace its entry point"
