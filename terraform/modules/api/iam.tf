@@ -4,7 +4,7 @@ data "aws_iam_policy_document" "trigger" {
   statement {
     sid       = "Metadata"
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-    resources = [var.table_arn]
+    resources = [var.table.arn]
   }
 
   statement {
@@ -16,7 +16,7 @@ data "aws_iam_policy_document" "trigger" {
   statement {
     sid       = "Catalog"
     actions   = ["s3:GetObject"]
-    resources = [var.catalog_object_arn]
+    resources = [var.catalog.object_arn]
   }
 }
 
@@ -25,13 +25,13 @@ data "aws_iam_policy_document" "status" {
   statement {
     sid       = "Metadata"
     actions   = ["dynamodb:GetItem", "dynamodb:Query"]
-    resources = [var.table_arn, "${var.table_arn}/index/by-report"]
+    resources = [var.table.arn, "${var.table.arn}/index/by-report"]
   }
 
   statement {
     sid       = "Downloads"
     actions   = ["s3:GetObject"]
-    resources = ["${var.bucket_arn}/snapshots/*"]
+    resources = ["${var.bucket.arn}/snapshots/*"]
   }
 }
 
@@ -66,7 +66,7 @@ resource "aws_iam_role_policy" "scheduler" {
 data "aws_iam_policy_document" "scheduler" {
   statement {
     actions   = ["events:PutEvents"]
-    resources = [var.event_bus_arn]
+    resources = [var.event_bus.arn]
   }
 
   statement {

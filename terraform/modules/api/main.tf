@@ -5,9 +5,9 @@ locals {
     status  = { handler = "lambdas.status.handler", timeout = 10 }
   }
   environment = {
-    TABLE_NAME              = var.table_name
-    BUCKET_NAME             = var.bucket_name
-    CATALOG_URI             = var.catalog_uri
+    TABLE_NAME              = var.table.name
+    BUCKET_NAME             = var.bucket.name
+    CATALOG_URI             = var.catalog.uri
     STATE_MACHINE_ARN       = var.state_machine_arn
     POWERTOOLS_SERVICE_NAME = "snapshot-engine"
     POWERTOOLS_LOG_LEVEL    = "INFO"
@@ -20,17 +20,14 @@ module "function" {
   name                 = "${var.name}-${each.key}"
   handler              = each.value.handler
   timeout              = each.value.timeout
-  package              = var.lambda_package
-  layer_arns           = [var.powertools_layer_arn]
+  package              = var.lambda_code.package
+  layer_arns           = [var.lambda_code.powertools_layer_arn]
   environment          = local.environment
   reserved_concurrency = var.reserved_concurrency
   kms_key_arn          = var.kms_key_arn
   policy_json          = each.key == "trigger" ? data.aws_iam_policy_document.trigger.json : data.aws_iam_policy_document.status.json
   dead_letter_arn      = aws_sqs_queue.trigger_dlq.arn
-  subnet_ids           = var.subnet_ids
-  vpc_id               = var.vpc_id
-  vpc_cidr             = var.vpc_cidr
-  gateway_prefix_lists = var.gateway_prefix_lists
+  network              = var.network
   log_retention_days   = var.log_retention_days
 }
 
@@ -145,7 +142,7 @@ resource "aws_lambda_permission" "api" {
 resource "aws_cloudwatch_event_rule" "requests" {
   name           = "${var.name}-snapshot-requests"
   description    = "Snapshot Requested and Data Landed events to the trigger Lambda"
-  event_bus_name = var.event_bus_name
+  event_bus_name = var.event_bus.name
   event_pattern = jsonencode({
     "detail-type" = ["Snapshot Requested", "Data Landed"]
   })
@@ -153,7 +150,7 @@ resource "aws_cloudwatch_event_rule" "requests" {
 
 resource "aws_cloudwatch_event_target" "requests" {
   rule           = aws_cloudwatch_event_rule.requests.name
-  event_bus_name = var.event_bus_name
+  event_bus_name = var.event_bus.name
   arn            = module.function["trigger"].arn
 
   retry_policy {
@@ -192,7 +189,7 @@ resource "aws_scheduler_schedule" "report" {
   }
 
   target {
-    arn      = var.event_bus_arn
+    arn      = var.event_bus.arn
     role_arn = aws_iam_role.scheduler.arn
     input    = jsonencode({ report = each.key, format = each.value.format })
 

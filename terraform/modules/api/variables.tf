@@ -3,87 +3,14 @@ variable "name" {
   type        = string
 }
 
-variable "lambda_package" {
-  description = "The platform's Lambda zip (build/lambdas.zip from make lambdas): path and base64 sha256."
-  type = object({
-    path = string
-    hash = string
-  })
-}
-
-variable "powertools_layer_arn" {
-  description = "The Powertools for AWS Lambda (Python) public layer the functions use."
-  type        = string
-}
-
-variable "table_name" {
-  description = "The snapshots table."
-  type        = string
-}
-
-variable "table_arn" {
-  description = "ARN of the snapshots table."
-  type        = string
-}
-
-variable "bucket_name" {
-  description = "The snapshots bucket."
-  type        = string
-}
-
-variable "bucket_arn" {
-  description = "ARN of the snapshots bucket."
-  type        = string
-}
-
-variable "catalog_uri" {
-  description = "s3:// URI of the report catalog."
-  type        = string
-}
-
-variable "catalog_object_arn" {
-  description = "ARN of the catalog object."
-  type        = string
-}
-
 variable "state_machine_arn" {
   description = "The snapshot state machine the trigger starts."
-  type        = string
-}
-
-variable "event_bus_name" {
-  description = "The platform's event bus (Snapshot Requested / Data Landed come in here)."
-  type        = string
-}
-
-variable "event_bus_arn" {
-  description = "ARN of the event bus."
   type        = string
 }
 
 variable "kms_key_arn" {
   description = "The platform's KMS key (table, bucket, logs, queues, Lambda environment)."
   type        = string
-}
-
-variable "subnet_ids" {
-  description = "Private subnets the Lambdas run in."
-  type        = list(string)
-}
-
-variable "vpc_id" {
-  description = "The VPC of those subnets."
-  type        = string
-}
-
-variable "vpc_cidr" {
-  description = "CIDR of the VPC (HTTPS to the interface endpoints)."
-  type        = string
-}
-
-variable "gateway_prefix_lists" {
-  description = "Prefix lists of the S3 and DynamoDB gateway endpoints, by service name (static keys: known at plan time)."
-  type        = map(string)
 }
 
 variable "schedules" {
@@ -118,4 +45,54 @@ variable "throttle_burst" {
   description = "API burst of requests."
   type        = number
   default     = 400
+}
+
+variable "network" {
+  description = "Where it runs: the VPC, its CIDR (HTTPS to the interface endpoints), its private subnets, and the S3 and DynamoDB gateway endpoints' prefix lists by service (static keys: known at plan time)."
+  type = object({
+    vpc_id               = string
+    vpc_cidr             = string
+    subnet_ids           = list(string)
+    gateway_prefix_lists = map(string)
+  })
+}
+
+variable "lambda_code" {
+  description = "The platform's Lambda zip (build/lambdas.zip from make lambdas: path and base64 sha256) and the Powertools layer it runs with."
+  type = object({
+    package              = object({ path = string, hash = string })
+    powertools_layer_arn = string
+  })
+}
+
+variable "table" {
+  description = "The snapshots table: name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "bucket" {
+  description = "The snapshots bucket: name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "catalog" {
+  description = "The report catalog: its s3:// URI and its object's ARN."
+  type = object({
+    uri        = string
+    object_arn = string
+  })
+}
+
+variable "event_bus" {
+  description = "The platform's event bus (Snapshot Requested / Data Landed come in here): name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
 }

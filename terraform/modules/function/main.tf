@@ -24,7 +24,7 @@ resource "aws_lambda_function" "this" {
   }
 
   vpc_config {
-    subnet_ids         = var.subnet_ids
+    subnet_ids         = var.network.subnet_ids
     security_group_ids = [aws_security_group.this.id]
   }
 
@@ -52,20 +52,20 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_security_group" "this" {
   name        = var.name
   description = "Lambda ${var.name}: HTTPS out to the VPC endpoints only"
-  vpc_id      = var.vpc_id
+  vpc_id      = var.network.vpc_id
 }
 
 resource "aws_vpc_security_group_egress_rule" "endpoints" {
   security_group_id = aws_security_group.this.id
   description       = "HTTPS to the interface endpoints"
-  cidr_ipv4         = var.vpc_cidr
+  cidr_ipv4         = var.network.vpc_cidr
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
 
 resource "aws_vpc_security_group_egress_rule" "gateways" {
-  for_each          = var.gateway_prefix_lists
+  for_each          = var.network.gateway_prefix_lists
   security_group_id = aws_security_group.this.id
   description       = "HTTPS to the ${each.key} gateway endpoint"
   prefix_list_id    = each.value

@@ -58,29 +58,18 @@ variable "dead_letter_arn" {
   default     = null
 }
 
-variable "subnet_ids" {
-  description = "Private subnets the function runs in."
-  type        = list(string)
-}
-
-variable "vpc_id" {
-  description = "The VPC of those subnets."
-  type        = string
-}
-
-variable "vpc_cidr" {
-  description = "CIDR of the VPC (HTTPS to the interface endpoints)."
-  type        = string
-}
-
-variable "gateway_prefix_lists" {
-  description = "Prefix lists of the gateway endpoints the function reaches, by service (s3, dynamodb). Keyed by name so the rules are known at plan time, before the endpoints exist."
-  type        = map(string)
-  default     = {}
-}
-
 variable "log_retention_days" {
   description = "Retention of the function's logs."
   type        = number
   default     = 365
+}
+
+variable "network" {
+  description = "Where it runs: the VPC, its CIDR (HTTPS to the interface endpoints), its private subnets, and the S3 and DynamoDB gateway endpoints' prefix lists by service (static keys: known at plan time)."
+  type = object({
+    vpc_id               = string
+    vpc_cidr             = string
+    subnet_ids           = list(string)
+    gateway_prefix_lists = map(string)
+  })
 }

@@ -11,8 +11,8 @@ resource "aws_sfn_state_machine" "snapshot" {
   type     = "STANDARD"
   role_arn = aws_iam_role.state_machine.arn
   definition = templatefile(var.asl_path, {
-    table_name             = var.table_name
-    queue_url              = var.queue_url
+    table_name             = var.table.name
+    queue_url              = var.queue.url
     event_bus_name         = aws_cloudwatch_event_bus.this.name
     event_source           = local.event_source
     job_timeout_seconds    = var.job_timeout_seconds
@@ -77,13 +77,13 @@ data "aws_iam_policy_document" "state_machine" {
   statement {
     sid       = "Metadata"
     actions   = ["dynamodb:UpdateItem"]
-    resources = [var.table_arn]
+    resources = [var.table.arn]
   }
 
   statement {
     sid       = "Jobs"
     actions   = ["sqs:SendMessage"]
-    resources = [var.queue_arn]
+    resources = [var.queue.arn]
   }
 
   statement {

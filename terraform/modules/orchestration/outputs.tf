@@ -1,3 +1,8 @@
+output "event_bus" {
+  description = "The platform's event bus (Snapshot Ready / Failed notifications, Snapshot Requested and Data Landed events): name and ARN."
+  value       = { name = aws_cloudwatch_event_bus.this.name, arn = aws_cloudwatch_event_bus.this.arn }
+}
+
 output "state_machine_arn" {
   description = "ARN of the snapshot state machine."
   value       = aws_sfn_state_machine.snapshot.arn
@@ -6,16 +11,6 @@ output "state_machine_arn" {
 output "state_machine_name" {
   description = "Name of the snapshot state machine (CloudWatch dimension)."
   value       = aws_sfn_state_machine.snapshot.name
-}
-
-output "event_bus_name" {
-  description = "The platform's event bus: Snapshot Ready / Failed notifications, Snapshot Requested and Data Landed events."
-  value       = aws_cloudwatch_event_bus.this.name
-}
-
-output "event_bus_arn" {
-  description = "ARN of the event bus."
-  value       = aws_cloudwatch_event_bus.this.arn
 }
 
 output "event_source" {

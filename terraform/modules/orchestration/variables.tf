@@ -8,26 +8,6 @@ variable "asl_path" {
   type        = string
 }
 
-variable "table_name" {
-  description = "The snapshots table the state machine updates."
-  type        = string
-}
-
-variable "table_arn" {
-  description = "ARN of the snapshots table."
-  type        = string
-}
-
-variable "queue_url" {
-  description = "URL of the jobs queue the Render state sends to."
-  type        = string
-}
-
-variable "queue_arn" {
-  description = "ARN of the jobs queue."
-  type        = string
-}
-
 variable "kms_key_arn" {
   description = "KMS key of the queue and the logs."
   type        = string
@@ -72,4 +52,20 @@ variable "log_retention_days" {
   description = "Retention of the state machine's execution logs."
   type        = number
   default     = 365
+}
+
+variable "table" {
+  description = "The snapshots table: name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "queue" {
+  description = "The jobs queue: URL and ARN."
+  type = object({
+    url = string
+    arn = string
+  })
 }

@@ -1,31 +1,11 @@
-output "queue_url" {
-  description = "URL of the jobs queue."
-  value       = aws_sqs_queue.jobs.id
+output "jobs" {
+  description = "The jobs queue: name (the CloudWatch dimension), URL and ARN."
+  value       = { name = aws_sqs_queue.jobs.name, url = aws_sqs_queue.jobs.id, arn = aws_sqs_queue.jobs.arn }
 }
 
-output "queue_arn" {
-  description = "ARN of the jobs queue."
-  value       = aws_sqs_queue.jobs.arn
-}
-
-output "queue_name" {
-  description = "Name of the jobs queue (CloudWatch dimension)."
-  value       = aws_sqs_queue.jobs.name
-}
-
-output "dlq_url" {
-  description = "URL of the dead-letter queue (the agents fail the tasks of jobs that reach it)."
-  value       = aws_sqs_queue.dlq.id
-}
-
-output "dlq_arn" {
-  description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.arn
-}
-
-output "dlq_name" {
-  description = "Name of the dead-letter queue (CloudWatch dimension)."
-  value       = aws_sqs_queue.dlq.name
+output "dlq" {
+  description = "The dead-letter queue (the agents fail the tasks of jobs that reach it): name, URL and ARN."
+  value       = { name = aws_sqs_queue.dlq.name, url = aws_sqs_queue.dlq.id, arn = aws_sqs_queue.dlq.arn }
 }
 
 output "max_receive_count" {

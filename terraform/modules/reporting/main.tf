@@ -5,14 +5,14 @@ locals {
 resource "aws_db_subnet_group" "reporting" {
   count      = local.count
   name       = "${var.name}-reporting"
-  subnet_ids = var.subnet_ids
+  subnet_ids = var.network.subnet_ids
 }
 
 resource "aws_security_group" "reporting" {
   count       = local.count
   name        = "${var.name}-reporting"
   description = "Reporting database: MySQL from the agents (and QuickSight) only"
-  vpc_id      = var.vpc_id
+  vpc_id      = var.network.vpc_id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
@@ -100,7 +100,7 @@ resource "aws_quicksight_vpc_connection" "reporting" {
   vpc_connection_id  = "${var.name}-reporting"
   name               = "${var.name}-reporting"
   role_arn           = var.quicksight_role_arn
-  subnet_ids         = var.subnet_ids
+  subnet_ids         = var.network.subnet_ids
   security_group_ids = [aws_security_group.reporting[0].id]
 }
 

@@ -21,16 +21,6 @@ variable "quicksight_role_arn" {
   default     = null
 }
 
-variable "subnet_ids" {
-  description = "Private subnets of the database (at least two AZs)."
-  type        = list(string)
-}
-
-variable "vpc_id" {
-  description = "The VPC of those subnets."
-  type        = string
-}
-
 variable "clients" {
   description = "Security groups allowed to connect, by a name of the client (e.g. agents). Keyed by name so the rules are known at plan time, before the groups exist."
   type        = map(string)
@@ -82,4 +72,14 @@ variable "production" {
   description = "Production: Multi-AZ, deletion protection and a final snapshot."
   type        = bool
   default     = false
+}
+
+variable "network" {
+  description = "Where it runs: the VPC, its CIDR (HTTPS to the interface endpoints), its private subnets, and the S3 and DynamoDB gateway endpoints' prefix lists by service (static keys: known at plan time)."
+  type = object({
+    vpc_id               = string
+    vpc_cidr             = string
+    subnet_ids           = list(string)
+    gateway_prefix_lists = map(string)
+  })
 }

@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "agent" {
   statement {
     sid       = "Jobs"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
-    resources = [var.queue_arn]
+    resources = [var.queue.arn]
   }
 
   statement {
@@ -42,25 +42,25 @@ data "aws_iam_policy_document" "agent" {
   statement {
     sid       = "Snapshots"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
-    resources = ["${var.bucket_arn}/snapshots/*"]
+    resources = ["${var.bucket.arn}/snapshots/*"]
   }
 
   statement {
     sid       = "Catalog"
     actions   = ["s3:GetObject"]
-    resources = [var.catalog_object_arn]
+    resources = [var.catalog.object_arn]
   }
 
   statement {
     sid       = "Fence"
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
-    resources = [var.table_arn]
+    resources = [var.table.arn]
   }
 
   statement {
     sid       = "FleetLeases"
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
-    resources = [var.lease_table_arn]
+    resources = [var.lease_table.arn]
   }
 
   # QuickSight snapshot jobs and embed URLs, for the account's dashboards only. Granted even

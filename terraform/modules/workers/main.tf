@@ -2,7 +2,7 @@ data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
 
 data "aws_ami" "agent" {
-  count       = var.ami_id == null ? 1 : 0
+  count       = var.instances.ami_id == null ? 1 : 0
   owners      = ["self"]
   most_recent = true
 
@@ -18,7 +18,7 @@ data "aws_ami" "agent" {
 }
 
 locals {
-  ami_id         = var.ami_id != null ? var.ami_id : data.aws_ami.agent[0].id
+  ami_id         = var.instances.ami_id != null ? var.instances.ami_id : data.aws_ami.agent[0].id
   asg_name       = "${var.name}-agents"
   lifecycle_hook = "drain"
   qs_region      = coalesce(var.quicksight.region, var.region)
@@ -27,15 +27,15 @@ locals {
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
     {
-      SNAPSHOT_QUEUE_URL             = var.queue_url
+      SNAPSHOT_QUEUE_URL             = var.queue.url
       SNAPSHOT_DEAD_LETTER_QUEUE_URL = var.dlq.url
-      SNAPSHOT_BUCKET                = var.bucket_name
-      SNAPSHOT_TABLE                 = var.table_name
-      SNAPSHOT_CATALOG_URI           = var.catalog_uri
-      SNAPSHOT_METRICS_PORT          = tostring(var.metrics_port)
+      SNAPSHOT_BUCKET                = var.bucket.name
+      SNAPSHOT_TABLE                 = var.table.name
+      SNAPSHOT_CATALOG_URI           = var.catalog.uri
+      SNAPSHOT_METRICS_PORT          = tostring(var.metrics.port)
       SNAPSHOT_DRAIN_SECONDS         = tostring(var.drain_seconds)
       SNAPSHOT_DATA_SOURCES          = jsonencode(var.data_sources)
-      SNAPSHOT_LEASE_TABLE           = var.lease_table_name
+      SNAPSHOT_LEASE_TABLE           = var.lease_table.name
       # The agent protects itself while busy and drains on the "drain" termination hook.
       SNAPSHOT_AUTOSCALING_GROUP = local.asg_name
       SNAPSHOT_LIFECYCLE_HOOK    = local.lifecycle_hook
@@ -78,7 +78,7 @@ resource "aws_launch_template" "agent" {
     device_name = "/dev/xvda"
     ebs {
       volume_type           = "gp3"
-      volume_size           = var.root_volume_gb
+      volume_size           = var.instances.root_volume_gb
       encrypted             = true
       kms_key_id            = var.kms_key_arn
       delete_on_termination = true
@@ -103,11 +103,11 @@ resource "aws_launch_template" "agent" {
 resource "aws_autoscaling_group" "agents" {
   name                      = local.asg_name
   min_size                  = 0
-  max_size                  = var.max_size
-  vpc_zone_identifier       = var.subnet_ids
+  max_size                  = var.instances.max_size
+  vpc_zone_identifier       = var.network.subnet_ids
   health_check_type         = "EC2"
   health_check_grace_period = 120
-  capacity_rebalance        = var.spot
+  capacity_rebalance        = var.instances.spot
   default_instance_warmup   = 120
   protect_from_scale_in     = false
   # desired_capacity is left to the scaler Lambda, never reset by Terraform.
@@ -115,8 +115,8 @@ resource "aws_autoscaling_group" "agents" {
 
   mixed_instances_policy {
     instances_distribution {
-      on_demand_base_capacity                  = var.on_demand_base
-      on_demand_percentage_above_base_capacity = var.spot ? 0 : 100
+      on_demand_base_capacity                  = var.instances.on_demand_base
+      on_demand_percentage_above_base_capacity = var.instances.spot ? 0 : 100
       spot_allocation_strategy                 = "price-capacity-optimized"
     }
 
@@ -127,7 +127,7 @@ resource "aws_autoscaling_group" "agents" {
       }
 
       dynamic "override" {
-        for_each = var.instance_types
+        for_each = var.instances.instance_types
         content {
           instance_type = override.value
         }
@@ -180,40 +180,40 @@ resource "aws_autoscaling_group" "agents" {
 resource "aws_security_group" "agent" {
   name        = "${var.name}-agents"
   description = "Snapshot agents: metrics in from the scrapers, HTTPS out to the VPC endpoints"
-  vpc_id      = var.vpc_id
+  vpc_id      = var.network.vpc_id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "metrics_cidr" {
-  for_each          = toset(var.metrics_cidr_blocks)
+  for_each          = toset(var.metrics.cidr_blocks)
   security_group_id = aws_security_group.agent.id
   description       = "Prometheus scrape of the agent"
   cidr_ipv4         = each.value
   ip_protocol       = "tcp"
-  from_port         = var.metrics_port
-  to_port           = var.metrics_port
+  from_port         = var.metrics.port
+  to_port           = var.metrics.port
 }
 
 resource "aws_vpc_security_group_ingress_rule" "metrics_sg" {
-  count                        = var.metrics_security_group_id == null ? 0 : 1
+  count                        = var.metrics.security_group_id == null ? 0 : 1
   security_group_id            = aws_security_group.agent.id
   description                  = "Prometheus scrape of the agent"
-  referenced_security_group_id = var.metrics_security_group_id
+  referenced_security_group_id = var.metrics.security_group_id
   ip_protocol                  = "tcp"
-  from_port                    = var.metrics_port
-  to_port                      = var.metrics_port
+  from_port                    = var.metrics.port
+  to_port                      = var.metrics.port
 }
 
 resource "aws_vpc_security_group_egress_rule" "endpoints" {
   security_group_id = aws_security_group.agent.id
   description       = "HTTPS to the interface endpoints"
-  cidr_ipv4         = var.vpc_cidr
+  cidr_ipv4         = var.network.vpc_cidr
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
 }
 
 resource "aws_vpc_security_group_egress_rule" "gateways" {
-  for_each          = var.gateway_prefix_lists
+  for_each          = var.network.gateway_prefix_lists
   security_group_id = aws_security_group.agent.id
   description       = "HTTPS to the ${each.key} gateway endpoint"
   prefix_list_id    = each.value

@@ -6,17 +6,16 @@ module "scaler" {
   handler              = "lambdas.scaler.handler"
   timeout              = 30
   memory_size          = 256
-  package              = var.lambda_package
-  layer_arns           = [var.powertools_layer_arn]
+  package              = var.lambda_code.package
+  layer_arns           = [var.lambda_code.powertools_layer_arn]
   reserved_concurrency = 1
   kms_key_arn          = var.kms_key_arn
   policy_json          = data.aws_iam_policy_document.scaler.json
-  subnet_ids           = var.subnet_ids
-  vpc_id               = var.vpc_id
-  vpc_cidr             = var.vpc_cidr
-  log_retention_days   = var.log_retention_days
+  # The scaler calls SQS, Auto Scaling and CloudWatch (interface endpoints), no gateway endpoint.
+  network            = merge(var.network, { gateway_prefix_lists = {} })
+  log_retention_days = var.log_retention_days
   environment = {
-    QUEUE_URL                 = var.queue_url
+    QUEUE_URL                 = var.queue.url
     AUTOSCALING_GROUP         = local.asg_name
     METRICS_NAMESPACE         = var.agent_metrics_namespace
     TARGET_UTILISATION        = tostring(var.scaling.target_utilisation)
@@ -59,7 +58,7 @@ data "aws_iam_policy_document" "scaler" {
   statement {
     sid       = "QueueDepth"
     actions   = ["sqs:GetQueueAttributes"]
-    resources = [var.queue_arn]
+    resources = [var.queue.arn]
   }
 
   statement {

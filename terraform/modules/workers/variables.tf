@@ -8,79 +8,6 @@ variable "region" {
   type        = string
 }
 
-variable "ami_id" {
-  description = "Worker AMI to run; null picks the newest AMI of this account tagged Name=snapshot-agent (built by make ami)."
-  type        = string
-  default     = null
-}
-
-variable "instance_types" {
-  description = "Instance types the fleet may use, first preferred (mixed instances)."
-  type        = list(string)
-  default     = ["m7i.large", "m6i.large", "m7a.large"]
-
-  validation {
-    condition     = length(var.instance_types) >= 1
-    error_message = "instance_types needs at least one type."
-  }
-}
-
-variable "spot" {
-  description = "Run everything above on_demand_base on Spot (the agent drains on interruption notices)."
-  type        = bool
-  default     = false
-}
-
-variable "on_demand_base" {
-  description = "Instances always on demand, even with spot = true."
-  type        = number
-  default     = 0
-}
-
-variable "max_size" {
-  description = "Largest fleet. The fleet's minimum is always 0."
-  type        = number
-  default     = 10
-}
-
-variable "subnet_ids" {
-  description = "Private subnets of the fleet."
-  type        = list(string)
-}
-
-variable "vpc_id" {
-  description = "The VPC of those subnets."
-  type        = string
-}
-
-variable "vpc_cidr" {
-  description = "CIDR of the VPC (HTTPS to the interface endpoints)."
-  type        = string
-}
-
-variable "gateway_prefix_lists" {
-  description = "Prefix lists of the S3 and DynamoDB gateway endpoints, by service name (static keys: known at plan time)."
-  type        = map(string)
-}
-
-variable "metrics_port" {
-  description = "Port of the agent's /metrics, /healthz and /readyz."
-  type        = number
-  default     = 9102
-}
-
-variable "metrics_cidr_blocks" {
-  description = "CIDRs allowed to scrape the agent's metrics port (empty for none)."
-  type        = list(string)
-  default     = []
-}
-
-variable "metrics_security_group_id" {
-  description = "Security group (e.g. a Prometheus server's) allowed to scrape the metrics port; null for none."
-  type        = string
-  default     = null
-}
-
 variable "data_source_access" {
   description = "Databases the sql renderer reads: name -> their security group and port (the agent may connect to them)."
   type = map(object({
@@ -90,19 +17,8 @@ variable "data_source_access" {
   default = {}
 }
 
-variable "root_volume_gb" {
-  description = "Size of the encrypted gp3 root volume."
-  type        = number
-  default     = 30
-}
-
 variable "kms_key_arn" {
   description = "The platform's KMS key (EBS, queue, bucket, table)."
-  type        = string
-}
-
-variable "queue_url" {
-  description = "URL of the jobs queue."
   type        = string
 }
 
@@ -112,51 +28,6 @@ variable "dlq" {
     url = string
     arn = string
   })
-}
-
-variable "queue_arn" {
-  description = "ARN of the jobs queue."
-  type        = string
-}
-
-variable "bucket_name" {
-  description = "The snapshots bucket."
-  type        = string
-}
-
-variable "bucket_arn" {
-  description = "ARN of the snapshots bucket."
-  type        = string
-}
-
-variable "catalog_uri" {
-  description = "s3:// URI of the report catalog."
-  type        = string
-}
-
-variable "catalog_object_arn" {
-  description = "ARN of the catalog object."
-  type        = string
-}
-
-variable "table_name" {
-  description = "The snapshots table."
-  type        = string
-}
-
-variable "table_arn" {
-  description = "ARN of the snapshots table."
-  type        = string
-}
-
-variable "lease_table_name" {
-  description = "The fleet-wide leases table (QuickSight job slots)."
-  type        = string
-}
-
-variable "lease_table_arn" {
-  description = "ARN of the leases table."
-  type        = string
 }
 
 variable "quicksight" {
@@ -197,19 +68,6 @@ variable "drain_seconds" {
   default     = 120
 }
 
-variable "lambda_package" {
-  description = "The platform's Lambda zip (path and base64 sha256), from the api module."
-  type = object({
-    path = string
-    hash = string
-  })
-}
-
-variable "powertools_layer_arn" {
-  description = "The Powertools layer the scaler uses, from the api module."
-  type        = string
-}
-
 variable "agent_metrics_namespace" {
   description = "Namespace the agents' CloudWatch agent publishes into (the scaler reads capacity and busy ratio there)."
   type        = string
@@ -232,4 +90,90 @@ variable "log_retention_days" {
   description = "Retention of the scaler's logs."
   type        = number
   default     = 365
+}
+
+variable "network" {
+  description = "Where it runs: the VPC, its CIDR (HTTPS to the interface endpoints), its private subnets, and the S3 and DynamoDB gateway endpoints' prefix lists by service (static keys: known at plan time)."
+  type = object({
+    vpc_id               = string
+    vpc_cidr             = string
+    subnet_ids           = list(string)
+    gateway_prefix_lists = map(string)
+  })
+}
+
+variable "lambda_code" {
+  description = "The platform's Lambda zip (build/lambdas.zip from make lambdas: path and base64 sha256) and the Powertools layer it runs with."
+  type = object({
+    package              = object({ path = string, hash = string })
+    powertools_layer_arn = string
+  })
+}
+
+variable "queue" {
+  description = "The jobs queue: URL and ARN."
+  type = object({
+    url = string
+    arn = string
+  })
+}
+
+variable "bucket" {
+  description = "The snapshots bucket: name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "catalog" {
+  description = "The report catalog: its s3:// URI and its object's ARN."
+  type = object({
+    uri        = string
+    object_arn = string
+  })
+}
+
+variable "table" {
+  description = "The snapshots table: name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "lease_table" {
+  description = "The fleet-wide leases table (the QuickSight job slots): name and ARN."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "instances" {
+  description = "The fleet's instances. ami_id: the worker AMI, null for the newest of this account tagged Name=snapshot-agent (built by make ami). instance_types: first preferred (mixed instances). spot: everything above on_demand_base on Spot (the agent drains on interruption notices). max_size: the largest fleet (its minimum is always 0). root_volume_gb: the encrypted gp3 root volume."
+  type = object({
+    ami_id         = optional(string)
+    instance_types = optional(list(string), ["m7i.large", "m6i.large", "m7a.large"])
+    spot           = optional(bool, false)
+    on_demand_base = optional(number, 0)
+    max_size       = optional(number, 10)
+    root_volume_gb = optional(number, 30)
+  })
+  default = {}
+
+  validation {
+    condition     = length(var.instances.instance_types) >= 1
+    error_message = "instances.instance_types needs at least one type."
+  }
+}
+
+variable "metrics" {
+  description = "The agent's /metrics, /healthz and /readyz: their port, and who may scrape them: CIDRs (empty for none) and a security group such as a Prometheus server's (null for none)."
+  type = object({
+    port              = optional(number, 9102)
+    cidr_blocks       = optional(list(string), [])
+    security_group_id = optional(string)
+  })
+  default = {}
 }
