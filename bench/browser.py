@@ -18,6 +18,7 @@ from agent.renderers.chromium import find_chromium
 from bench.processes import chromium_pids, pss_mb
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
+from sandbox.loopback import serve_on_loopback
 
 PAGE = """<!doctype html><html><body style="margin:0;font-family:sans-serif">
 <h1>Sales by day</h1><svg width="1200" height="500">{bars}</svg>
@@ -48,11 +49,7 @@ async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
 
     app = web.Application()
     app.router.add_get("/chart", chart)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(app)
     renderer = BrowserRenderer(chromium, concurrency=concurrency, page_budget_mb=150, recycle_after=10_000)
     report = ReportSpec.model_validate(
         {

@@ -82,13 +82,3 @@ def make_app(trigger: Handler, status: Handler) -> web.Application:
         "/reports/{report}/snapshots", route(status, "status", "GET /reports/{report}/snapshots")
     )
     return app
-
-
-async def start_api(app: web.Application, port: int = 0) -> tuple[web.AppRunner, int]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
-    await site.start()
-    server = site._server
-    sockets = getattr(server, "sockets", None) or []
-    return runner, int(sockets[0].getsockname()[1]) if sockets else port

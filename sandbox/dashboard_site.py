@@ -11,6 +11,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from sandbox.loopback import serve_on_loopback
+
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 
 
@@ -24,11 +26,7 @@ async def start_site(dataset: Path) -> tuple[web.AppRunner, str]:
 
     app = web.Application()
     app.router.add_get("/sales", sales)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(app)
     return runner, f"http://127.0.0.1:{port}"
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.loopback import serve_on_loopback
 from sandbox.quicksight_files import render_file
 
 
@@ -121,11 +122,7 @@ class QuickSightDouble:
         app.router.add_post(base + "/embed-url/registered-user", self._embed_registered)
         app.router.add_get("/files/{token}", self._download)
         app.router.add_get("/embed/{dashboard}", self._embed_page)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, bound = await serve_on_loopback(app, port)
         self.url = f"http://127.0.0.1:{bound}"
         return self.url
 

@@ -8,7 +8,7 @@ import pytest
 
 from agent.renderers.chromium import find_chromium
 from contracts.messages import JobMessage
-from tests.conftest import IN_CI
+from tests.support.services import IN_CI
 
 
 class Collected:

@@ -18,7 +18,9 @@ from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRender
 from agent.renderers.browser import BrowserRenderer
 from bench.processes import chromium_pids, zombie_children
 from contracts.catalog import ReportSpec
+from sandbox.loopback import serve_on_loopback
 from tests.browser.conftest import Collected, job
+from tests.support.waiting import eventually
 
 CHART = """<!doctype html><html><body style="margin:0;background:#fff">
 <h1 id="title">Sales by region: {region}</h1>
@@ -51,11 +53,8 @@ async def site() -> AsyncIterator[str]:
     app.router.add_get("/never", page(NEVER_SETTLES))
     app.router.add_get("/blank", page(BLANK))
     app.router.add_get("/slow", slow)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    yield f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(app)
+    yield f"http://127.0.0.1:{port}"
     await runner.cleanup()
 
 
@@ -140,10 +139,7 @@ async def test_chromium_killed_mid_job_fails_it_as_transient_and_the_pool_recove
     slow = report(f"{site}/never?crash", wait_for="networkidle", timeout_seconds=30)
     SEEN["never"] = 0
     running = asyncio.create_task(render(renderer, slow, "png"))
-    for _ in range(200):  # kill only once the page is loading, the browser fully up
-        await asyncio.sleep(0.05)
-        if SEEN["never"]:
-            break
+    await eventually(lambda: SEEN["never"], within=10, every=0.05)  # the page is loading: browser fully up
     for pid in chromium_children():
         os.kill(pid, signal.SIGKILL)
     with pytest.raises(TransientRenderError, match=r"crashed|failed|closed|stopped answering"):
@@ -154,8 +150,7 @@ async def test_chromium_killed_mid_job_fails_it_as_transient_and_the_pool_recove
         await render(renderer, chart, "png")
     assert renderer.pool.launches >= 3
     await renderer.close()
-    await asyncio.sleep(0.5)
-    assert chromium_children() == [], "no Chromium (or zombie) outlives the renderer"
+    await eventually(lambda: chromium_children() == [], within=10, every=0.1)  # no Chromium or zombie left
 
 
 async def test_two_hundred_jobs_with_recycling_leave_no_process_behind(chromium: str, site: str) -> None:
@@ -175,5 +170,4 @@ async def test_two_hundred_jobs_with_recycling_leave_no_process_behind(chromium:
         assert len(chromium_children()) < 20, "retired browsers were closed, not left running"
     finally:
         await renderer.close()
-    await asyncio.sleep(0.5)
-    assert chromium_children() == [], "no Chromium (or zombie) outlives 200 jobs"
+    await eventually(lambda: chromium_children() == [], within=10, every=0.1)  # none outlives 200 jobs

@@ -14,7 +14,8 @@ import pytest
 import agent.app
 from agent.app import serve
 from sandbox.platform import Platform
-from tests.conftest import agent_settings
+from tests.support.agents import agent_settings
+from tests.support.waiting import eventually
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -45,12 +46,7 @@ async def test_a_normal_stop_frees_the_port_and_the_signals(platform: Platform, 
     before = signal.getsignal(signal.SIGTERM)
     stop = asyncio.Event()
     running = asyncio.create_task(serve(agent_settings(platform, dataset, metrics_port=port), stop))
-    await asyncio.sleep(0)
-    for _ in range(200):
-        if not port_is_free(port):
-            break
-        await asyncio.sleep(0.05)
-    assert not port_is_free(port), "the metrics server never listened"
+    await eventually(lambda: not port_is_free(port), within=10, every=0.05)  # the metrics server listens
     assert signal.getsignal(signal.SIGTERM) != before, "serve() installed no signal handler"
     stop.set()
     await asyncio.wait_for(running, 30)

@@ -13,7 +13,8 @@ from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 from sandbox.client import SnapshotClient
 from sandbox.platform import Platform
-from tests.conftest import agent_settings, running_agent, s3_keys
+from tests.support.agents import agent_settings, running_agent
+from tests.support.platform_state import s3_keys
 
 
 class BlankRenderer:

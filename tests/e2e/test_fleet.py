@@ -18,11 +18,13 @@ import pytest
 from aiohttp import web
 
 from sandbox.client import SnapshotClient
+from sandbox.loopback import serve_on_loopback
 from sandbox.moto_fixes import COMPLETED_LIFECYCLE_ACTIONS
 from sandbox.platform import Platform
-from tests.autoscaling_group import create_group
-from tests.conftest import agent_settings, running_agent
-from tests.e2e.conftest import SLOW, eventually, slow, status_of
+from tests.support.agents import agent_settings, running_agent
+from tests.support.autoscaling_group import create_group
+from tests.support.jobs import SLOW, slow, status_of
+from tests.support.waiting import eventually
 
 
 @dataclass
@@ -81,11 +83,7 @@ async def fleet(platform: Platform) -> AsyncIterator[Fleet]:
         "AutoScalingGroups"
     ][0]["Instances"][0]["InstanceId"]
     metadata = Metadata(instance_id)
-    runner = web.AppRunner(await imds_app(metadata))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(await imds_app(metadata))
     yield Fleet(group, instance_id, metadata, f"http://127.0.0.1:{port}")
     await runner.cleanup()
 

@@ -19,9 +19,9 @@ from sandbox.client import SnapshotClient
 from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform
-from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import notifications
 from tests.lambdas.helpers import executions
+from tests.support.agents import agent_settings, running_agent
+from tests.support.platform_state import notifications, s3_keys
 
 DAILY = {"report": "daily_sales", "params": {"region": "EMEA", "year": 2024}}
 

@@ -18,8 +18,10 @@ from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
-from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import SLOW, eventually, queue_depth, receive_one, slow, status_of
+from tests.support.agents import agent_settings, running_agent
+from tests.support.jobs import SLOW, slow, status_of
+from tests.support.platform_state import queue_depth, receive_one, s3_keys
+from tests.support.waiting import eventually
 
 # Messages reappear 4 s after an agent stops heartbeating them.
 SHORT_VISIBILITY = pytest.mark.parametrize(
@@ -155,10 +157,14 @@ async def test_draining_agent_reports_not_ready(
             async with http.get(f"http://127.0.0.1:{port}{path}") as r:
                 assert r.status == 200, path
         stop.set()
-        await asyncio.sleep(0.3)
-        async with http.get(f"http://127.0.0.1:{port}/readyz") as r:
-            body = await r.json()
-            assert (r.status, body["draining"], body["in_flight"]) == (503, True, 1)
+
+        async def readiness() -> tuple[int, bool, int] | None:
+            async with http.get(f"http://127.0.0.1:{port}/readyz") as r:
+                body = await r.json()
+                answer = (r.status, body["draining"], body["in_flight"])
+                return answer if body["draining"] else None
+
+        assert await eventually(readiness, within=5, every=0.05) == (503, True, 1)
         async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
             text = await r.text()
     assert "snapshot_agent_draining 1.0" in text

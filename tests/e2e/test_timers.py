@@ -25,8 +25,10 @@ from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
-from tests.conftest import agent_settings, running_agent, s3_keys
-from tests.e2e.conftest import eventually, queue_depth, receive_one, slow
+from tests.support.agents import agent_settings, running_agent
+from tests.support.jobs import slow
+from tests.support.platform_state import queue_depth, receive_one, s3_keys
+from tests.support.waiting import eventually
 
 
 class PacedRenderer:

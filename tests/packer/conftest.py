@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.support.services import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKER = ROOT / "packer"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.make_runner import fake_tool, run_make
 from tests.packer.conftest import ROOT
+from tests.support.make_runner import fake_tool, run_make
 
 
 def fake_packer(tmp_path: Path, version: str) -> Path:

@@ -11,8 +11,7 @@ import pytest
 from agent.settings import AgentSettings
 from sandbox.platform import Platform
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
-from tests.conftest import agent_settings
-from tests.e2e.conftest import api  # noqa: F401  (the API fixture, shared)
+from tests.support.agents import agent_settings
 
 DASHBOARDS = {
     "sales": Dashboard(seconds=0.3),

@@ -13,8 +13,9 @@ from pypdf import PdfReader
 from sandbox.client import SnapshotClient
 from sandbox.platform import Platform
 from sandbox.quicksight_double import QuickSightDouble
-from tests.conftest import running_agent, s3_keys
 from tests.quicksight.conftest import qs_settings
+from tests.support.agents import running_agent
+from tests.support.platform_state import s3_keys
 
 
 async def test_pdf_csv_and_xlsx_land_at_the_snapshot_key(

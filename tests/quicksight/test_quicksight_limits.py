@@ -17,9 +17,9 @@ from sandbox.metrics_scrape import scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.quicksight_double import QuickSightDouble
-from tests.conftest import running_agent
-from tests.e2e.conftest import eventually
 from tests.quicksight.conftest import qs_settings
+from tests.support.agents import running_agent
+from tests.support.waiting import eventually
 
 
 async def request(api: SnapshotClient, fmt: str, dashboard: str, n: int = 0) -> str:

@@ -26,8 +26,8 @@ from agent.errors import InvalidRenderError, TransientRenderError
 from agent.renderers.sql import SqlRenderer
 from contracts.catalog import parse_catalog
 from contracts.messages import JobMessage
-from tests.conftest import require_service
-from tests.sinks import ListSink
+from tests.support.services import require_service
+from tests.support.sinks import ListSink
 
 ROWS = 30_000
 SERVERS = {

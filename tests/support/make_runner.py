@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_make(*args: str, path: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:

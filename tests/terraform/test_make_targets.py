@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.moto_server import free_port
-from tests.make_runner import fake_tool, run_make
+from tests.support.make_runner import fake_tool, run_make
 from tests.terraform.hcl_model import ROOT
 from tools.build_lambdas import build, locked_version
 

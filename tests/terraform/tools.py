@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.support.services import IN_CI
 from tests.terraform.hcl_model import ROOT
 
 TOOLS = ROOT / ".tools"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 
 from agent.batcher import Batcher
+from tests.support.waiting import eventually
 
 
 async def test_full_batches_go_at_once_and_the_rest_after_the_delay() -> None:
@@ -16,7 +17,7 @@ async def test_full_batches_go_at_once_and_the_rest_after_the_delay() -> None:
         batcher.add(n)
     await asyncio.sleep(0)
     assert [len(b) for b in sent] == [10, 10]
-    await asyncio.sleep(0.1)
+    await eventually(lambda: len(sent) == 3, within=2, every=0.01)  # the rest after max_delay
     assert [len(b) for b in sent] == [10, 10, 3]
     assert [n for b in sent for n in b] == list(range(23))
 

@@ -16,7 +16,7 @@ import pytest
 from agent.errors import InvalidRenderError
 from agent.writers import make_writer
 from agent.writers import xlsx_writer as xlsx_module
-from tests.sinks import ListSink
+from tests.support.sinks import ListSink
 
 COLUMNS = ["id", "day", "name", "amount", "price", "at", "flag", "missing"]
 

@@ -1,0 +1,14 @@
+"""An aiohttp app served on loopback, as every local stand-in here is (the API, the QuickSight
+stand-in, the dashboard site, the tests' and the bench's pages)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+
+async def serve_on_loopback(app: web.Application, port: int = 0) -> tuple[web.AppRunner, int]:
+    """The running app and its port (``port`` 0 picks a free one); ``runner.cleanup()`` stops it."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, int(runner.addresses[0][1])

@@ -1,0 +1,1 @@
+"""Helpers the suites share; fixtures stay in the conftest files."""
