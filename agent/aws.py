@@ -139,6 +139,8 @@ async def sqs_batch(
     ten to a call, the calls at once. Returns the messages that were not done, logged with why:
     those SQS refused in ``Failed`` and those of a call that failed outright."""
     batches = [messages[i : i + SQS_BATCH] for i in range(0, len(messages), SQS_BATCH)]
+    if len(batches) == 1:  # the common case (every delete): no task to gather
+        return await _one_batch(call, queue_url, batches[0], entry, what)
     results = await asyncio.gather(*(_one_batch(call, queue_url, b, entry, what) for b in batches))
     return [message for failed in results for message in failed]
 

@@ -175,7 +175,9 @@ class JobProcessor:
         expected = s3_key(job.report, job.key, job.generation, job.format)
         if job.bucket != self._settings.bucket or job.s3_key != expected:
             raise InvalidRenderError(f"message names s3://{job.bucket}/{job.s3_key}, expected {expected}")
-        return job.model_copy(update={"params": params}), report, renderer
+        if params != job.params:  # the trigger sends them normalised; an older message may not
+            job = job.model_copy(update={"params": params})
+        return job, report, renderer
 
     async def _render(self, job: JobMessage, report: ReportSpec, renderer: Renderer) -> tuple[S3Sink, float]:
         """Run the renderer into a sink, within the render timeout; the artifact is not stored yet.
