@@ -8,7 +8,6 @@ correlation id, and a module-level ``handler`` that Terraform names.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
@@ -22,6 +21,7 @@ from lambdas import clients
 from lambdas.catalog_cache import CatalogCache
 from lambdas.entry import entry_point
 from lambdas.events import is_eventbridge_event, requests_from_event
+from lambdas.json_body import json_object, raw_body
 from lambdas.requests import RequestRejected, SnapshotRequest, check_request
 from lambdas.settings import TriggerSettings
 from lambdas.snapshots import Outcome, SnapshotService
@@ -72,16 +72,9 @@ class Trigger:
         return outcome
 
     def create_snapshot(self) -> Response[str]:
-        body = self.app.current_event.decoded_body or ""
-        limit = self.settings.max_body_bytes
-        if len(body.encode()) > limit:
-            raise RequestRejected(413, f"body is larger than {limit} bytes")
-        try:
-            data = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise RequestRejected(400, f"body is not valid JSON: {exc.msg} at position {exc.pos}") from exc
-        if not isinstance(data, dict):
-            raise RequestRejected(400, "body must be a JSON object")
+        event = self.app.current_event
+        raw = raw_body(event.body, bool(event.is_base64_encoded))
+        data = json_object(raw, self.settings.max_body_bytes)
         try:
             request = SnapshotRequest.model_validate(data)
         except ValidationError as exc:
