@@ -20,7 +20,7 @@ from contracts.validation import first_error
 from lambdas import clients
 from lambdas.catalog_cache import CatalogCache
 from lambdas.entry import entry_point
-from lambdas.events import is_eventbridge_event, requests_from_event
+from lambdas.events import InvalidEvent, is_eventbridge_event, requests_from_event
 from lambdas.json_body import json_object, raw_body
 from lambdas.requests import RequestRejected, SnapshotRequest, check_request
 from lambdas.settings import TriggerSettings
@@ -85,12 +85,29 @@ class Trigger:
         )
 
     def handle_event(self, event: dict[str, Any]) -> dict[str, Any]:
-        """EventBridge delivery: a failure raises, so the async invoke's retries and DLQ apply."""
-        results = []
-        for request in requests_from_event(event, self.catalog.get()):
-            outcome = self.submit(request)
+        """EventBridge delivery. A request that can never be valid (a malformed event, an unknown
+        report, bad params) is logged with its reason and answered, not raised: retrying it would
+        only fill the DLQ. A transient failure (the catalog or Step Functions unavailable) raises,
+        so the async invoke's retries and DLQ apply."""
+        try:
+            requests = requests_from_event(event, self.catalog.get())
+        except InvalidEvent as exc:
+            logger.error("event refused, not retried", extra={"reason": str(exc)})
+            return {"requested": [], "rejected": [str(exc)]}
+        results, refused = [], []
+        for request in requests:
+            try:
+                outcome = self.submit(request)
+            except RequestRejected as exc:
+                if exc.status_code >= 500:
+                    raise
+                logger.error(
+                    "request refused, not retried", extra={"reason": exc.message, "report": request.report}
+                )
+                refused.append(f"{request.report}: {exc.message}")
+                continue
             results.append({"decision": outcome.decision, "snapshot_id": outcome.item["snapshot_id"]})
-        return {"requested": results}
+        return {"requested": results, "rejected": refused}
 
 
 def rejected(exc: RequestRejected) -> Response[str]:

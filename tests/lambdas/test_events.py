@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
-from lambdas.events import InvalidEvent
+from lambdas import trigger
+from lambdas.requests import RequestRejected
 from sandbox.lambda_runtime import invoke
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
@@ -40,17 +42,39 @@ def test_data_landed_refreshes_every_report_of_the_dataset_for_that_version(
     [
         ("Data Landed", {"dataset": "sales"}, "data_version"),
         ("Snapshot Requested", {"report": "sales_summary"}, "format"),
+        ("Snapshot Requested", {"report": "nope", "format": "csv"}, "nope: unknown report 'nope'"),
+        ("Snapshot Requested", {"report": "sales_summary", "format": "pdf"}, "does not render 'pdf'"),
         ("Something Else", {}, "unsupported detail-type"),
     ],
 )
-def test_malformed_events_raise_so_the_async_invoke_retries_and_dead_letters(
+def test_an_event_that_can_never_be_valid_is_refused_with_its_reason_not_retried(
     platform: Platform,
     functions: Functions,
     detail_type: str,
     detail: dict[str, object],
     message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    logged: list[str] = []
+    monkeypatch.setattr(trigger.logger, "error", lambda msg, **kw: logged.append(f"{msg} {kw}"))
     event = {**recorded("eventbridge_data_landed.json"), "detail-type": detail_type, "detail": detail}
-    with pytest.raises(InvalidEvent, match=message):
-        invoke(functions.trigger.handle, "trigger", event)
-    assert items(platform) == []
+    result = invoke(functions.trigger.handle, "trigger", event)
+    assert result["requested"] == []
+    (reason,) = result["rejected"]
+    assert message in reason
+    assert len(logged) == 1 and "refused, not retried" in logged[0]
+    assert message.split(": ")[-1] in logged[0]
+    assert items(platform) == [] and executions(platform) == []
+
+
+def test_a_transient_failure_raises_so_the_async_invoke_retries(
+    platform: Platform, functions: Functions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(**_: object) -> None:
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "StartExecution")
+
+    monkeypatch.setattr(functions.trigger.sfn, "start_execution", unavailable)
+    with pytest.raises(RequestRejected) as raised:
+        invoke(functions.trigger.handle, "trigger", recorded("eventbridge_snapshot_requested.json"))
+    assert raised.value.status_code == 503
+    assert executions(platform) == []
