@@ -40,8 +40,9 @@ class Functions(NamedTuple):
 def make_functions(platform: Platform) -> Functions:
     """The trigger and status functions made from this platform's settings, as a cold start would
     make them; Powertools' logging is quieted first (its loggers read the level once)."""
+    environment = platform.lambda_env()
     for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"):
-        os.environ.setdefault(name, platform.lambda_env()[name])
+        os.environ.setdefault(name, environment[name])
     from lambdas.status import Status
     from lambdas.trigger import Trigger
 

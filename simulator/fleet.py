@@ -111,9 +111,8 @@ def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
     result = Result()
     pending_jobs = deque(Job(arrival, duration) for arrival, duration in trace.jobs)
     queue: deque[Message] = deque()
-    returning: list[
-        tuple[float, int, Message]
-    ] = []  # messages invisible until a time (retries, interruptions)
+    # Messages invisible until a time (retries, interruptions): (visible at, sequence, message).
+    returning: list[tuple[float, int, Message]] = []
     memory, desired, next_scale = Memory(), 0, 0.0
     cold_since: float | None = None
     window_wait = 0.0

@@ -10,14 +10,16 @@ from typing import Any
 import aiohttp
 import pytest
 
+from sandbox.agents import AgentProcess, spawn_agent
 from sandbox.api_gateway import make_app
 from sandbox.client import SnapshotClient
 from sandbox.dataset import ensure_dataset
 from sandbox.lambda_runtime import LambdaContext
 from sandbox.loopback import serve_on_loopback
-from sandbox.moto_server import MotoSandbox, start_moto
+from sandbox.moto_server import MotoSandbox, free_port, start_moto
 from sandbox.platform import Platform, PlatformOptions, create_platform
 from sandbox.runtime import Functions, make_functions
+from tests.support.agents import SpawnAgent
 
 TESTS = Path(__file__).resolve().parent
 TEST_CATALOG = TESTS / "fixtures" / "catalog.toml"
@@ -70,3 +72,19 @@ async def api(functions: Functions) -> AsyncIterator[SnapshotClient]:
     async with aiohttp.ClientSession() as http:
         yield SnapshotClient(f"http://127.0.0.1:{port}", http)
     await runner.cleanup()
+
+
+@pytest.fixture
+def agent_processes(tmp_path: Path) -> Iterator[SpawnAgent]:
+    """Agents as separate processes (``python -m agent``), logging under the test's tmp_path; any
+    still running when the test ends, passed or failed, is killed."""
+    started: list[AgentProcess] = []
+
+    def spawn(name: str, env: dict[str, str]) -> AgentProcess:
+        started.append(spawn_agent(name, env, free_port(), tmp_path))
+        return started[-1]
+
+    yield spawn
+    for agent in started:
+        if agent.process.poll() is None:
+            agent.kill()

@@ -12,13 +12,12 @@ import aiohttp
 import boto3
 import pytest
 
-from sandbox.agents import spawn_agent
 from sandbox.client import SnapshotClient
 from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
-from tests.support.agents import agent_settings, running_agent
+from tests.support.agents import SpawnAgent, agent_settings, running_agent
 from tests.support.jobs import SLOW, slow, status_of
 from tests.support.platform_state import queue_depth, receive_one, s3_keys
 from tests.support.waiting import eventually
@@ -64,21 +63,17 @@ async def test_heartbeats_keep_a_job_longer_than_its_visibility(
 
 @SHORT_VISIBILITY
 async def test_an_agent_killed_mid_job_is_replaced_and_the_job_finishes_once(
-    platform: Platform, api: SnapshotClient, dataset: Path, tmp_path: Path
+    platform: Platform, api: SnapshotClient, dataset: Path, agent_processes: SpawnAgent
 ) -> None:
     env = platform.agent_env({"demo": sqlite_url(dataset)}, poll_wait_seconds=1, heartbeat_seconds=1)
-    doomed = spawn_agent("doomed", env, free_port(), tmp_path)
-    try:
-        created = await api.request(slow("killed"))
-        sid = created.body["snapshot_id"]
-        await eventually(lambda: _is(api, sid, "RENDERING"), 30)
-        doomed.process.send_signal(signal.SIGKILL)
-        doomed.process.wait(10)
-        async with running_agent(agent_settings(platform, dataset, worker_id="survivor")):
-            final = await api.wait(sid, 90)
-    finally:
-        if doomed.process.poll() is None:
-            doomed.kill()
+    doomed = agent_processes("doomed", env)
+    created = await api.request(slow("killed"))
+    sid = created.body["snapshot_id"]
+    await eventually(lambda: _is(api, sid, "RENDERING"), 30)
+    doomed.process.send_signal(signal.SIGKILL)
+    doomed.process.wait(10)
+    async with running_agent(agent_settings(platform, dataset, worker_id="survivor")):
+        final = await api.wait(sid, 90)
     assert final["status"] == "READY"
     item = boto3.client("dynamodb").get_item(TableName=platform.table, Key={"key": {"S": final["key"]}})[
         "Item"
@@ -94,12 +89,12 @@ async def _is(api: SnapshotClient, sid: str, status: str) -> bool:
 
 @SHORT_VISIBILITY
 async def test_sigterm_releases_unfinished_jobs_for_another_agent(
-    platform: Platform, api: SnapshotClient, dataset: Path, tmp_path: Path
+    platform: Platform, api: SnapshotClient, dataset: Path, agent_processes: SpawnAgent
 ) -> None:
     env = platform.agent_env(
         {"demo": sqlite_url(dataset)}, poll_wait_seconds=1, heartbeat_seconds=1, drain_seconds=1
     )
-    leaving = spawn_agent("leaving", env, free_port(), tmp_path)
+    leaving = agent_processes("leaving", env)
     ids = [(await api.request(slow(f"drain-{n}", SLOW * 3))).body["snapshot_id"] for n in range(2)]
     await eventually(lambda: _all(api, ids, "RENDERING"), 30)
     stopped = time.monotonic()

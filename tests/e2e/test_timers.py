@@ -19,13 +19,12 @@ import pytest
 from agent.renderers.base import RendererRegistry, Sink
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
-from sandbox.agents import spawn_agent
 from sandbox.client import SnapshotClient
 from sandbox.metrics_scrape import jobs, scrape
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.runtime import sqlite_url
-from tests.support.agents import agent_settings, running_agent
+from tests.support.agents import SpawnAgent, agent_settings, running_agent
 from tests.support.jobs import slow
 from tests.support.platform_state import queue_depth, receive_one, s3_keys
 from tests.support.waiting import eventually
@@ -146,7 +145,7 @@ POISON = pytest.mark.parametrize(
 
 @POISON
 async def test_a_job_that_kills_its_workers_fails_as_poison_promptly(
-    platform: Platform, api: SnapshotClient, dataset: Path, tmp_path: Path
+    platform: Platform, api: SnapshotClient, dataset: Path, agent_processes: SpawnAgent
 ) -> None:
     env = platform.agent_env({"demo": sqlite_url(dataset)}, poll_wait_seconds=1, heartbeat_seconds=0.5)
     created = await api.request(slow("poison", 100_000_000))
@@ -154,15 +153,12 @@ async def test_a_job_that_kills_its_workers_fails_as_poison_promptly(
     started = time.monotonic()
     key = created.body["key"]
     for n in range(1, 3):
-        doomed = spawn_agent(f"doomed-{n}", env, free_port(), tmp_path)
+        doomed = agent_processes(f"doomed-{n}", env)
         await eventually(functools.partial(_rendering_by, platform, key, doomed.name), 60)
         doomed.process.send_signal(signal.SIGKILL)
         doomed.process.wait(10)
-    survivor = spawn_agent("survivor", env, free_port(), tmp_path)
-    try:
-        final = await api.wait(sid, 60)
-    finally:
-        survivor.terminate()
+    agent_processes("survivor", env)
+    final = await api.wait(sid, 60)
     assert (final["status"], final["error"]) == ("FAILED", "Render.Poison")
     assert (
         final["cause"]

@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from agent.app import serve
 from agent.renderers.base import RendererRegistry
 from agent.settings import AgentSettings
+from sandbox.agents import AgentProcess
 from sandbox.platform import Platform
 from sandbox.runtime import sqlite_url
+
+# The agent_processes fixture: spawn(name, env) starts ``python -m agent`` as its own process.
+SpawnAgent = Callable[[str, dict[str, str]], AgentProcess]
 
 
 def agent_settings(platform: Platform, dataset: Path, **overrides: Any) -> AgentSettings:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
@@ -100,6 +101,25 @@ def test_poison_is_caught_one_receive_before_the_dead_letter_queue() -> None:
     assert (
         int(sandbox_platform(options).agent_env({})["SNAPSHOT_MAX_RECEIVES"]) == options.max_receive_count - 1
     )
+
+
+SQS_MAX_VISIBILITY_SECONDS = 43_200  # AWS's limit on a message's visibility timeout
+
+
+def test_the_dead_letter_sweep_ends_a_task_long_before_its_budget() -> None:
+    """A job in the DLQ has its task failed within a sweep, not at its job budget, and the DLQ
+    keeps what it holds for many sweeps."""
+    sweep = agent_default("dead_letter_sweep_seconds")
+    assert sweep * 10 <= default("platform", "job_timeout_seconds")
+    assert sweep * 10 <= default("queue", "dlq_retention_seconds")
+
+
+def test_a_tokenless_dead_letter_is_hidden_from_sweeps_but_kept_for_an_operator() -> None:
+    """The sweeper hides a dead letter it cannot settle for longer than a sweep (it is not logged
+    every minute), within SQS's limit, and well inside the DLQ's retention."""
+    sweep = agent_default("dead_letter_sweep_seconds")
+    assert sweep < KEEP_FOR_OPERATOR_SECONDS <= SQS_MAX_VISIBILITY_SECONDS
+    assert default("queue", "dlq_retention_seconds") >= KEEP_FOR_OPERATOR_SECONDS * 10
 
 
 def test_the_queue_keeps_a_message_longer_than_its_job_budget() -> None:
