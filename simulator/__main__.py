@@ -22,7 +22,7 @@ def check(name: str, figures: dict[str, Any]) -> list[str]:
     failures = []
     if figures["interrupted_jobs"] != 0:
         failures.append(f"{name}: {figures['interrupted_jobs']} interrupted jobs")
-    for lost in ("expired_jobs", "duplicate_renders", "failed_jobs"):
+    for lost in ("expired_jobs", "duplicate_renders", "failed_jobs", "poisoned_jobs"):
         if figures[lost] != 0:
             failures.append(f"{name}: {figures[lost]} {lost.replace('_', ' ')}")
     if figures["back_to_zero_s"] is None or figures["back_to_zero_s"] > 20 * 60:
@@ -70,7 +70,8 @@ def main() -> int:
             f"{figures['static_instances']} x ${figures['static_cost_usd']:7.2f} "
             f"= {figures['cost_ratio']:.3f}  "
             f"interrupted {figures['interrupted_jobs']}  expired {figures['expired_jobs']}  "
-            f"duplicates {figures['duplicate_renders']}  failed {figures['failed_jobs']}  "
+            f"duplicates {figures['duplicate_renders']}  poisoned {figures['poisoned_jobs']}  "
+            f"failed {figures['failed_jobs']}  "
             f"from zero {figures['scale_out_from_zero_s']}s  to zero {figures['back_to_zero_s']}s"
         )
     report["targets_met"] = not failures

@@ -6,7 +6,9 @@ runs ``scaling.policy.decide`` on what it could observe and the group reconciles
 desired capacity. On scale-in the group removes pending instances first, then only instances
 whose agent has released scale-in protection (idle for ``protection_debounce_s``); an
 instance removed with a job on it counts as an interrupted job, and its message comes back
-after the agent's visibility timeout for another instance to render.
+after the agent's visibility timeout for another instance to render, one receive more: a
+message received more than the agent's ``max_receives`` times fails as poison (``poisoned_jobs``)
+instead of being rendered.
 
 The state machine's clocks are modelled with Terraform's values: the job budget (Render's
 TimeoutSeconds) runs from the moment a job's message is sent; a job still waiting when it runs
@@ -21,7 +23,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scaling.policy import Memory, Observation, Policy, decide
@@ -46,6 +48,8 @@ class FleetModel:
     """The old design's Render HeartbeatSeconds (None: there is none)."""
     retry_max_attempts: int = 3
     retry_interval_s: float = 30.0
+    max_receives: int = 4
+    """The agent's SNAPSHOT_MAX_RECEIVES: a message received more often fails as Render.Poison."""
 
 
 @dataclass
@@ -65,6 +69,8 @@ class Message:
     job: Job
     attempt: int
     sent_at: float
+    receives: int = 1
+    """SQS's receive count when the message is next picked up."""
 
 
 @dataclass
@@ -91,6 +97,7 @@ class Result:
     expired: int = 0
     duplicate_renders: int = 0
     failed: int = 0
+    poisoned: int = 0
     timeline: list[dict[str, float]] = field(default_factory=list)
     cold_starts: list[float] = field(default_factory=list)
     last_finish: float = 0.0
@@ -142,6 +149,9 @@ def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
                 message = queue.popleft()
                 if not _renderable(message):
                     continue  # the fence drops it: its job is done or its task no longer waits
+                if message.receives > model.max_receives:
+                    _poisoned(message, result)  # its workers kept dying: failed, not rendered
+                    continue
                 result.waits.append(t - message.job.arrival)
                 window_wait = max(window_wait, t - message.job.arrival)
                 sequence += 1
@@ -171,7 +181,8 @@ def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
             window_wait = 0.0
         for lost in _reconcile(result, alive, desired, t, model):
             sequence += 1
-            heapq.heappush(returning, (t + model.visibility_s, sequence, lost))
+            comes_back = replace(lost, receives=lost.receives + 1)
+            heapq.heappush(returning, (t + model.visibility_s, sequence, comes_back))
         everything_done = not pending_jobs and not queue and not returning and t > result.last_finish > 0
         if (
             everything_done
@@ -214,6 +225,12 @@ def _renderable(message: Message) -> bool:
     """The fence: a job READY or FAILED is not rendered again. A stale message of a job still
     under way (the old design's retries) passes it, and is rendered twice."""
     return not (message.job.done or message.job.failed)
+
+
+def _poisoned(message: Message, result: Result) -> None:
+    message.job.failed = True
+    result.poisoned += 1
+    result.failed += 1
 
 
 def _rendered(message: Message, result: Result) -> None:
@@ -272,6 +289,7 @@ def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int)
         "expired_jobs": result.expired,
         "duplicate_renders": result.duplicate_renders,
         "failed_jobs": result.failed,
+        "poisoned_jobs": result.poisoned,
         "scale_out_from_zero_s": round(max(result.cold_starts), 1) if result.cold_starts else None,
         "back_to_zero_s": round(result.zero_at - result.last_finish, 1)
         if result.zero_at is not None

@@ -157,3 +157,4 @@ def test_the_simulator_runs_the_clocks_terraform_and_the_agent_set() -> None:
     orchestration = load_module(MODULES / "orchestration").variables
     assert model.retry_interval_s == int(unquote(orchestration["retry_interval_seconds"]["default"]))
     assert model.retry_max_attempts == int(unquote(orchestration["retry_max_attempts"]["default"]))
+    assert model.max_receives == agent_default("max_receives")

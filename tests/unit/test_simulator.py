@@ -26,6 +26,7 @@ def test_make_simulate_writes_the_report_and_the_plot(
     for figures in traces.values():
         assert figures["interrupted_jobs"] == 0
         assert figures["expired_jobs"] == figures["duplicate_renders"] == figures["failed_jobs"] == 0
+        assert figures["poisoned_jobs"] == 0
         assert figures["back_to_zero_s"] <= 20 * 60
         for field in (
             "p50_wait_s",
@@ -61,6 +62,24 @@ def test_a_fleet_that_ignores_protection_interrupts_jobs() -> None:
     policy = Policy(max_size=static, scale_in_delay_s=0, scale_in_cooldown_s=0, max_scale_in_fraction=1.0)
     assert simulate(trace, unprotected, policy).interrupted > 0
     assert simulate(trace, FleetModel(), policy).interrupted == 0
+
+
+def test_a_message_whose_workers_keep_going_away_fails_as_poison() -> None:
+    """An interrupted render's message comes back one receive more; past the agent's
+    max_receives it fails as poison instead of being rendered again."""
+    trace = burst_from_zero()
+    policy = Policy(
+        max_size=peak_static_size(trace, FleetModel()),
+        scale_in_delay_s=0,
+        scale_in_cooldown_s=0,
+        max_scale_in_fraction=1.0,
+    )
+    forgiving = simulate(trace, replace(FleetModel(), scale_in_protection=False), policy)
+    strict = simulate(trace, replace(FleetModel(), scale_in_protection=False, max_receives=1), policy)
+    assert forgiving.interrupted > 0 and forgiving.poisoned == 0
+    assert strict.interrupted > 0
+    assert 0 < strict.poisoned <= strict.interrupted
+    assert strict.failed >= strict.poisoned
 
 
 def test_traces_are_seeded_and_shaped() -> None:
