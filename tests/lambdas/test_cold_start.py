@@ -5,7 +5,6 @@ id (API Gateway's request id, or the EventBridge event's id)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,14 +15,10 @@ from tests.lambdas.helpers import recorded
 
 
 @pytest.fixture
-def cold_start(platform: Platform, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cold_start(platform: Platform, monkeypatch: pytest.MonkeyPatch, fresh_containers: None) -> None:
+    """The environment Terraform sets on the trigger and status functions."""
     for name, value in platform.lambda_env().items():
         monkeypatch.setenv(name, value)
-    trigger.default_trigger.cache_clear()
-    status.default_status.cache_clear()
-    yield
-    trigger.default_trigger.cache_clear()
-    status.default_status.cache_clear()
 
 
 @pytest.mark.usefixtures("cold_start")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
-from lambdas.scaler import MEMORY_TAG, Scaler, ScalerSettings, handler
+from lambdas.scaler import MEMORY_TAG, Scaler, ScalerSettings, handler, logger
 from sandbox.lambda_runtime import LambdaContext
 from sandbox.platform import Platform
 from tests.support.autoscaling_group import create_group
@@ -87,19 +87,14 @@ def test_the_agents_reported_capacity_is_used(platform: Platform, group: str) ->
     assert decision.desired == 2  # 64 / (40 x 0.8), not 64 / (10 x 0.8)
 
 
+@pytest.mark.usefixtures("fresh_containers")
 def test_the_handler_reads_its_settings_from_the_environment(
     platform: Platform, group: str, monkeypatch: pytest.MonkeyPatch, lambda_context: LambdaContext
 ) -> None:
-    from lambdas import scaler as module
-
-    module.default_scaler.cache_clear()
     monkeypatch.setenv("QUEUE_URL", platform.queue_url)
     monkeypatch.setenv("AUTOSCALING_GROUP", group)
     fill(platform, 3)
-
     event = {"id": "schedule-1", "source": "aws.events", "detail-type": "Scheduled Event"}
-    try:
-        result = handler(event, lambda_context)  # type: ignore[arg-type]
-    finally:
-        module.default_scaler.cache_clear()
+    result = handler(event, lambda_context)  # type: ignore[arg-type]
     assert result["desired"] == 1 and "scale out" in result["reason"]
+    assert logger.get_correlation_id() == "schedule-1"
