@@ -112,8 +112,9 @@ tf-tools: $(TERRAFORM_FMT) $(CHECKOV) $(AWS_SCHEMA) ## terraform fmt, checkov an
 lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py
 
-docs: setup ## regenerate the agent's settings table in docs/agent.md from AgentSettings
+docs: setup ## regenerate what is written from code: docs/agent.md's settings table, contracts/openapi.json
 	$(PY) -m tools.settings_table
+	$(PY) -m contracts.openapi
 
 schedules: setup ## write catalog/schedules.json from the catalog (Terraform has no TOML reader)
 	$(PY) -m contracts.schedules

@@ -16,9 +16,9 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.catalog import Catalog
+from contracts.http_api import SnapshotRequest
 from contracts.topology import DATA_LANDED, SNAPSHOT_REQUESTED
 from contracts.validation import first_error
-from lambdas.requests import SnapshotRequest
 
 log = logging.getLogger(__name__)
 

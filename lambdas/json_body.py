@@ -1,6 +1,7 @@
 """An HTTP body read as a JSON object, with every way it can be bad answered as a 4xx: too large
-(413), not UTF-8, nested too deeply, not JSON, not an object (400). Python's own parser would
-raise ``RecursionError`` or ``UnicodeDecodeError`` for some of these, which Lambda turns into a 500."""
+(413), not UTF-8, nested too deeply, not JSON (``NaN`` and lone surrogates included), not an object
+(400). Python's own parser would raise ``RecursionError`` or ``UnicodeDecodeError`` for some of
+these, or accept values DynamoDB and boto3 cannot carry; Lambda turns either into a 500."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ import binascii
 import json
 from typing import Any
 
+from contracts.http_api import MAX_NESTING
 from lambdas.requests import RequestRejected
-
-# A snapshot request is two levels deep (the body, its params); anything far deeper is not one.
-MAX_NESTING = 32
 
 
 def raw_body(body: str | None, base64_encoded: bool) -> bytes:
@@ -37,12 +36,21 @@ def json_object(raw: bytes, max_bytes: int) -> dict[str, Any]:
     if nesting(text) > MAX_NESTING:
         raise RequestRejected(400, f"body nests deeper than {MAX_NESTING} levels")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise RequestRejected(400, f"body is not valid JSON: {exc.msg} at position {exc.pos}") from exc
     if not isinstance(data, dict):
         raise RequestRejected(400, "body must be a JSON object")
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestRejected(400, "body holds an unpaired UTF-16 surrogate escape") from exc
     return data
+
+
+def _not_json(constant: str) -> None:
+    """Python's parser takes NaN and Infinity, which JSON (and DynamoDB) does not."""
+    raise RequestRejected(400, f"body is not valid JSON: {constant} is not a JSON value")
 
 
 def nesting(text: str) -> int:

@@ -5,23 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from contracts.catalog import Catalog, ParamsError, ReportSpec
+from contracts.http_api import SnapshotRequest
 from contracts.identity import snapshot_key
-
-
-class SnapshotRequest(BaseModel):
-    """Body of ``POST /snapshots`` and the ``detail`` of a "Snapshot Requested" event."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    report: str = Field(min_length=1, max_length=64)
-    format: str = Field(min_length=1, max_length=16)
-    params: dict[str, Any] = Field(default_factory=dict)
-    data_version: str | None = Field(default=None, min_length=1, max_length=128)
-    force: bool = False
-    max_age_seconds: int | None = Field(default=None, ge=0)
 
 
 class RequestRejected(Exception):

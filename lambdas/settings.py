@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from contracts.http_api import MAX_BODY_BYTES
+
 
 @dataclass(frozen=True)
 class TriggerSettings:
@@ -13,7 +15,7 @@ class TriggerSettings:
     bucket_name: str
     catalog_uri: str
     state_machine_arn: str
-    max_body_bytes: int = 16_384
+    max_body_bytes: int = MAX_BODY_BYTES
     retention_days: int = 30
     catalog_ttl_seconds: float = 30.0
 
@@ -24,7 +26,7 @@ class TriggerSettings:
             bucket_name=os.environ["BUCKET_NAME"],
             catalog_uri=os.environ["CATALOG_URI"],
             state_machine_arn=os.environ["STATE_MACHINE_ARN"],
-            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", "16384")),
+            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(MAX_BODY_BYTES))),
             retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
             catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
         )

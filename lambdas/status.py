@@ -7,25 +7,42 @@ import base64
 import binascii
 import functools
 import json
+import re
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from contracts.identity import KEY_PATTERN, parse_snapshot_id, snapshot_id
+from contracts.catalog import REPORT_NAME
+from contracts.http_api import (
+    DEFAULT_PAGE,
+    MAX_NEXT_TOKEN,
+    MAX_PAGE,
+    SNAPSHOT_REF_PATTERN,
+    CurrentSnapshot,
+    SnapshotPage,
+    SnapshotStatus,
+    SnapshotView,
+    Superseded,
+    links_for,
+)
+from contracts.identity import parse_snapshot_id
+from contracts.identity import snapshot_id as generation_id
 from contracts.topology import BY_REPORT_HASH_KEY, BY_REPORT_INDEX, BY_REPORT_RANGE_KEY, SNAPSHOTS_KEY
 from lambdas import clients
 from lambdas.dynamo_types import deserialize, serialize
 from lambdas.entry import entry_point
 from lambdas.requests import RequestRejected
+from lambdas.routes import resolver_for
 from lambdas.settings import StatusSettings
 from lambdas.views import error_response, json_response, snapshot_view
 
 logger = Logger(service="snapshot-status")
 tracer = Tracer(service="snapshot-status")
 CORRELATION_ID_PATH = "requestContext.requestId"
-MAX_PAGE = 100
+SNAPSHOT_REF = re.compile(SNAPSHOT_REF_PATTERN)
+REPORT = re.compile(REPORT_NAME)
 
 
 class Status:
@@ -33,51 +50,47 @@ class Status:
         self.settings = settings
         self._ddb = clients.dynamodb()
         self._s3 = clients.s3()
-        self.app = APIGatewayHttpResolver()
-        self.app.get("/snapshots/<snapshot_ref>")(self.get_snapshot)
-        self.app.get("/reports/<report>/snapshots")(self.list_snapshots)
+        self.app = resolver_for(self, "status")
         self.app.exception_handler(RequestRejected)(rejected)
         self.handle = entry_point(logger, tracer, CORRELATION_ID_PATH, self.app.resolve)
 
-    def get_snapshot(self, snapshot_ref: str) -> Response[str]:
+    def get_snapshot(self, snapshot_id: str) -> Response[str]:
         """``<key>-g<n>`` names one generation; a bare ``<key>`` names the current one."""
-        parsed = parse_snapshot_id(snapshot_ref)
-        if parsed is None and not KEY_PATTERN.match(snapshot_ref):
-            raise RequestRejected(400, f"{snapshot_ref!r} is not a snapshot id (<key>-g<generation>)")
-        key, generation = parsed if parsed else (snapshot_ref, None)
+        if not SNAPSHOT_REF.match(snapshot_id):
+            raise RequestRejected(400, f"{snapshot_id!r} is not a snapshot id (<key>-g<generation>)")
+        parsed = parse_snapshot_id(snapshot_id)
+        key, generation = parsed if parsed else (snapshot_id, None)
         found = self._ddb.get_item(TableName=self.settings.table_name, Key={SNAPSHOTS_KEY: {"S": key}})
         item = deserialize(found["Item"]) if "Item" in found else None
         if item is None or (generation is not None and generation > int(item["generation"])):
-            raise RequestRejected(404, f"no snapshot {snapshot_ref!r}")
+            raise RequestRejected(404, f"no snapshot {snapshot_id!r}")
         if generation is not None and generation < int(item["generation"]):
-            current = snapshot_id(key, int(item["generation"]))
+            current = generation_id(key, int(item["generation"]))
+            message = f"{snapshot_id} was superseded by {current}"
             return json_response(
                 410,
-                {
-                    "statusCode": 410,
-                    "message": f"{snapshot_ref} was superseded by {current}",
-                    "current": {"snapshot_id": current, "links": {"self": f"/snapshots/{current}"}},
-                },
+                Superseded(
+                    statusCode=410,
+                    message=message,
+                    current=CurrentSnapshot(snapshot_id=current, links=links_for(current)),
+                ),
             )
-        view = snapshot_view(item)
+        view = SnapshotStatus(**snapshot_view(item))
         if item["status"] == "READY":
-            view["download_url"] = self._s3.generate_presigned_url(
+            view.download_url = self._s3.generate_presigned_url(
                 "get_object",
                 Params={"Bucket": item["s3_bucket"], "Key": item["s3_key"]},
                 ExpiresIn=self.settings.presign_seconds,
             )
-            view["download_expires_in"] = self.settings.presign_seconds
+            view.download_expires_in = self.settings.presign_seconds
         return json_response(200, view)
 
     def list_snapshots(self, report: str) -> Response[str]:
         """Newest first through the ``by-report`` index; ``next_token`` pages on."""
+        if not REPORT.match(report):
+            raise RequestRejected(400, f"{report!r} is not a report name")
         query = self.app.current_event.query_string_parameters or {}
-        try:
-            limit = int(query.get("limit", "20"))
-        except ValueError as exc:
-            raise RequestRejected(400, "limit must be an integer") from exc
-        if not 1 <= limit <= MAX_PAGE:
-            raise RequestRejected(400, f"limit must be between 1 and {MAX_PAGE}")
+        limit = _limit(query.get("limit", str(DEFAULT_PAGE)))
         kwargs: dict[str, Any] = {
             "TableName": self.settings.table_name,
             "IndexName": BY_REPORT_INDEX,
@@ -90,11 +103,22 @@ class Status:
         if "next_token" in query:
             kwargs["ExclusiveStartKey"] = serialize(_decode_token(query["next_token"], report))
         page = self._ddb.query(**kwargs)
-        snapshots = [snapshot_view(deserialize(i)) for i in page["Items"]]
-        body: dict[str, Any] = {"report": report, "snapshots": snapshots}
-        if "LastEvaluatedKey" in page:
-            body["next_token"] = _encode_token(page["LastEvaluatedKey"])
-        return json_response(200, body)
+        listing = SnapshotPage(
+            report=report,
+            snapshots=[SnapshotView(**snapshot_view(deserialize(i))) for i in page["Items"]],
+            next_token=_encode_token(page["LastEvaluatedKey"]) if "LastEvaluatedKey" in page else None,
+        )
+        return json_response(200, listing)
+
+
+def _limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError as exc:
+        raise RequestRejected(400, "limit must be an integer") from exc
+    if not 1 <= limit <= MAX_PAGE:
+        raise RequestRejected(400, f"limit must be between 1 and {MAX_PAGE}")
+    return limit
 
 
 def _encode_token(last_key: dict[str, Any]) -> str:
@@ -102,6 +126,8 @@ def _encode_token(last_key: dict[str, Any]) -> str:
 
 
 def _decode_token(token: str, report: str) -> dict[str, Any]:
+    if not 1 <= len(token) <= MAX_NEXT_TOKEN:
+        raise RequestRejected(400, "next_token is not one this API issued")
     try:
         decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
     except (binascii.Error, ValueError) as exc:

@@ -11,18 +11,20 @@ import functools
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from contracts.catalog_cache import CatalogUnavailable
+from contracts.http_api import SnapshotAccepted, SnapshotRequest
 from contracts.validation import first_error
 from lambdas import clients
 from lambdas.catalog_cache import CatalogCache
 from lambdas.entry import entry_point
 from lambdas.events import InvalidEvent, is_eventbridge_event, requests_from_event
 from lambdas.json_body import json_object, raw_body
-from lambdas.requests import RequestRejected, SnapshotRequest, check_request
+from lambdas.requests import RequestRejected, check_request
+from lambdas.routes import resolver_for
 from lambdas.settings import TriggerSettings
 from lambdas.snapshots import Outcome, SnapshotService
 from lambdas.views import error_response, json_response, snapshot_view
@@ -46,8 +48,7 @@ class Trigger:
             settings.bucket_name,
             settings.retention_days,
         )
-        self.app = APIGatewayHttpResolver()
-        self.app.post("/snapshots")(self.create_snapshot)
+        self.app = resolver_for(self, "trigger")
         self.app.exception_handler(RequestRejected)(rejected)
         self.app.exception_handler(CatalogUnavailable)(catalog_unavailable)
         self.handle = entry_point(logger, tracer, CORRELATION_ID_PATH, self._handle)
@@ -81,7 +82,7 @@ class Trigger:
             raise RequestRejected(422, f"invalid request: {first_error(exc)}") from exc
         outcome = self.submit(request)
         return json_response(
-            outcome.status_code, {"decision": outcome.decision, **snapshot_view(outcome.item)}
+            outcome.status_code, SnapshotAccepted(decision=outcome.decision, **snapshot_view(outcome.item))
         )
 
     def handle_event(self, event: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,12 @@ from aiohttp import web
 
 
 async def serve_on_loopback(app: web.Application, port: int = 0) -> tuple[web.AppRunner, int]:
-    """The running app and its port (``port`` 0 picks a free one); ``runner.cleanup()`` stops it."""
-    runner = web.AppRunner(app, access_log=None)
+    """The running app and its port (``port`` 0 picks a free one); ``runner.cleanup()`` stops it.
+    aiohttp's own limits on the request line and headers (8 KiB) are raised to 64 KiB, so that an
+    app that models a stricter limit (the API Gateway's 10 KiB) answers it itself."""
+    runner = web.AppRunner(
+        app, access_log=None, handler_args={"max_line_size": 65536, "max_field_size": 65536}
+    )
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     return runner, int(runner.addresses[0][1])

@@ -90,6 +90,7 @@ module "api" {
   kms_key_arn        = module.encryption.key_arn
   network            = module.network.network
   schedules          = jsondecode(file("${local.repo}/catalog/schedules.json"))
+  openapi_document   = file("${local.repo}/contracts/openapi.json")
   log_retention_days = var.log_retention_days
 }
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from lambdas.json_body import MAX_NESTING, nesting
+from contracts.http_api import MAX_NESTING
+from lambdas.json_body import nesting
 from sandbox.lambda_runtime import invoke
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
@@ -35,6 +36,11 @@ HOSTILE = [
     (encoded(b'{"report": "\xff\xfe", "format": "csv"}'), True, "not UTF-8: invalid byte at position 12"),
     (encoded(b"\xc3\x28"), True, "not UTF-8"),
     ("not base64 at all!", True, "not valid base64"),
+    # Python's parser takes these, and then DynamoDB (NaN) or boto3's UTF-8 encoding (a lone
+    # surrogate) would fail the write: a 500.
+    ('{"report": "sales_summary", "format": "csv", "params": {"n": NaN}}', False, "NaN is not a JSON value"),
+    ('{"report": "sales_summary", "format": "csv", "params": {"n": -Infinity}}', False, "Infinity is not"),
+    ('{"report": "sales_summary", "format": "csv", "data_version": "\\ud800"}', False, "unpaired UTF-16"),
 ]
 
 

@@ -5,6 +5,7 @@ No agents run here: executions start, mark the item QUEUED and wait at Render.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -156,17 +157,19 @@ def test_a_bad_request_leaves_existing_snapshots_untouched(platform: Platform, f
     assert items(platform) == before
 
 
-def test_unknown_route_is_404(functions: Functions) -> None:
+def test_a_path_that_does_not_fit_its_route_is_a_400(functions: Functions) -> None:
+    """API Gateway routes only the document's paths here; one the resolver cannot match is bad input."""
     from sandbox.lambda_runtime import invoke
     from tests.lambdas.helpers import recorded
 
     event = recorded("http_post_snapshots.json")
     event["rawPath"] = event["requestContext"]["http"]["path"] = "/elsewhere"
-    assert invoke(functions.trigger.handle, "trigger", event)["statusCode"] == 404
+    answer = invoke(functions.trigger.handle, "trigger", event)
+    assert answer["statusCode"] == 400
+    assert "does not fit the route POST /snapshots" in json.loads(answer["body"])["message"]
 
 
 def test_execution_input_is_what_the_state_machine_expects(platform: Platform, functions: Functions) -> None:
-    import json
 
     from contracts.messages import ExecutionInput
 

@@ -19,6 +19,7 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import render_asl
+from contracts.openapi import OPERATIONS
 from contracts.topology import CATALOG_KEY
 from sandbox.moto_server import MotoSandbox
 from sandbox.platform import (
@@ -228,6 +229,26 @@ def test_the_bus_sends_requests_to_the_trigger(applied: dict[str, Any]) -> None:
     trigger = boto3.client("lambda").get_function_configuration(FunctionName=f"{NAME}-trigger")
     assert target["Arn"] == trigger["FunctionArn"]
     assert target["DeadLetterConfig"]["Arn"].endswith(f"{NAME}-trigger-dlq")
+
+
+def test_the_api_has_one_signed_route_per_openapi_operation(applied: dict[str, Any]) -> None:
+    """The routes Terraform made from the document, read back: the same route keys, each behind
+    AWS_IAM and integrated with the Lambda the operation names."""
+    apigateway = boto3.client("apigatewayv2")
+    (api,) = [a for a in apigateway.get_apis()["Items"] if a["Name"] == f"{NAME}-api"]
+    integrations = {
+        i["IntegrationId"]: i["IntegrationUri"]
+        for i in apigateway.get_integrations(ApiId=api["ApiId"])["Items"]
+    }
+    routes = {
+        r["RouteKey"]: (r["AuthorizationType"], integrations[r["Target"].removeprefix("integrations/")])
+        for r in apigateway.get_routes(ApiId=api["ApiId"])["Items"]
+    }
+    assert set(routes) == {op.route_key for op in OPERATIONS}
+    for op in OPERATIONS:
+        authorization, uri = routes[op.route_key]
+        assert authorization == "AWS_IAM"
+        assert f":function:{NAME}-{op.function}/" in uri
 
 
 def test_the_lambdas_get_what_their_settings_read(applied: dict[str, Any]) -> None:

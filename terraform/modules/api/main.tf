@@ -4,6 +4,13 @@ locals {
     trigger = { handler = "lambdas.trigger.handler", timeout = 15 }
     status  = { handler = "lambdas.status.handler", timeout = 10 }
   }
+  # "POST /snapshots" = "trigger", ...: one per operation of the OpenAPI document.
+  openapi = jsondecode(var.openapi_document)
+  routes = merge([
+    for path, operations in local.openapi.paths : {
+      for method, operation in operations : "${upper(method)} ${path}" => operation["x-snapshot-engine-function"]
+    }
+  ]...)
   environment = {
     TABLE_NAME              = var.table.name
     BUCKET_NAME             = var.bucket.name
@@ -92,15 +99,18 @@ resource "aws_apigatewayv2_integration" "this" {
 }
 
 resource "aws_apigatewayv2_route" "this" {
-  for_each = {
-    "POST /snapshots"                 = "trigger"
-    "GET /snapshots/{snapshot_id}"    = "status"
-    "GET /reports/{report}/snapshots" = "status"
-  }
+  for_each           = local.routes
   api_id             = aws_apigatewayv2_api.this.id
   route_key          = each.key
   target             = "integrations/${aws_apigatewayv2_integration.this[each.value].id}"
   authorization_type = "AWS_IAM"
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(local.functions), each.value)
+      error_message = "The OpenAPI operation ${each.key} names a function (${each.value}) this module does not make."
+    }
+  }
 }
 
 resource "aws_apigatewayv2_stage" "default" {

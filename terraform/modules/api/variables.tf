@@ -96,3 +96,13 @@ variable "event_bus" {
     arn  = string
   })
 }
+
+variable "openapi_document" {
+  description = "The API's OpenAPI 3.1 document (contracts/openapi.json): one route per operation, to the Lambda its x-snapshot-engine-function names, each behind the SigV4 (AWS_IAM) scheme it declares. API Gateway imports only OpenAPI 3.0, so the routes are made from it here rather than imported."
+  type        = string
+
+  validation {
+    condition     = jsondecode(var.openapi_document).security == [{ sigv4 = [] }] && jsondecode(var.openapi_document).components.securitySchemes.sigv4["x-amazon-apigateway-authtype"] == "awsSigv4"
+    error_message = "The document must require its sigv4 (awsSigv4) scheme on every operation: the routes are AWS_IAM."
+  }
+}

@@ -1,0 +1,1 @@
+"""``snapshot``: the command-line client of the snapshot HTTP API."""
