@@ -1,0 +1,3 @@
+from snapshot_client.cli import main
+
+raise SystemExit(main())
