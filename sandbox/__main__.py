@@ -31,14 +31,16 @@ async def _moto(port: int) -> int:
 
 
 async def _up(agents: int, api_port: int, moto_port: int) -> int:
+    from contracts.openapi import OPERATIONS
     from sandbox.runtime import start_sandbox
 
     sandbox = await start_sandbox("sandbox", api_port=api_port, moto_port=moto_port)
     for n in range(1, agents + 1):
         sandbox.add_agent(f"agent-{n}")
     p = sandbox.platform
-    routes = "POST /snapshots, GET /snapshots/{id}, GET /reports/{report}/snapshots"
-    print(f"API          {sandbox.api_url}   ({routes})")
+    routes = ", ".join(op.route_key for op in OPERATIONS)
+    print(f"API          {sandbox.api_url}   ({routes}; SigV4 as access key sandbox, secret sandbox)")
+    print(f"             export SNAPSHOT_API_URL={sandbox.api_url}; .venv/bin/snapshot --help")
     print(f"moto         {sandbox.moto.endpoint}   (export AWS_ENDPOINT_URL={sandbox.moto.endpoint})")
     print(f"QuickSight   {sandbox.quicksight.url}   (the stand-in the agents' quicksight renderer calls)")
     print(f"dashboards   {sandbox.site_url}/sales?region=EMEA   (what the browser renderer captures)")

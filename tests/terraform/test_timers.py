@@ -14,8 +14,12 @@ from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
+from lambdas.settings import StatusSettings
 from sandbox.platform import Platform, PlatformOptions
+from sandbox.sigv4 import SIGNATURE_MAX_SKEW_SECONDS
 from simulator.fleet import FleetModel
+from snapshot_client.api import Retries
+from snapshot_client.cli import DEFAULT_WAIT_SECONDS
 from tests.terraform.hcl_model import ROOT, TERRAFORM, load_module, unquote
 
 MODULES = TERRAFORM / "modules"
@@ -158,3 +162,33 @@ def test_the_simulator_runs_the_clocks_terraform_and_the_agent_set() -> None:
     assert model.retry_interval_s == int(unquote(orchestration["retry_interval_seconds"]["default"]))
     assert model.retry_max_attempts == int(unquote(orchestration["retry_max_attempts"]["default"]))
     assert model.max_receives == agent_default("max_receives")
+
+
+def timers_row(clock: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    row = re.search(rf"^\| {re.escape(clock)} \|(.*)$", readme, re.M)
+    assert row is not None, f"the README's timers table has no {clock!r} row"
+    return row[1]
+
+
+def test_a_signature_is_refused_past_api_gateways_five_minutes() -> None:
+    assert SIGNATURE_MAX_SKEW_SECONDS == 5 * 60
+    assert "5 min" in timers_row("request signature") and "SIGNATURE_MAX_SKEW_SECONDS" in timers_row(
+        "request signature"
+    )
+
+
+def test_the_download_url_lives_as_long_as_the_status_lambda_says() -> None:
+    presign = StatusSettings("t").presign_seconds
+    assert f"({presign} s)" in timers_row("download URL")
+    assert "PRESIGN_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
+
+
+def test_the_clis_wait_and_retries_are_the_readmes() -> None:
+    assert f"({DEFAULT_WAIT_SECONDS:.0f} s)" in timers_row("CLI wait")
+    retries = Retries()
+    row = timers_row("CLI retries")
+    assert f"{retries.attempts} attempts" in row
+    assert f"{retries.first_pause} s \u00d7 2\u207f, at most {retries.max_pause:.0f} s" in row
+    # the longest a user waits for an unreachable API before exit 1: the pauses between attempts
+    assert sum(min(retries.max_pause, retries.first_pause * 2**n) for n in range(1, retries.attempts)) <= 30

@@ -11,13 +11,28 @@ import pytest
 from openapi_spec_validator import validate
 from pydantic import ValidationError
 
-from contracts.http_api import SnapshotRequest
+from contracts.catalog import REPORT_NAME
+from contracts.http_api import (
+    FORMAT_PATTERN,
+    MAX_AGE_LIMIT_SECONDS,
+    MAX_BODY_BYTES,
+    MAX_DATA_VERSION,
+    MAX_NESTING,
+    MAX_NEXT_TOKEN,
+    MAX_PAGE,
+    MAX_PARAM_NAME,
+    MAX_PARAMS,
+    MAX_STRING_PARAM,
+    NUMBER_MAGNITUDE,
+    SNAPSHOT_REF_PATTERN,
+    SnapshotRequest,
+)
 from contracts.openapi import DOCUMENT_PATH, FUNCTION_EXTENSION, OPERATIONS, document, render
 from lambdas.routes import powertools_path
 from lambdas.status import Status
 from lambdas.trigger import Trigger
-from sandbox.api_gateway import make_app
-from tests.terraform.hcl_model import TERRAFORM, load_module, unquote
+from sandbox.api_gateway import MAX_REQUEST_LINE_AND_HEADERS, make_app
+from tests.terraform.hcl_model import ROOT, TERRAFORM, load_module, unquote
 
 
 def committed() -> dict[str, Any]:
@@ -98,3 +113,26 @@ def test_terraform_makes_its_routes_from_the_document() -> None:
     assert "var.openapi_document" in api.locals["openapi"]
     platform = (TERRAFORM / "platform" / "main.tf").read_text()
     assert 'openapi_document   = file("${local.repo}/contracts/openapi.json")' in platform
+
+
+DASH = "\u2013"
+
+
+def test_the_limits_table_states_the_models_limits() -> None:
+    page = (ROOT / "docs" / "http-api.md").read_text()
+    table = page.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    for fact in (
+        f"{MAX_BODY_BYTES // 1024} KiB",
+        f"{MAX_NESTING} levels",
+        f"`{REPORT_NAME}`",
+        f"`{FORMAT_PATTERN}`",
+        f"at most {MAX_PARAMS}, names 1{DASH}{MAX_PARAM_NAME}",
+        f"{MAX_STRING_PARAM:,} characters",
+        f"1{DASH}{MAX_DATA_VERSION} characters",
+        f"0 to {MAX_AGE_LIMIT_SECONDS // 86400} days",
+        f"`{SNAPSHOT_REF_PATTERN}`",
+        f"1{DASH}{MAX_PAGE}; base64url, at most {MAX_NEXT_TOKEN}",
+        f"{MAX_REQUEST_LINE_AND_HEADERS:,} bytes",
+        f"{NUMBER_MAGNITUDE[0]:g} to {NUMBER_MAGNITUDE[1]:g}",
+    ):
+        assert fact in table, fact

@@ -23,7 +23,7 @@ def layout() -> str:
 
 def test_the_layout_lists_every_top_level_directory_and_no_other() -> None:
     directories = {path.split("/")[0] for path in tracked() if "/" in path and not path.startswith(".")}
-    listed = set(re.findall(r"^([a-z]+)/ ", layout(), re.M))
+    listed = set(re.findall(r"^([a-z_]+)/ ", layout(), re.M))
     assert listed == directories
 
 
