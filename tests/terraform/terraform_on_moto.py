@@ -30,7 +30,7 @@ LOCAL = TERRAFORM / "environments" / "local"
 SANDBOX_FILES = ("moto_override.tf", "sandbox.tf")
 MIN_TERRAFORM = (1, 6)
 # What the platform's Terraform reads beside terraform/ (platform's local.repo).
-REPO_INPUTS = ("catalog", "stepfunctions", "build")
+REPO_INPUTS = ("catalog", "contracts", "stepfunctions", "build")
 
 
 def require_terraform() -> str:

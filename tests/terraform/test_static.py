@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.terraform.hcl_model import TERRAFORM, Module, load_module, module_dirs, references, unquote
+from tests.terraform.terraform_on_moto import REPO_INPUTS
 from tests.terraform.tools import TERRAFORM_FMT, require
 
 MODULES = module_dirs()
@@ -123,3 +124,9 @@ def test_no_account_ids_or_regions_are_written_into_the_code(path: Path) -> None
         text = tf.read_text()
         assert not ACCOUNT_ID.search(text), f"{tf}: a 12-digit account id"
         assert not REGION.search(text), f"{tf}: a region name"
+
+
+def test_the_terraform_on_moto_copies_carry_every_file_the_platform_reads_from_the_repo() -> None:
+    platform = (TERRAFORM / "platform" / "main.tf").read_text()
+    read = set(re.findall(r"\$\{local\.repo\}/([^/\"]+)/", platform))
+    assert read and read <= set(REPO_INPUTS)
