@@ -31,6 +31,7 @@ from contracts.identity import parse_snapshot_id
 from contracts.identity import snapshot_id as generation_id
 from contracts.topology import BY_REPORT_HASH_KEY, BY_REPORT_INDEX, BY_REPORT_RANGE_KEY, SNAPSHOTS_KEY
 from lambdas import clients
+from lambdas.caller import http_caller
 from lambdas.dynamo_types import deserialize, serialize
 from lambdas.entry import entry_point
 from lambdas.requests import RequestRejected
@@ -56,6 +57,7 @@ class Status:
 
     def get_snapshot(self, snapshot_id: str) -> Response[str]:
         """``<key>-g<n>`` names one generation; a bare ``<key>`` names the current one."""
+        self._audit("snapshot read", snapshot_id=snapshot_id)
         if not SNAPSHOT_REF.match(snapshot_id):
             raise RequestRejected(400, f"{snapshot_id!r} is not a snapshot id (<key>-g<generation>)")
         parsed = parse_snapshot_id(snapshot_id)
@@ -85,8 +87,14 @@ class Status:
             view.download_expires_in = self.settings.presign_seconds
         return json_response(200, view)
 
+    def _audit(self, what: str, **fields: str) -> None:
+        """Who read what; a request with no caller identity is refused before any read."""
+        caller = http_caller(self.app.current_event.raw_event)
+        logger.info(what, extra={"caller": caller.principal, "caller_kind": caller.kind, **fields})
+
     def list_snapshots(self, report: str) -> Response[str]:
         """Newest first through the ``by-report`` index; ``next_token`` pages on."""
+        self._audit("snapshots listed", report=report)
         if not REPORT.match(report):
             raise RequestRejected(400, f"{report!r} is not a report name")
         query = self.app.current_event.query_string_parameters or {}

@@ -19,6 +19,7 @@ from contracts.catalog_cache import CatalogUnavailable
 from contracts.http_api import SnapshotAccepted, SnapshotRequest
 from contracts.validation import first_error
 from lambdas import clients
+from lambdas.caller import Caller, event_caller, http_caller
 from lambdas.catalog_cache import CatalogCache
 from lambdas.entry import entry_point
 from lambdas.events import InvalidEvent, is_eventbridge_event, requests_from_event
@@ -58,12 +59,14 @@ class Trigger:
             return self.handle_event(event)
         return self.app.resolve(event, context)
 
-    def submit(self, request: SnapshotRequest) -> Outcome:
+    def submit(self, request: SnapshotRequest, caller: Caller) -> Outcome:
         checked = check_request(request, self.catalog.get())
         outcome = self.service.request(checked)
         logger.info(
             "snapshot request",
             extra={
+                "caller": caller.principal,
+                "caller_kind": caller.kind,
                 "decision": outcome.decision,
                 "snapshot_id": outcome.item["snapshot_id"],
                 "report": checked.report.name,
@@ -74,13 +77,14 @@ class Trigger:
 
     def create_snapshot(self) -> Response[str]:
         event = self.app.current_event
+        caller = http_caller(event.raw_event)
         raw = raw_body(event.body, bool(event.is_base64_encoded))
         data = json_object(raw, self.settings.max_body_bytes)
         try:
             request = SnapshotRequest.model_validate(data)
         except ValidationError as exc:
             raise RequestRejected(422, f"invalid request: {first_error(exc)}") from exc
-        outcome = self.submit(request)
+        outcome = self.submit(request, caller)
         return json_response(
             outcome.status_code, SnapshotAccepted(decision=outcome.decision, **snapshot_view(outcome.item))
         )
@@ -95,10 +99,11 @@ class Trigger:
         except InvalidEvent as exc:
             logger.error("event refused, not retried", extra={"reason": str(exc)})
             return {"requested": [], "rejected": [str(exc)]}
+        caller = event_caller(event)
         results, refused = [], []
         for request in requests:
             try:
-                outcome = self.submit(request)
+                outcome = self.submit(request, caller)
             except RequestRejected as exc:
                 if exc.status_code >= 500:
                     raise

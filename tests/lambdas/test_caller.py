@@ -1,0 +1,72 @@
+"""Who is asking, as API Gateway's authorizers and EventBridge tell it: both authorizer shapes
+from recorded events, the system principal of an event, a request with no identity refused,
+and the caller in the trigger's structured log of every decision."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from lambdas.caller import Caller, event_caller, http_caller
+from sandbox.lambda_runtime import invoke
+from sandbox.platform import Platform
+from sandbox.runtime import Functions
+from tests.lambdas.helpers import executions, items, recorded
+
+
+def test_an_iam_authorized_request_is_its_principal() -> None:
+    caller = http_caller(recorded("http_post_snapshots.json"))
+    assert caller == Caller(
+        "iam", "arn:aws:sts::123456789012:assumed-role/report-builder/session", "123456789012", None
+    )
+
+
+def test_a_jwt_authorized_request_is_its_subject_and_groups() -> None:
+    caller = http_caller(recorded("http_get_snapshot.json"))
+    assert (caller.kind, caller.principal, caller.groups) == ("jwt", "7d3f0c1e-analyst", ("analysts", "emea"))
+
+
+@pytest.mark.parametrize(
+    ("claims", "groups"),
+    [
+        ({"sub": "u", "groups": ["a", "b"]}, ("a", "b")),
+        ({"sub": "u", "cognito:groups": "[solo]"}, ("solo",)),
+        ({"sub": "u", "groups": "a,b"}, ("a", "b")),
+        ({"sub": "u"}, ()),
+    ],
+)
+def test_group_claims_in_every_shape_api_gateway_passes(
+    claims: dict[str, Any], groups: tuple[str, ...]
+) -> None:
+    event = {"requestContext": {"authorizer": {"jwt": {"claims": claims, "scopes": None}}}}
+    assert http_caller(event).groups == groups
+
+
+def test_an_event_runs_as_the_system_that_sent_it() -> None:
+    caller = event_caller(recorded("eventbridge_snapshot_requested.json"))
+    assert caller.kind == "system" and caller.principal.startswith("system:")
+
+
+def test_a_request_with_no_identity_is_a_403_and_writes_nothing(
+    platform: Platform, functions: Functions
+) -> None:
+    post = copy.deepcopy(recorded("http_post_snapshots.json"))
+    del post["requestContext"]["authorizer"]
+    answer = invoke(functions.trigger.handle, "trigger", post)
+    assert answer["statusCode"] == 403 and "no caller identity" in json.loads(answer["body"])["message"]
+    get = copy.deepcopy(recorded("http_get_snapshot.json"))
+    del get["requestContext"]["authorizer"]
+    assert invoke(functions.status.handle, "status", get)["statusCode"] == 403
+    assert items(platform) == [] and executions(platform) == []
+
+
+def test_each_decision_is_logged_with_its_caller(
+    functions: Functions, caplog: pytest.LogCaptureFixture
+) -> None:
+    invoke(functions.trigger.handle, "trigger", recorded("http_post_snapshots.json"))
+    (decision,) = [r for r in caplog.records if r.getMessage() == "snapshot request"]
+    assert vars(decision)["caller"] == "arn:aws:sts::123456789012:assumed-role/report-builder/session"
+    assert vars(decision)["caller_kind"] == "iam" and vars(decision)["decision"] == "created"
