@@ -8,6 +8,7 @@ that leaves out a defaulted param gets the same snapshot as one that spells the 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from typing import Any, Literal
@@ -50,6 +51,20 @@ class ParamSpec(BaseModel):
         return self.default is None if self.required is None else self.required
 
 
+class AccessSpec(BaseModel):
+    """Who may request a report, and which params take their values from the caller.
+
+    ``callers`` are patterns: an IAM principal ARN (``fnmatch``: ``arn:aws:iam::*:user/*``),
+    ``group:<name>`` for a JWT group, ``system:<source>`` for EventBridge events from that
+    source, or ``*`` for any authenticated caller. An ``entitled`` param's allowed values come
+    from the caller's entitlements (the entitlements table), never from the request alone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    callers: list[str] = Field(min_length=1)
+    entitled: list[str] = Field(default_factory=list)
+
+
 class ReportSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,6 +78,7 @@ class ReportSpec(BaseModel):
     datasets: list[str] = Field(default_factory=list)
     schedule: str | None = None
     schedule_format: str | None = None
+    access: AccessSpec
 
     @field_validator("formats")
     @classmethod
@@ -80,6 +96,18 @@ class ReportSpec(BaseModel):
                     _coerce(name, spec, spec.default)
                 except ParamsError as exc:
                     raise ValueError(f"default of {name!r}: {exc}") from exc
+        return self
+
+    @model_validator(mode="after")
+    def _data_access_is_entitled(self) -> ReportSpec:
+        """Row-level security must follow the caller: every param a ``row_level_tags`` value
+        names is entitled, so no request can choose its own tag."""
+        undeclared = sorted(set(self.access.entitled) - set(self.params))
+        if undeclared:
+            raise ValueError(f"access.entitled names undeclared params {undeclared}")
+        chosen = sorted(set(_row_level_params(self.source)) - set(self.access.entitled))
+        if chosen:
+            raise ValueError(f"row_level_tags use params {chosen} that are not in access.entitled")
         return self
 
     def normalise_params(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +131,18 @@ class ReportSpec(BaseModel):
 
     def has_all_defaults(self) -> bool:
         return not any(spec.is_required for spec in self.params.values())
+
+
+def _row_level_params(source: Any) -> list[str]:
+    """The ``{param}`` names inside any ``row_level_tags`` table of a renderer's source."""
+    found: list[str] = []
+    if isinstance(source, dict):
+        for key, value in source.items():
+            if key == "row_level_tags" and isinstance(value, dict):
+                found += [name for v in value.values() for name in re.findall(r"\{(\w+)\}", str(v))]
+            else:
+                found += _row_level_params(value)
+    return found
 
 
 def _coerce(name: str, spec: ParamSpec, value: Any) -> Any:

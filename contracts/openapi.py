@@ -89,6 +89,7 @@ OPERATIONS = (
         own_responses={
             200: (SnapshotAccepted, "`decision: reused`: a fresh READY snapshot answers."),
             202: (SnapshotAccepted, "`decision: created`, `joined` or `regenerated`: poll `links.self`."),
+            403: (ApiError, "The caller may not request this report, or see an entitled param's value."),
             400: (ApiError, f"Not UTF-8, nested over {MAX_NESTING} levels, not JSON, or not an object."),
             404: (ApiError, "No such report in the catalog."),
             413: (ApiError, f"The body is larger than {MAX_BODY_BYTES} bytes."),
@@ -112,8 +113,10 @@ OPERATIONS = (
         own_responses={
             200: (SnapshotStatus, "The snapshot."),
             400: (ApiError, "Not a snapshot id."),
-            404: (ApiError, "No such snapshot."),
+            403: (ApiError, "The request carries no caller identity."),
+            404: (ApiError, "No such snapshot, or one the caller may not see."),
             410: (Superseded, "A newer generation replaced this one; the body names it."),
+            503: (ApiError, "The catalog cannot be read: retry."),
         },
     ),
     Operation(
@@ -146,6 +149,8 @@ OPERATIONS = (
         own_responses={
             200: (SnapshotPage, "One page."),
             400: (ApiError, "A bad report name, limit or next_token."),
+            403: (ApiError, "The caller may not request this report."),
+            503: (ApiError, "The catalog cannot be read: retry."),
         },
     ),
 )

@@ -17,6 +17,11 @@ TTL_ATTRIBUTE = "expires_at"
 # The lease table: one item per fleet-wide semaphore.
 LEASE_KEY = "name"
 
+# The entitlements table: one item per subject (a principal ARN, group:<name>, system:<source>),
+# its params attribute a map of param -> the values that subject may see.
+ENTITLEMENTS_KEY = "subject"
+ENTITLEMENTS_PARAMS = "params"
+
 # The job queue's own settings. The agent passes its own visibility and wait on every receive;
 # these matter to any other reader.
 VISIBILITY_MARGIN_SECONDS = 60  # the queue's default visibility is Render's timeout plus this
@@ -41,6 +46,10 @@ def snapshots_table(name: str) -> str:
 
 def lease_table(name: str) -> str:
     return f"{name}-leases"
+
+
+def entitlements_table(name: str) -> str:
+    return f"{name}-entitlements"
 
 
 def jobs_queue(name: str) -> str:

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 from contracts.http_api import MAX_BODY_BYTES
 
+# How long a Lambda container keeps a subject's entitlements: an operator's change to the table
+# reaches every caller within this time.
+ENTITLEMENTS_TTL_SECONDS = 60.0
+
 
 @dataclass(frozen=True)
 class TriggerSettings:
@@ -15,9 +19,11 @@ class TriggerSettings:
     bucket_name: str
     catalog_uri: str
     state_machine_arn: str
+    entitlements_table: str
     max_body_bytes: int = MAX_BODY_BYTES
     retention_days: int = 30
     catalog_ttl_seconds: float = 30.0
+    entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
 
     @classmethod
     def from_env(cls) -> TriggerSettings:
@@ -26,20 +32,34 @@ class TriggerSettings:
             bucket_name=os.environ["BUCKET_NAME"],
             catalog_uri=os.environ["CATALOG_URI"],
             state_machine_arn=os.environ["STATE_MACHINE_ARN"],
+            entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(MAX_BODY_BYTES))),
             retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
             catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
+            entitlements_ttl_seconds=_entitlements_ttl(),
         )
 
 
 @dataclass(frozen=True)
 class StatusSettings:
     table_name: str
+    catalog_uri: str
+    entitlements_table: str
     presign_seconds: int = 900
+    catalog_ttl_seconds: float = 30.0
+    entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
 
     @classmethod
     def from_env(cls) -> StatusSettings:
         return cls(
             table_name=os.environ["TABLE_NAME"],
+            catalog_uri=os.environ["CATALOG_URI"],
+            entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
             presign_seconds=int(os.environ.get("PRESIGN_SECONDS", "900")),
+            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
+            entitlements_ttl_seconds=_entitlements_ttl(),
         )
+
+
+def _entitlements_ttl() -> float:
+    return float(os.environ.get("ENTITLEMENTS_TTL_SECONDS", str(ENTITLEMENTS_TTL_SECONDS)))

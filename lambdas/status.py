@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from contracts.catalog import REPORT_NAME
+from contracts.catalog_cache import CatalogUnavailable
 from contracts.http_api import (
     DEFAULT_PAGE,
     MAX_NEXT_TOKEN,
@@ -31,8 +32,11 @@ from contracts.identity import parse_snapshot_id
 from contracts.identity import snapshot_id as generation_id
 from contracts.topology import BY_REPORT_HASH_KEY, BY_REPORT_INDEX, BY_REPORT_RANGE_KEY, SNAPSHOTS_KEY
 from lambdas import clients
-from lambdas.caller import http_caller
+from lambdas.audit import audit_denial
+from lambdas.caller import Caller, http_caller
+from lambdas.catalog_cache import CatalogCache
 from lambdas.dynamo_types import deserialize, serialize
+from lambdas.entitlements import EntitlementStore, may_read, may_request
 from lambdas.entry import entry_point
 from lambdas.requests import RequestRejected
 from lambdas.routes import resolver_for
@@ -51,19 +55,27 @@ class Status:
         self.settings = settings
         self._ddb = clients.dynamodb()
         self._s3 = clients.s3()
+        self.catalog = CatalogCache(settings.catalog_uri, self._s3, settings.catalog_ttl_seconds)
+        self.entitlements = EntitlementStore(
+            self._ddb, settings.entitlements_table, settings.entitlements_ttl_seconds
+        )
         self.app = resolver_for(self, "status")
         self.app.exception_handler(RequestRejected)(rejected)
+        self.app.exception_handler(CatalogUnavailable)(catalog_unavailable)
         self.handle = entry_point(logger, tracer, CORRELATION_ID_PATH, self.app.resolve)
 
     def get_snapshot(self, snapshot_id: str) -> Response[str]:
         """``<key>-g<n>`` names one generation; a bare ``<key>`` names the current one."""
-        self._audit("snapshot read", snapshot_id=snapshot_id)
+        caller = self._caller("snapshot read", snapshot_id=snapshot_id)
         if not SNAPSHOT_REF.match(snapshot_id):
             raise RequestRejected(400, f"{snapshot_id!r} is not a snapshot id (<key>-g<generation>)")
         parsed = parse_snapshot_id(snapshot_id)
         key, generation = parsed if parsed else (snapshot_id, None)
         found = self._ddb.get_item(TableName=self.settings.table_name, Key={SNAPSHOTS_KEY: {"S": key}})
         item = deserialize(found["Item"]) if "Item" in found else None
+        # One the caller may not see is answered as one that does not exist: ids leak nothing.
+        if item is not None and not self._may_read(caller, item):
+            item = None
         if item is None or (generation is not None and generation > int(item["generation"])):
             raise RequestRejected(404, f"no snapshot {snapshot_id!r}")
         if generation is not None and generation < int(item["generation"]):
@@ -87,16 +99,27 @@ class Status:
             view.download_expires_in = self.settings.presign_seconds
         return json_response(200, view)
 
-    def _audit(self, what: str, **fields: str) -> None:
-        """Who read what; a request with no caller identity is refused before any read."""
+    def _caller(self, what: str, **fields: str) -> Caller:
+        """Who reads what, logged; a request with no caller identity is refused before any read."""
         caller = http_caller(self.app.current_event.raw_event)
         logger.info(what, extra={"caller": caller.principal, "caller_kind": caller.kind, **fields})
+        return caller
+
+    def _may_read(self, caller: Caller, item: dict[str, Any]) -> bool:
+        report = self.catalog.get().report(item["report"])
+        entitlement = self.entitlements.for_caller(caller)
+        return report is not None and may_read(report, caller, item.get("params") or {}, entitlement)
 
     def list_snapshots(self, report: str) -> Response[str]:
         """Newest first through the ``by-report`` index; ``next_token`` pages on."""
-        self._audit("snapshots listed", report=report)
+        caller = self._caller("snapshots listed", report=report)
         if not REPORT.match(report):
             raise RequestRejected(400, f"{report!r} is not a report name")
+        spec = self.catalog.get().report(report)
+        if spec is not None and not may_request(spec, caller):
+            reason = f"{caller.principal} may not request {report!r}"
+            audit_denial(logger, caller, report, {}, reason)
+            raise RequestRejected(403, reason)
         query = self.app.current_event.query_string_parameters or {}
         limit = _limit(query.get("limit", str(DEFAULT_PAGE)))
         kwargs: dict[str, Any] = {
@@ -113,7 +136,11 @@ class Status:
         page = self._ddb.query(**kwargs)
         listing = SnapshotPage(
             report=report,
-            snapshots=[SnapshotView(**snapshot_view(deserialize(i))) for i in page["Items"]],
+            snapshots=[
+                SnapshotView(**snapshot_view(item))
+                for item in map(deserialize, page["Items"])
+                if self._may_read(caller, item)
+            ],
             next_token=_encode_token(page["LastEvaluatedKey"]) if "LastEvaluatedKey" in page else None,
         )
         return json_response(200, listing)
@@ -151,6 +178,11 @@ def _decode_token(token: str, report: str) -> dict[str, Any]:
 
 def rejected(exc: RequestRejected) -> Response[str]:
     return error_response(exc.status_code, exc.message)
+
+
+def catalog_unavailable(exc: CatalogUnavailable) -> Response[str]:
+    logger.exception("catalog unavailable")
+    return error_response(503, str(exc))
 
 
 @functools.cache

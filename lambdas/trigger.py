@@ -19,12 +19,14 @@ from contracts.catalog_cache import CatalogUnavailable
 from contracts.http_api import SnapshotAccepted, SnapshotRequest
 from contracts.validation import first_error
 from lambdas import clients
+from lambdas.audit import audit_denial
 from lambdas.caller import Caller, event_caller, http_caller
 from lambdas.catalog_cache import CatalogCache
+from lambdas.entitlements import EntitlementStore, check_entitled, fill_entitled
 from lambdas.entry import entry_point
 from lambdas.events import InvalidEvent, is_eventbridge_event, requests_from_event
 from lambdas.json_body import json_object, raw_body
-from lambdas.requests import RequestRejected, check_request
+from lambdas.requests import CheckedRequest, RequestRejected, check_request
 from lambdas.routes import resolver_for
 from lambdas.settings import TriggerSettings
 from lambdas.snapshots import Outcome, SnapshotService
@@ -41,6 +43,9 @@ class Trigger:
         self.settings = settings
         self.catalog = CatalogCache(settings.catalog_uri, clients.s3(), settings.catalog_ttl_seconds)
         self.sfn = clients.stepfunctions()
+        self.entitlements = EntitlementStore(
+            clients.dynamodb(), settings.entitlements_table, settings.entitlements_ttl_seconds
+        )
         self.service = SnapshotService(
             clients.dynamodb(),
             settings.table_name,
@@ -60,13 +65,14 @@ class Trigger:
         return self.app.resolve(event, context)
 
     def submit(self, request: SnapshotRequest, caller: Caller) -> Outcome:
-        checked = check_request(request, self.catalog.get())
+        checked = self._entitled(request, caller)
         outcome = self.service.request(checked)
         logger.info(
             "snapshot request",
             extra={
                 "caller": caller.principal,
                 "caller_kind": caller.kind,
+                "params": checked.params,
                 "decision": outcome.decision,
                 "snapshot_id": outcome.item["snapshot_id"],
                 "report": checked.report.name,
@@ -74,6 +80,24 @@ class Trigger:
             },
         )
         return outcome
+
+    def _entitled(self, request: SnapshotRequest, caller: Caller) -> CheckedRequest:
+        """The request checked against the catalog with its entitled params filled in and held to
+        the caller's entitlement; a denial is logged with its reason and counted."""
+        catalog = self.catalog.get()
+        report = catalog.report(request.report)
+        if report is None:
+            return check_request(request, catalog)
+        try:
+            entitlement = self.entitlements.for_caller(caller)
+            filled = fill_entitled(report, caller, request.params, entitlement)
+            checked = check_request(request.model_copy(update={"params": filled}), catalog)
+            check_entitled(report, caller, checked.params, entitlement)
+        except RequestRejected as exc:
+            if exc.status_code == 403:
+                audit_denial(logger, caller, report.name, request.params, exc.message)
+            raise
+        return checked
 
     def create_snapshot(self) -> Response[str]:
         event = self.app.current_event

@@ -17,6 +17,7 @@ one moto and compares them) but for the differences named here, each on purpose:
 from __future__ import annotations
 
 import json
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ import boto3
 from contracts import topology
 from contracts.asl_template import render_asl
 from contracts.topology import CATALOG_KEY, EVENT_SOURCE
+from lambdas.dynamo_types import serialize
 from lambdas.settings import StatusSettings, TriggerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
+DEFAULT_ENTITLEMENTS = ROOT / "catalog" / "entitlements.toml"
 ACCOUNT = "123456789012"
 # The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
 SANDBOX_SIZED = ("visibility_timeout_seconds", "retry_interval_seconds", "retry_max_attempts")
@@ -68,6 +71,7 @@ class Platform:
     bucket: str
     table: str
     lease_table: str
+    entitlements_table: str
     queue_url: str
     dlq_url: str
     events_queue_url: str
@@ -82,11 +86,19 @@ class Platform:
             bucket_name=self.bucket,
             catalog_uri=self.catalog_uri,
             state_machine_arn=self.state_machine_arn,
+            entitlements_table=self.entitlements_table,
             catalog_ttl_seconds=0,
+            entitlements_ttl_seconds=0,
         )
 
     def status_settings(self) -> StatusSettings:
-        return StatusSettings(table_name=self.table)
+        return StatusSettings(
+            table_name=self.table,
+            catalog_uri=self.catalog_uri,
+            entitlements_table=self.entitlements_table,
+            catalog_ttl_seconds=0,
+            entitlements_ttl_seconds=0,
+        )
 
     def lambda_env(self) -> dict[str, str]:
         """What Terraform sets on the functions; ``*_settings()`` are what they read from it."""
@@ -95,7 +107,9 @@ class Platform:
             "BUCKET_NAME": self.bucket,
             "CATALOG_URI": self.catalog_uri,
             "STATE_MACHINE_ARN": self.state_machine_arn,
+            "ENTITLEMENTS_TABLE": self.entitlements_table,
             "CATALOG_TTL_SECONDS": "0",
+            "ENTITLEMENTS_TTL_SECONDS": "0",
             "POWERTOOLS_SERVICE_NAME": "snapshot-engine",
             "POWERTOOLS_LOG_LEVEL": "WARNING",
         }
@@ -136,12 +150,15 @@ def create_platform(
     catalog_path: Path = DEFAULT_CATALOG,
     options: PlatformOptions | None = None,
     catalog_values: dict[str, str] | None = None,
+    entitlements_path: Path = DEFAULT_ENTITLEMENTS,
 ) -> Platform:
-    """``catalog_values`` fill the catalog's ``@NAME@`` markers (the sandbox's local URLs)."""
+    """``catalog_values`` fill the catalog's ``@NAME@`` markers (the sandbox's local URLs);
+    ``entitlements_path`` seeds the entitlements table (what an operator would write there)."""
     options = options or PlatformOptions()
     session = boto3.session.Session()
     bucket = _create_storage(session, name, _catalog_text(catalog_path, catalog_values or {}))
     table, lease_table = _create_tables(session, name)
+    entitlements = _create_entitlements(session, name, entitlements_path)
     queue_url, dlq_url = _create_queues(session, name, options)
     bus, events_queue_url = _create_bus(session, name)
     state_machine_arn = _create_state_machine(session, name, asl_values(table, queue_url, bus, options))
@@ -151,6 +168,7 @@ def create_platform(
         bucket=bucket,
         table=table,
         lease_table=lease_table,
+        entitlements_table=entitlements,
         queue_url=queue_url,
         dlq_url=dlq_url,
         events_queue_url=events_queue_url,
@@ -209,6 +227,21 @@ def _create_tables(session: boto3.session.Session, name: str) -> tuple[str, str]
         KeySchema=[{"AttributeName": topology.LEASE_KEY, "KeyType": "HASH"}],
     )
     return table, lease_table
+
+
+def _create_entitlements(session: boto3.session.Session, name: str, seed: Path) -> str:
+    ddb = session.client("dynamodb")
+    table = topology.entitlements_table(name)
+    ddb.create_table(
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": topology.ENTITLEMENTS_KEY, "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": topology.ENTITLEMENTS_KEY, "KeyType": "HASH"}],
+    )
+    for entry in tomllib.loads(seed.read_text())["entitlements"]:
+        item = {topology.ENTITLEMENTS_KEY: entry["subject"], topology.ENTITLEMENTS_PARAMS: entry["params"]}
+        ddb.put_item(TableName=table, Item=serialize(item))
+    return table
 
 
 def _queue_arn(sqs: Any, url: str) -> str:

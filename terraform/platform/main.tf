@@ -83,6 +83,7 @@ module "api" {
   name               = var.name
   lambda_code        = local.lambda_code
   table              = module.metadata.table
+  entitlements_table = module.metadata.entitlements_table
   bucket             = module.storage.bucket
   catalog            = module.storage.catalog
   state_machine_arn  = module.orchestration.state_machine_arn

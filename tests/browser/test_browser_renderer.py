@@ -82,6 +82,7 @@ def report(url: str, **source: Any) -> ReportSpec:
             "formats": ["pdf", "png"],
             "params": {"region": {"type": "string", "default": "EMEA"}},
             "source": {"url": url, **source},
+            "access": {"callers": ["*"], "entitled": ["region"]},
         }
     )
 

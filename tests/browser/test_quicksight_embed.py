@@ -48,6 +48,7 @@ def embed_report(**quicksight: Any) -> ReportSpec:
                 "quicksight": {"dashboard_id": "sales", **quicksight},
                 "wait_for": "selector:#dashboard-ready",
             },
+            "access": {"callers": ["*"], "entitled": ["region"]},
         }
     )
 

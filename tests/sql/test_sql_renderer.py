@@ -101,6 +101,8 @@ default = 0
 [reports.extract.source]
 datasource = "db"
 query = "{query}"
+[reports.extract.access]
+callers = ["*"]
 """)
     return catalog.reports["extract"]
 

@@ -44,7 +44,7 @@ def agent_default(field: str) -> float:
 
 
 def sandbox_platform(options: PlatformOptions) -> Platform:
-    return Platform("p", "r", "b", "t", "l", "q", "d", "e", "bus", "arn", "s3://b/k", options)
+    return Platform("p", "r", "b", "t", "l", "ent", "q", "d", "e", "bus", "arn", "s3://b/k", options)
 
 
 def test_render_has_a_job_budget_and_no_heartbeat_clock() -> None:
@@ -179,7 +179,7 @@ def test_a_signature_is_refused_past_api_gateways_five_minutes() -> None:
 
 
 def test_the_download_url_lives_as_long_as_the_status_lambda_says() -> None:
-    presign = StatusSettings("t").presign_seconds
+    presign = StatusSettings("t", "s3://b/k", "ent").presign_seconds
     assert f"({presign} s)" in timers_row("download URL")
     assert "PRESIGN_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
 

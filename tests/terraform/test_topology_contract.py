@@ -79,6 +79,13 @@ def test_the_lease_table_is_keyed_by_the_topologys_key() -> None:
     assert [unquote(a["name"]) for a in leases["attribute"]] == [topology.LEASE_KEY]
 
 
+def test_the_entitlements_table_is_keyed_and_named_by_the_topology() -> None:
+    entitlements = resource("metadata", "aws_dynamodb_table", "entitlements")
+    assert unquote(entitlements["hash_key"]) == topology.ENTITLEMENTS_KEY
+    assert [unquote(a["name"]) for a in entitlements["attribute"]] == [topology.ENTITLEMENTS_KEY]
+    assert unquote(entitlements["name"]) == topology.entitlements_table("${var.name}")
+
+
 def test_the_queues_settings_are_the_topologys() -> None:
     jobs = resource("queue", "aws_sqs_queue", "jobs")
     dlq = resource("queue", "aws_sqs_queue", "dlq")

@@ -27,6 +27,7 @@ class Names:
     bucket: str
     table: str
     lease_table: str
+    entitlements_table: str
     queue_url: str
     dlq_url: str
     event_bus: str
@@ -80,6 +81,7 @@ def describe(names: Names) -> dict[str, Any]:
         },
         "table": _table(names.table),
         "lease_table": _table(names.lease_table),
+        "entitlements_table": _table(names.entitlements_table),
         "queue": _queue(names.queue_url),
         "dlq": _queue(names.dlq_url),
         "rules": _rules(names.event_bus, names.prefix),

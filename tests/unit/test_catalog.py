@@ -61,19 +61,34 @@ def test_every_problem_is_listed_at_once() -> None:
     assert len(raised.value.problems) == 3
 
 
+OPEN = '[reports.x.access]\ncallers = ["*"]\n'
+RLS = '[reports.x.source]\nrow_level_tags = { region = "{region}" }\n'
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("not toml [", "not valid TOML"),
         ("version = 1\n", "no \\[reports"),
-        ('[reports.x]\nrenderer = "sql"\nformats = ["doc"]\n', "unknown formats"),
-        ('[reports.x]\nrenderer = "sql"\nformats = ["csv"]\nbogus = 1\n', "reports.x.bogus"),
+        ('[reports.x]\nrenderer = "sql"\nformats = ["doc"]\n' + OPEN, "unknown formats"),
+        ('[reports.x]\nrenderer = "sql"\nformats = ["csv"]\nbogus = 1\n' + OPEN, "reports.x.bogus"),
         (
             '[reports.x]\nrenderer = "sql"\nformats = ["csv"]\n[reports.x.params.n]\ntype = "integer"\n'
-            'default = "ten"\n',
+            'default = "ten"\n' + OPEN,
             "default of 'n'",
         ),
-        ('[reports.X]\nrenderer = "sql"\nformats = ["csv"]\n', "reports.X.name"),
+        ('[reports.X]\nrenderer = "sql"\nformats = ["csv"]\n' + OPEN.replace(".x.", ".X."), "reports.X.name"),
+        ('[reports.x]\nrenderer = "sql"\nformats = ["csv"]\n', "reports.x.access: Field required"),
+        ('[reports.x]\nrenderer = "sql"\nformats = ["csv"]\n[reports.x.access]\ncallers = []\n', "callers"),
+        (
+            '[reports.x]\nrenderer = "sql"\nformats = ["csv"]\n' + OPEN + 'entitled = ["region"]\n',
+            "undeclared params \\['region'\\]",
+        ),
+        (
+            '[reports.x]\nrenderer = "quicksight"\nformats = ["pdf"]\n[reports.x.params.region]\n'
+            'type = "string"\n' + RLS + OPEN,
+            "row_level_tags use params \\['region'\\] that are not in access.entitled",
+        ),
     ],
 )
 def test_bad_catalogs_are_rejected_with_a_location(text: str, message: str) -> None:

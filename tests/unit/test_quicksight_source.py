@@ -24,6 +24,7 @@ REPORT = ReportSpec.model_validate(
             "net": {"type": "boolean", "default": True},
             "sheet": {"type": "string", "default": "s1"},
         },
+        "access": {"callers": ["*"]},
     }
 )
 PARAMS = REPORT.normalise_params({})

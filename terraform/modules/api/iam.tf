@@ -1,5 +1,5 @@
-# What lambdas/ calls, and nothing else: the trigger reads the catalog, runs the decision table's
-# conditional writes and starts executions.
+# What lambdas/ calls, and nothing else: the trigger reads the catalog and the caller's
+# entitlements, runs the decision table's conditional writes and starts executions.
 data "aws_iam_policy_document" "trigger" {
   statement {
     sid       = "Metadata"
@@ -18,9 +18,16 @@ data "aws_iam_policy_document" "trigger" {
     actions   = ["s3:GetObject"]
     resources = [var.catalog.object_arn]
   }
+
+  statement {
+    sid       = "Entitlements"
+    actions   = ["dynamodb:BatchGetItem"]
+    resources = [var.entitlements_table.arn]
+  }
 }
 
-# Status reads items, lists the by-report index and presigns GETs of snapshots.
+# Status reads items, lists the by-report index, presigns GETs of snapshots, and shows each
+# caller only what the catalog and their entitlements allow.
 data "aws_iam_policy_document" "status" {
   statement {
     sid       = "Metadata"
@@ -32,6 +39,18 @@ data "aws_iam_policy_document" "status" {
     sid       = "Downloads"
     actions   = ["s3:GetObject"]
     resources = ["${var.bucket.arn}/snapshots/*"]
+  }
+
+  statement {
+    sid       = "Catalog"
+    actions   = ["s3:GetObject"]
+    resources = [var.catalog.object_arn]
+  }
+
+  statement {
+    sid       = "Entitlements"
+    actions   = ["dynamodb:BatchGetItem"]
+    resources = [var.entitlements_table.arn]
   }
 }
 

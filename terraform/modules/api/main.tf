@@ -16,6 +16,7 @@ locals {
     BUCKET_NAME             = var.bucket.name
     CATALOG_URI             = var.catalog.uri
     STATE_MACHINE_ARN       = var.state_machine_arn
+    ENTITLEMENTS_TABLE      = var.entitlements_table.name
     POWERTOOLS_SERVICE_NAME = "snapshot-engine"
     POWERTOOLS_LOG_LEVEL    = "INFO"
   }

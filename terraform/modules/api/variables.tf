@@ -106,3 +106,11 @@ variable "openapi_document" {
     error_message = "The document must require its sigv4 (awsSigv4) scheme on every operation: the routes are AWS_IAM."
   }
 }
+
+variable "entitlements_table" {
+  description = "The entitlements table (who may see which values of the catalog's entitled params): the Lambdas read it, never write it."
+  type = object({
+    name = string
+    arn  = string
+  })
+}

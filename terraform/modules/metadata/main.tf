@@ -65,3 +65,27 @@ resource "aws_dynamodb_table" "leases" {
     kms_key_arn = var.kms_key_arn
   }
 }
+
+# Entitlements (lambdas/entitlements.py): one item per subject (an IAM principal ARN,
+# group:<JWT group>, system:<event source>) naming the values of the catalog's entitled params it
+# may see. Operators write it; the API's Lambdas only read it.
+resource "aws_dynamodb_table" "entitlements" {
+  name                        = "${var.name}-entitlements"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "subject"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "subject"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+}

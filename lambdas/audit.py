@@ -1,0 +1,32 @@
+"""Denied requests, logged with who asked for what and why, and counted in the metric
+``EntitlementDenials`` (CloudWatch embedded metric format, namespace ``SnapshotEngine``,
+dimension ``report``) that an alarm can watch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+from lambdas.caller import Caller
+
+METRIC_NAMESPACE = "SnapshotEngine"
+DENIALS_METRIC = "EntitlementDenials"
+
+
+def audit_denial(logger: Logger, caller: Caller, report: str, params: dict[str, Any], reason: str) -> None:
+    logger.warning(
+        "access denied",
+        extra={
+            "caller": caller.principal,
+            "caller_kind": caller.kind,
+            "report": report,
+            "params": params,
+            "reason": reason,
+        },
+    )
+    with single_metric(
+        name=DENIALS_METRIC, unit=MetricUnit.Count, value=1, namespace=METRIC_NAMESPACE
+    ) as metric:
+        metric.add_dimension(name="report", value=report)
