@@ -1,6 +1,6 @@
 """Denied requests, logged with who asked for what and why, and counted in the metric
 ``EntitlementDenials`` (CloudWatch embedded metric format, namespace ``SnapshotEngine``,
-dimension ``report``) that an alarm can watch."""
+dimensions ``report`` and Powertools' ``service``) that an alarm can watch."""
 
 from __future__ import annotations
 

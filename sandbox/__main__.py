@@ -41,6 +41,10 @@ async def _up(agents: int, api_port: int, moto_port: int) -> int:
     routes = ", ".join(op.route_key for op in OPERATIONS)
     print(f"API          {sandbox.api_url}   ({routes}; SigV4 as access key sandbox, secret sandbox)")
     print(f"             export SNAPSHOT_API_URL={sandbox.api_url}; .venv/bin/snapshot --help")
+    for person in sandbox.people.values():
+        keys = f"AWS_ACCESS_KEY_ID={person.credentials.access_key}"
+        keys += f" AWS_SECRET_ACCESS_KEY={person.credentials.secret_key}"
+        print(f"person       {person.name} sees {person.region}: {keys}")
     print(f"moto         {sandbox.moto.endpoint}   (export AWS_ENDPOINT_URL={sandbox.moto.endpoint})")
     print(f"QuickSight   {sandbox.quicksight.url}   (the stand-in the agents' quicksight renderer calls)")
     print(f"dashboards   {sandbox.site_url}/sales?region=EMEA   (what the browser renderer captures)")

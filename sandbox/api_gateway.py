@@ -14,11 +14,13 @@ import asyncio
 import base64
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
 from contracts.openapi import OPERATIONS
+from sandbox.iam_callers import MotoIamCallers
 from sandbox.lambda_runtime import Handler, invoke
 from sandbox.moto_server import FAKE_CREDENTIALS, REGION
 from sandbox.sigv4 import Caller, Forbidden, verify
@@ -85,9 +87,10 @@ def gateway_error(status: int, message: str) -> web.Response:
 
 
 def make_app(
-    trigger: Handler, status: Handler, callers: dict[str, Caller] | None = None, region: str = REGION
+    trigger: Handler, status: Handler, callers: Mapping[str, Caller] | None = None, region: str = REGION
 ) -> web.Application:
-    known = callers if callers is not None else {SANDBOX_CALLER.access_key: SANDBOX_CALLER}
+    """``callers`` by access key; by default the sandbox's own and every IAM user in moto."""
+    known = callers if callers is not None else MotoIamCallers(SANDBOX_CALLER)
     functions = {"trigger": trigger, "status": status}
     app = web.Application(client_max_size=MAX_PAYLOAD)
 

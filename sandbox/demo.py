@@ -4,7 +4,8 @@ Two agents run as separate processes. The scenario covers several reports and fo
 extracts; QuickSight snapshot jobs against the stand-in; with Chromium installed, a local web
 dashboard and a QuickSight embed captured by the browser renderer), a burst
 of identical concurrent requests (one render, answered many times), a repeat that is reused, a
-``force`` that renders a new generation, a report whose query fails, and bad requests. Files are
+``force`` that renders a new generation, a report whose query fails, bad requests, and three
+people with different regions (``sandbox.demo_people``). Files are
 downloaded to ``out/``, a table is printed and ``out/demo-summary.json`` written. Exit 0 only when
 every outcome is the expected one.
 """
@@ -25,6 +26,8 @@ import boto3
 from agent.renderers.chromium import find_chromium
 from contracts.identity import EXTENSIONS
 from sandbox.client import ApiResponse, SnapshotClient
+from sandbox.demo_people import RENDERS as PEOPLE_RENDERS
+from sandbox.demo_people import people_scenario
 from sandbox.metrics_scrape import jobs, scrape
 from sandbox.platform import ROOT, PlatformOptions
 from sandbox.runtime import start_sandbox
@@ -92,6 +95,7 @@ async def run_demo() -> int:
             client = SnapshotClient(sandbox.api_url, http)
             report = await _scenario(client)
             downloads = await _download(client, report["finals"])
+            people = await people_scenario(sandbox.api_url, http, sandbox.people)
         executions = boto3.client("stepfunctions").list_executions(
             stateMachineArn=sandbox.platform.state_machine_arn
         )["executions"]
@@ -99,9 +103,11 @@ async def run_demo() -> int:
     finally:
         await sandbox.close()
     summary = _summary(report, downloads, len(executions), renders, time.monotonic() - started)
+    summary["people"] = people.summary
     (OUT / "demo-summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     _print_table(summary)
-    problems = _check(summary, report)
+    print("\n".join(people.lines))
+    problems = _check(summary, report) + people.problems
     for problem in problems:
         print(f"UNEXPECTED: {problem}")
     print(
@@ -235,7 +241,7 @@ def expected_counts() -> dict[str, int]:
         "created": distinct,
         "regenerated": 1,
         "rejected": len(BAD_REQUESTS),
-        "executions": distinct + 1,
+        "executions": distinct + 1 + PEOPLE_RENDERS,
     }
 
 
@@ -269,8 +275,9 @@ def _check(summary: dict[str, Any], report: dict[str, Any]) -> list[str]:
         for s in summary["snapshots"]
         if s["status"] == "READY" and not s["sha256_ok"]
     ]
-    if sum(summary["renders_by_agent"].values()) != summary["ready"]:
-        problems.append(f"agents rendered {summary['renders_by_agent']}, expected {summary['ready']} renders")
+    renders = summary["ready"] + PEOPLE_RENDERS
+    if sum(summary["renders_by_agent"].values()) != renders:
+        problems.append(f"agents rendered {summary['renders_by_agent']}, expected {renders} renders")
     return problems
 
 

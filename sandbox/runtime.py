@@ -16,6 +16,7 @@ from sandbox.dashboard_site import start_site
 from sandbox.dataset import ensure_dataset
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox, free_port, start_moto
+from sandbox.people import Person, create_people
 from sandbox.platform import DEFAULT_CATALOG, ROOT, Platform, PlatformOptions, create_platform
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
 
@@ -60,6 +61,7 @@ class Sandbox:
     quicksight: QuickSightDouble
     site_runner: web.AppRunner
     site_url: str
+    people: dict[str, Person]
     agents: list[AgentProcess] = field(default_factory=list)
 
     @property
@@ -116,4 +118,5 @@ async def start_sandbox(
         quicksight,
         site_runner,
         site_url,
+        create_people(platform),
     )

@@ -92,6 +92,7 @@ module "api" {
   network            = module.network.network
   schedules          = jsondecode(file("${local.repo}/catalog/schedules.json"))
   openapi_document   = file("${local.repo}/contracts/openapi.json")
+  jwt_authorizer     = var.jwt_authorizer
   log_retention_days = var.log_retention_days
 }
 

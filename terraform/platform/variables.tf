@@ -129,3 +129,12 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "jwt_authorizer" {
+  description = "An OIDC issuer and audiences for a JWT authorizer on every route instead of AWS_IAM (see modules/api); null keeps SigV4."
+  type = object({
+    issuer   = string
+    audience = list(string)
+  })
+  default = null
+}

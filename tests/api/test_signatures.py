@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
+import boto3
 import pytest
 import requests
 from botocore.credentials import ReadOnlyCredentials
@@ -110,3 +111,17 @@ def test_no_route_is_a_gateway_404_for_any_method(served_api: ServedApi) -> None
     for method, path in (("DELETE", "/snapshots"), ("GET", "/nowhere"), ("PUT", "/reports/x/snapshots")):
         response = send(served_api, method, path, sign(served_api, method, path, b""))
         assert (response.status_code, response.json()) == (404, {"message": "Not Found"})
+
+
+def test_an_iam_user_created_in_moto_can_call_until_its_key_is_deactivated(served_api: ServedApi) -> None:
+    iam = boto3.client("iam")
+    user = iam.create_user(UserName=f"{served_api.platform.name}-dana")["User"]
+    key = iam.create_access_key(UserName=user["UserName"])["AccessKey"]
+    dana = ReadOnlyCredentials(key["AccessKeyId"], key["SecretAccessKey"], None)
+    path = PATHS["list_snapshots"]
+    assert (
+        send(served_api, "GET", path, sign(served_api, "GET", path, b"", credentials=dana)).status_code == 200
+    )
+    iam.update_access_key(UserName=user["UserName"], AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    refused = send(served_api, "GET", path, sign(served_api, "GET", path, b"", credentials=dana))
+    assert refused.status_code == 403 and "security token" in refused.json()["message"]

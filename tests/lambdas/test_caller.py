@@ -70,3 +70,20 @@ def test_each_decision_is_logged_with_its_caller(
     (decision,) = [r for r in caplog.records if r.getMessage() == "snapshot request"]
     assert vars(decision)["caller"] == "arn:aws:sts::123456789012:assumed-role/report-builder/session"
     assert vars(decision)["caller_kind"] == "iam" and vars(decision)["decision"] == "created"
+
+
+def test_a_denial_is_counted_in_the_entitlement_denials_metric(
+    platform: Platform, functions: Functions, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The test catalog's qs_sales entitles region; the recorded caller holds no entitlement."""
+    event = copy.deepcopy(recorded("http_post_snapshots.json"))
+    event["body"] = json.dumps({"report": "qs_sales", "format": "pdf"})
+    answer = invoke(functions.trigger.handle, "trigger", event)
+    assert answer["statusCode"] == 403
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    (metric,) = [m for m in emitted if "EntitlementDenials" in m]
+    assert metric["EntitlementDenials"] in ([1.0], 1.0)
+    assert metric["report"] == "qs_sales"
+    directive = metric["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Namespace"] == "SnapshotEngine" and "report" in directive["Dimensions"][0]
+    assert items(platform) == [] and executions(platform) == []

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import AsyncExitStack
 from pathlib import Path
 
+import aiohttp
+import boto3
 import openpyxl
+from botocore.credentials import ReadOnlyCredentials
 from pypdf import PdfReader
 
+from contracts.topology import ENTITLEMENTS_KEY, ENTITLEMENTS_PARAMS
+from lambdas.dynamo_types import serialize
+from sandbox.api_gateway import make_app
 from sandbox.client import SnapshotClient
+from sandbox.loopback import serve_on_loopback
 from sandbox.platform import Platform
 from sandbox.quicksight_double import QuickSightDouble
+from sandbox.runtime import Functions
 from tests.quicksight.conftest import qs_settings
 from tests.support.agents import running_agent
 from tests.support.platform_state import s3_keys
@@ -54,4 +63,34 @@ async def test_pdf_csv_and_xlsx_land_at_the_snapshot_key(
     }
     assert request["UserConfiguration"] == {
         "AnonymousUsers": [{"RowLevelPermissionTags": [{"Key": "region", "Value": "AMER"}]}]
+    }
+
+
+async def test_the_rls_tag_is_the_callers_entitlement_never_the_requests(
+    platform: Platform, functions: Functions, dataset: Path, quicksight: QuickSightDouble
+) -> None:
+    """alice, an IAM user created in moto and entitled to EMEA only, signs her own requests: AMER
+    is refused before anything runs, and her request without a region renders with her tag."""
+    iam = boto3.client("iam")
+    user = iam.create_user(UserName=f"{platform.name}-alice")["User"]
+    key = iam.create_access_key(UserName=user["UserName"])["AccessKey"]
+    grant = {ENTITLEMENTS_KEY: user["Arn"], ENTITLEMENTS_PARAMS: {"region": ["EMEA"]}}
+    boto3.client("dynamodb").put_item(TableName=platform.entitlements_table, Item=serialize(grant))
+    alice_credentials = ReadOnlyCredentials(key["AccessKeyId"], key["SecretAccessKey"], None)
+    async with AsyncExitStack() as stack:
+        runner, port = await serve_on_loopback(make_app(functions.trigger.handle, functions.status.handle))
+        stack.push_async_callback(runner.cleanup)
+        http = await stack.enter_async_context(aiohttp.ClientSession())
+        alice = SnapshotClient(f"http://127.0.0.1:{port}", http, alice_credentials)
+        await stack.enter_async_context(running_agent(qs_settings(platform, dataset, quicksight)))
+        refused = await alice.request({"report": "qs_sales", "format": "csv", "params": {"region": "AMER"}})
+        assert refused.status == 403, refused.body
+        created = await alice.request({"report": "qs_sales", "format": "csv", "params": {"top": 5}})
+        assert created.status == 202 and created.body["params"]["region"] == "EMEA"
+        final = await alice.wait(created.body["snapshot_id"], 60)
+        rows = list(csv.DictReader(io.StringIO((await alice.download(final["download_url"])).decode())))
+    assert {r["region"] for r in rows} == {"EMEA"}
+    ((_, job),) = [(k, j) for k, j in quicksight.jobs.items() if k[1] == created.body["snapshot_id"]]
+    assert job.request["UserConfiguration"] == {
+        "AnonymousUsers": [{"RowLevelPermissionTags": [{"Key": "region", "Value": "EMEA"}]}]
     }

@@ -134,7 +134,8 @@ class RootCopy:
         )
         return cls(endpoint, root)
 
-    def plan(self, environment: str, timeout: float = 180) -> str:
+    def plan(self, environment: str, variables: dict[str, str] | None = None, timeout: float = 180) -> str:
+        """``variables`` are set as TF_VAR_<name>, as a user would for one run."""
         directory = self.root / "terraform" / "environments" / environment
         (directory / ".terraform.lock.hcl").unlink(missing_ok=True)
         for name in SANDBOX_FILES:
@@ -146,6 +147,7 @@ class RootCopy:
             AWS_SECRET_ACCESS_KEY="sandbox",
             TF_VAR_sandbox_endpoint=self.endpoint,
         )
+        env.update({f"TF_VAR_{name}": value for name, value in (variables or {}).items()})
         state = self.root / f"{environment}.tfstate"
         run(["terraform", "init", f"-backend-config=path={state}"], env, timeout, cwd=directory)
         # moto's account and region in place of the environment's real ones (-var beats tfvars)

@@ -143,12 +143,21 @@ def test_dev_and_prod_plan_against_moto(
     environment: str, terraform: str, moto_server: MotoSandbox, tmp_path: Path
 ) -> None:
     started = time.monotonic()
-    plan = RootCopy.make(moto_server.endpoint, tmp_path).plan(environment)
+    # prod also shows an environment choosing a JWT authorizer (people through an OIDC issuer)
+    jwt = '{issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE", audience = ["app"]}'
+    variables = {"jwt_authorizer": jwt} if environment == "prod" else {}
+    plan = RootCopy.make(moto_server.endpoint, tmp_path).plan(environment, variables)
     (to_add,) = re.findall(r"Plan: (\d+) to add, 0 to change, 0 to destroy", plan)
     print(f"\nplan {environment}: {to_add} to add in {time.monotonic() - started:.0f} s")
     assert int(to_add) > 100
+    routes = re.findall(r'authorization_type\s+= "(\w+)"', plan)
     if environment == "prod":
         assert "aws_db_instance.reporting[0]" in plan, "prod turns the reporting database on"
+        assert "module.platform.module.api.aws_apigatewayv2_authorizer.jwt[0]" in plan
+        assert routes == ["JWT"] * len(OPERATIONS)
+    else:
+        assert "aws_apigatewayv2_authorizer" not in plan
+        assert routes == ["AWS_IAM"] * len(OPERATIONS)
 
 
 def test_apply_creates_the_platform(applied: dict[str, Any]) -> None:

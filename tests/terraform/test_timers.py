@@ -14,7 +14,7 @@ from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
-from lambdas.settings import StatusSettings
+from lambdas.settings import ENTITLEMENTS_TTL_SECONDS, StatusSettings, TriggerSettings
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.sigv4 import SIGNATURE_MAX_SKEW_SECONDS
 from simulator.fleet import FleetModel
@@ -192,3 +192,14 @@ def test_the_clis_wait_and_retries_are_the_readmes() -> None:
     assert f"{retries.first_pause} s \u00d7 2\u207f, at most {retries.max_pause:.0f} s" in row
     # the longest a user waits for an unreachable API before exit 1: the pauses between attempts
     assert sum(min(retries.max_pause, retries.first_pause * 2**n) for n in range(1, retries.attempts)) <= 30
+
+
+def test_an_entitlement_change_reaches_callers_within_the_stated_cache_time() -> None:
+    row = timers_row("entitlement cache")
+    assert f"({ENTITLEMENTS_TTL_SECONDS:.0f} s; the sandbox 0)" in row
+    assert (
+        TriggerSettings.__dataclass_fields__["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
+    )
+    assert StatusSettings.__dataclass_fields__["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
+    assert sandbox_platform(PlatformOptions()).lambda_env()["ENTITLEMENTS_TTL_SECONDS"] == "0"
+    assert "ENTITLEMENTS_TTL_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"

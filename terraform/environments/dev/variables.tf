@@ -68,3 +68,12 @@ variable "quicksight_snapshots" {
   })
   default = { enabled = false }
 }
+
+variable "jwt_authorizer" {
+  description = "Sign people in with an OIDC issuer's tokens instead of SigV4: { issuer = \"https://...\", audience = [\"<app client id>\"] }; null keeps AWS_IAM."
+  type = object({
+    issuer   = string
+    audience = list(string)
+  })
+  default = null
+}

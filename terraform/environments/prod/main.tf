@@ -11,4 +11,5 @@ module "platform" {
   reporting_enabled    = var.reporting_enabled
   alarm_emails         = var.alarm_emails
   quicksight_snapshots = var.quicksight_snapshots
+  jwt_authorizer       = var.jwt_authorizer
 }

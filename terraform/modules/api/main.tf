@@ -104,13 +104,28 @@ resource "aws_apigatewayv2_route" "this" {
   api_id             = aws_apigatewayv2_api.this.id
   route_key          = each.key
   target             = "integrations/${aws_apigatewayv2_integration.this[each.value].id}"
-  authorization_type = "AWS_IAM"
+  authorization_type = var.jwt_authorizer == null ? "AWS_IAM" : "JWT"
+  authorizer_id      = var.jwt_authorizer == null ? null : aws_apigatewayv2_authorizer.jwt[0].id
 
   lifecycle {
     precondition {
       condition     = contains(keys(local.functions), each.value)
       error_message = "The OpenAPI operation ${each.key} names a function (${each.value}) this module does not make."
     }
+  }
+}
+
+# People through an OIDC issuer instead of SigV4, where an environment chooses it.
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  count            = var.jwt_authorizer == null ? 0 : 1
+  api_id           = aws_apigatewayv2_api.this.id
+  name             = "${var.name}-jwt"
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+
+  jwt_configuration {
+    issuer   = var.jwt_authorizer.issuer
+    audience = var.jwt_authorizer.audience
   }
 }
 

@@ -114,3 +114,17 @@ variable "entitlements_table" {
     arn  = string
   })
 }
+
+variable "jwt_authorizer" {
+  description = "Sign people in through an OIDC issuer (Cognito or the company's IdP) instead of SigV4: the issuer URL and the audiences (app client ids) its tokens are for. Every route then takes a Bearer token and the Lambdas read its sub and groups claims. null (the default) keeps AWS_IAM on every route."
+  type = object({
+    issuer   = string
+    audience = list(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.jwt_authorizer == null || (startswith(try(var.jwt_authorizer.issuer, ""), "https://") && length(try(var.jwt_authorizer.audience, [])) > 0)
+    error_message = "jwt_authorizer needs an https:// issuer and at least one audience."
+  }
+}
