@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--endpoint", default=os.environ.get(ENDPOINT_ENV), help=f"the API's URL (${ENDPOINT_ENV})"
     )
-    parser.add_argument("--region", help="the API's region (default: the AWS configuration's)")
+    parser.add_argument(
+        "--region", help="the API's region (default: $AWS_REGION, $AWS_DEFAULT_REGION or the profile's)"
+    )
     parser.add_argument("--profile", help="the AWS profile to sign with")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -107,9 +109,10 @@ def make_api(args: argparse.Namespace) -> SnapshotApi:
         raise UsageError(
             "no AWS credentials to sign with: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
         )
-    region = args.region or session.get_config_variable("region")
+    # botocore reads AWS_DEFAULT_REGION and the profile; AWS_REGION is what the other SDKs read
+    region = args.region or os.environ.get("AWS_REGION") or session.get_config_variable("region")
     if not region:
-        raise UsageError("no region: pass --region or set AWS_REGION")
+        raise UsageError("no region: pass --region or set AWS_REGION (or a profile's region)")
     return SnapshotApi(args.endpoint, credentials, region)
 
 

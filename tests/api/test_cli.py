@@ -140,6 +140,26 @@ def test_a_refused_request_is_exit_2_with_the_apis_message(
     assert err.count("\n") == 1 and message in err
 
 
+@pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+def test_the_region_comes_from_the_environment_as_the_readme_says(
+    served_api: ServedApi, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """Found by following the README by hand: botocore alone reads only AWS_DEFAULT_REGION."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "us-east-1")
+    monkeypatch.setenv("SNAPSHOT_API_URL", served_api.url)
+    assert main(["list", "sales_summary", "--limit", "1"]) == 0, capsys.readouterr().err
+
+
+def test_no_region_is_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    assert main(["--endpoint", "http://127.0.0.1:9", "list", "sales_summary"]) == 2
+    assert "no region" in capsys.readouterr().err
+
+
 def test_no_endpoint_is_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("SNAPSHOT_API_URL", raising=False)
     assert main(["list", "sales_summary"]) == 2
