@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError
 
 from lambdas import trigger
 from lambdas.requests import RequestRejected
 from sandbox.lambda_runtime import invoke
-from sandbox.platform import Platform
-from sandbox.runtime import Functions
+from sandbox.platform import DEFAULT_CATALOG, Platform
+from sandbox.runtime import Functions, make_functions
 from tests.lambdas.helpers import executions, items, recorded
 
 
@@ -78,3 +81,28 @@ def test_a_transient_failure_raises_so_the_async_invoke_retries(
         invoke(functions.trigger.handle, "trigger", recorded("eventbridge_snapshot_requested.json"))
     assert raised.value.status_code == 503
     assert executions(platform) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "requested"),
+    [("snapshot-engine.scheduler", True), ("datalake.ingest", True), ("somebody.else", False)],
+)
+def test_an_event_is_its_sources_system_principal_which_the_catalog_must_grant(
+    make_platform: Any, source: str, requested: bool
+) -> None:
+    """The sandbox's catalog grants sales_summary to the scheduler and the data lake only; its
+    region is entitled, and the seeded system principals may see every region, so the catalog's
+    default (EMEA) is filled in."""
+    platform = make_platform(catalog=DEFAULT_CATALOG)
+    functions = make_functions(platform)
+    event = copy.deepcopy(recorded("eventbridge_snapshot_requested.json"))
+    event["source"] = source
+    result = invoke(functions.trigger.handle, "trigger", event)
+    if requested:
+        (created,) = result["requested"]
+        (item,) = items(platform)
+        assert created["decision"] == "created" and item["params"]["M"]["region"] == {"S": "EMEA"}
+    else:
+        assert result["requested"] == [] and items(platform) == [] and executions(platform) == []
+        (reason,) = result["rejected"]
+        assert f"system:{source} may not request 'sales_summary'" in reason
