@@ -219,25 +219,24 @@ def _create_tables(session: boto3.session.Session, name: str) -> tuple[str, str]
         TableName=table,
         TimeToLiveSpecification={"Enabled": True, "AttributeName": topology.TTL_ATTRIBUTE},
     )
-    lease_table = topology.lease_table(name)
-    ddb.create_table(
-        TableName=lease_table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": topology.LEASE_KEY, "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": topology.LEASE_KEY, "KeyType": "HASH"}],
-    )
+    lease_table = _create_keyed_table(ddb, topology.lease_table(name), topology.LEASE_KEY)
     return table, lease_table
+
+
+def _create_keyed_table(ddb: Any, table: str, key: str) -> str:
+    """An on-demand table with one string hash key (the leases, the entitlements)."""
+    ddb.create_table(
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+    )
+    return table
 
 
 def _create_entitlements(session: boto3.session.Session, name: str, seed: Path) -> str:
     ddb = session.client("dynamodb")
-    table = topology.entitlements_table(name)
-    ddb.create_table(
-        TableName=table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": topology.ENTITLEMENTS_KEY, "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": topology.ENTITLEMENTS_KEY, "KeyType": "HASH"}],
-    )
+    table = _create_keyed_table(ddb, topology.entitlements_table(name), topology.ENTITLEMENTS_KEY)
     for entry in tomllib.loads(seed.read_text())["entitlements"]:
         item = {topology.ENTITLEMENTS_KEY: entry["subject"], topology.ENTITLEMENTS_PARAMS: entry["params"]}
         ddb.put_item(TableName=table, Item=serialize(item))
