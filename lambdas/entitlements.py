@@ -22,6 +22,9 @@ from lambdas.caller import Caller
 from lambdas.dynamo_types import deserialize
 from lambdas.requests import RequestRejected
 
+BATCH_GET_LIMIT = 100  # BatchGetItem's own limit on keys per call
+UNPROCESSED_ATTEMPTS = 4
+UNPROCESSED_PAUSE_SECONDS = 0.05
 # The table keeps the values as DynamoDB lists; membership is exact and type-strict (True is not 1).
 Value = tuple[str, Any]
 
@@ -137,12 +140,23 @@ class EntitlementStore:
         return Entitlement.union(item for s in wanted if (item := self._cache[s][1]) is not None)
 
     def _read(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """Every subject's item, in BatchGetItem's batches of 100; keys DynamoDB leaves unprocessed
+        (throttling) are asked again after a doubling pause, and a subject still unread after
+        the last attempt is a 503 rather than an entitlement silently missing."""
         found: dict[str, dict[str, Any]] = {}
-        request = {self._table: {"Keys": [{ENTITLEMENTS_KEY: {"S": k}} for k in keys[:100]]}}
-        while request:
-            answer = self._ddb.batch_get_item(RequestItems=request)
-            for raw in answer.get("Responses", {}).get(self._table, []):
-                item = deserialize(raw)
-                found[item[ENTITLEMENTS_KEY]] = item
-            request = answer.get("UnprocessedKeys") or {}
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
+            batch = keys[start : start + BATCH_GET_LIMIT]
+            request = {self._table: {"Keys": [{ENTITLEMENTS_KEY: {"S": k}} for k in batch]}}
+            for attempt in range(UNPROCESSED_ATTEMPTS):
+                if attempt:
+                    time.sleep(UNPROCESSED_PAUSE_SECONDS * 2 ** (attempt - 1))
+                answer = self._ddb.batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(self._table, []):
+                    item = deserialize(raw)
+                    found[item[ENTITLEMENTS_KEY]] = item
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise RequestRejected(503, "the entitlements table is throttled; try again")
         return found

@@ -8,13 +8,14 @@ import binascii
 import functools
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from contracts.catalog import REPORT_NAME
+from contracts.catalog import REPORT_NAME, ReportSpec
 from contracts.catalog_cache import CatalogUnavailable
 from contracts.http_api import (
     DEFAULT_PAGE,
@@ -106,9 +107,15 @@ class Status:
         return caller
 
     def _may_read(self, caller: Caller, item: dict[str, Any]) -> bool:
-        report = self.catalog.get().report(item["report"])
+        return self._readable(caller, self.catalog.get().report(item["report"]))(item)
+
+    def _readable(self, caller: Caller, report: ReportSpec | None) -> Callable[[dict[str, Any]], bool]:
+        """Whether the caller may see an item of ``report``: the catalog and the caller's
+        entitlement are read once, however many items are checked."""
+        if report is None:
+            return lambda _: False
         entitlement = self.entitlements.for_caller(caller)
-        return report is not None and may_read(report, caller, item.get("params") or {}, entitlement)
+        return lambda item: may_read(report, caller, item.get("params") or {}, entitlement)
 
     def list_snapshots(self, report: str) -> Response[str]:
         """Newest first through the ``by-report`` index; ``next_token`` pages on."""
@@ -134,12 +141,13 @@ class Status:
         if "next_token" in query:
             kwargs["ExclusiveStartKey"] = serialize(_decode_token(query["next_token"], report))
         page = self._ddb.query(**kwargs)
+        readable = self._readable(caller, spec)
         listing = SnapshotPage(
             report=report,
             snapshots=[
                 SnapshotView(**snapshot_view(item))
                 for item in map(deserialize, page["Items"])
-                if self._may_read(caller, item)
+                if readable(item)
             ],
             next_token=_encode_token(page["LastEvaluatedKey"]) if "LastEvaluatedKey" in page else None,
         )

@@ -32,7 +32,7 @@ class MotoIamCallers(Mapping[str, Caller]):
     def __iter__(self) -> Iterator[str]:
         users = iam_backends[DEFAULT_ACCOUNT_ID]["aws"].users.values()
         yield from self._fixed
-        yield from (key.access_key_id for user in users for key in user.access_keys)
+        yield from (key.access_key_id for user in users for key in user.access_keys if key.status == "Active")
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

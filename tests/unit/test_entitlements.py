@@ -135,3 +135,14 @@ def test_the_store_keeps_an_entitlement_for_its_ttl_then_reads_the_change(platfo
     assert store.for_caller(ALICE).allowed("region") == {("str", "EMEA")}, "kept for the TTL"
     now[0] = 60.0
     assert store.for_caller(ALICE).allowed("region") == {("str", "AMER")}, "the change, once the TTL is out"
+
+
+def test_a_caller_in_more_groups_than_one_batch_get_holds_every_groups_entitlement(
+    platform: Platform,
+) -> None:
+    """BatchGetItem takes 100 keys: the 151st subject's item must still count."""
+    caller = Caller("jwt", "sub-many", groups=tuple(f"g{n}" for n in range(150)))
+    item = {ENTITLEMENTS_KEY: "group:g149", ENTITLEMENTS_PARAMS: {"region": ["APAC"]}}
+    boto3.client("dynamodb").put_item(TableName=platform.entitlements_table, Item=serialize(item))
+    store = EntitlementStore(boto3.client("dynamodb"), platform.entitlements_table, ttl_seconds=60)
+    assert store.for_caller(caller).allowed("region") == {("str", "APAC")}
