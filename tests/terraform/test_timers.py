@@ -14,6 +14,7 @@ from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
+from lambdas.entitlements import UNPROCESSED_ATTEMPTS, UNPROCESSED_PAUSE_SECONDS
 from lambdas.settings import ENTITLEMENTS_TTL_SECONDS, StatusSettings, TriggerSettings
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.sigv4 import SIGNATURE_MAX_SKEW_SECONDS
@@ -203,3 +204,14 @@ def test_an_entitlement_change_reaches_callers_within_the_stated_cache_time() ->
     assert StatusSettings.__dataclass_fields__["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
     assert sandbox_platform(PlatformOptions()).lambda_env()["ENTITLEMENTS_TTL_SECONDS"] == "0"
     assert "ENTITLEMENTS_TTL_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
+
+
+def test_throttled_entitlement_reads_give_up_well_inside_the_lambdas_timeouts() -> None:
+    row = timers_row("entitlement reads throttled")
+    assert f"`UNPROCESSED_ATTEMPTS` ({UNPROCESSED_ATTEMPTS})" in row
+    assert f"`UNPROCESSED_PAUSE_SECONDS` ({UNPROCESSED_PAUSE_SECONDS} s, doubling)" in row
+    pauses = sum(UNPROCESSED_PAUSE_SECONDS * 2**n for n in range(UNPROCESSED_ATTEMPTS - 1))
+    assert f"({pauses:.2f} s in all)" in row
+    functions = code(MODULES / "api" / "main.tf")
+    timeouts = [int(t) for t in re.findall(r"timeout = (\d+)", functions)]
+    assert timeouts and pauses < min(timeouts) / 10
