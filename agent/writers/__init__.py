@@ -1,33 +1,38 @@
-"""Tabular writers: rows in, bytes out to a sink as they are produced."""
+"""Tabular encoders: Arrow record batches in, the bytes of a CSV, Parquet or XLSX file out.
+
+Encoders are plain synchronous code so the renderer can run them beside the read in a worker
+thread (Arrow's CSV, Parquet and compute kernels release the GIL); each call returns the bytes
+ready so far, which the renderer hands to the sink. Nothing holds more than one batch.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
-from agent.renderers.base import Sink
+import pyarrow as pa
 
 
-class TabularWriter(Protocol):
-    async def start(self, columns: Sequence[str]) -> None: ...
-    async def write_rows(self, rows: Sequence[Sequence[Any]]) -> None: ...
-    async def finish(self) -> int:
-        """Flush the rest into the sink; return the number of data rows written."""
+class TabularEncoder(Protocol):
+    rows: int
+
+    def encode(self, batch: pa.RecordBatch) -> bytes:
+        """The bytes for one more batch (the header or file preamble comes with the first)."""
         ...
 
-    def abort(self) -> None:
-        """Drop whatever was buffered or spilled; the render failed."""
+    def finish(self, columns: Sequence[str]) -> Iterator[bytes]:
+        """The rest of the file; ``columns`` name the header when no batch came at all."""
         ...
 
 
-def make_writer(fmt: str, sink: Sink) -> TabularWriter:
-    from agent.writers.csv_writer import CsvWriter
-    from agent.writers.parquet_writer import ParquetWriter
-    from agent.writers.xlsx_writer import XlsxWriter
+def make_encoder(fmt: str) -> TabularEncoder:
+    from agent.writers.csv_writer import CsvEncoder
+    from agent.writers.parquet_writer import ParquetEncoder
+    from agent.writers.xlsx_writer import XlsxEncoder
 
-    writers: dict[str, type[CsvWriter] | type[ParquetWriter] | type[XlsxWriter]] = {
-        "csv": CsvWriter,
-        "parquet": ParquetWriter,
-        "xlsx": XlsxWriter,
+    encoders: dict[str, type[CsvEncoder] | type[ParquetEncoder] | type[XlsxEncoder]] = {
+        "csv": CsvEncoder,
+        "parquet": ParquetEncoder,
+        "xlsx": XlsxEncoder,
     }
-    return writers[fmt](sink)
+    return encoders[fmt]()

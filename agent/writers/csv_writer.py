@@ -1,41 +1,36 @@
-"""CSV (RFC 4180, UTF-8, header row) written batch by batch."""
+"""CSV (RFC 4180: UTF-8, a header row, CRLF, fields quoted where they are text) by Arrow's writer.
+
+A null is an empty field and an empty string is ``""``, so the two stay apart.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
-from agent.renderers.base import Sink
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from agent.writers.byte_buffer import ByteBuffer
+
+_OPTIONS = pa_csv.WriteOptions(include_header=True, eol="\r\n", quoting_style="needed")
 
 
-class CsvWriter:
-    def __init__(self, sink: Sink) -> None:
-        self._sink = sink
-        self._buffer = io.StringIO()
-        self._csv = csv.writer(self._buffer, lineterminator="\r\n")
-        self._rows = 0
+class CsvEncoder:
+    def __init__(self) -> None:
+        self._file = ByteBuffer()
+        self._writer: pa_csv.CSVWriter | None = None
+        self.rows = 0
 
-    async def start(self, columns: Sequence[str]) -> None:
-        self._csv.writerow(columns)
-        await self._drain()
+    def encode(self, batch: pa.RecordBatch) -> bytes:
+        if self._writer is None:
+            self._writer = pa_csv.CSVWriter(self._file, batch.schema, write_options=_OPTIONS)
+        self._writer.write_batch(batch)
+        self.rows += batch.num_rows
+        return self._file.take()
 
-    async def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
-        self._csv.writerows(rows)
-        self._rows += len(rows)
-        await self._drain()
-
-    async def finish(self) -> int:
-        await self._drain()
-        return self._rows
-
-    async def _drain(self) -> None:
-        text = self._buffer.getvalue()
-        if text:
-            self._buffer.seek(0)
-            self._buffer.truncate()
-            await self._sink.write(text.encode())
-
-    def abort(self) -> None:
-        self._buffer = io.StringIO()
+    def finish(self, columns: Sequence[str]) -> Iterator[bytes]:
+        if self._writer is None:
+            schema = pa.schema([(name, pa.string()) for name in columns])
+            self._writer = pa_csv.CSVWriter(self._file, schema, write_options=_OPTIONS)
+        self._writer.close()
+        yield self._file.take()

@@ -1,0 +1,40 @@
+"""Stopping a fast-path query on the server: ConnectorX has no cancel call of its own.
+
+Each fast query starts with a comment naming its job; a second connection finds the server
+thread running it by that comment and stops it (MySQL ``KILL QUERY``, PostgreSQL
+``pg_cancel_backend``). Both only need the same user the query runs as.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+_FIND = {
+    "mysql": (
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE :pattern AND ID <> CONNECTION_ID()"
+    ),
+    "postgresql": "SELECT pid FROM pg_stat_activity WHERE query LIKE :pattern AND pid <> pg_backend_pid()",
+}
+_STOP = {"mysql": "KILL QUERY {}", "postgresql": "SELECT pg_cancel_backend({})"}
+
+
+def new_marker() -> str:
+    return f"snapshot-engine extract {uuid.uuid4().hex}"
+
+
+def marked(sql: str, marker: str) -> str:
+    return f"/* {marker} */ {sql}"
+
+
+async def stop_marked_queries(engine: AsyncEngine, marker: str) -> int:
+    """Stop every query carrying ``marker``; returns how many server threads were told to stop."""
+    dialect = engine.dialect.name
+    async with engine.connect() as conn:
+        found = await conn.execute(text(_FIND[dialect]), {"pattern": f"%{marker}%"})
+        threads = [int(row[0]) for row in found]
+        for thread in threads:
+            await conn.execute(text(_STOP[dialect].format(thread)))
+    return len(threads)

@@ -1,0 +1,111 @@
+"""A query's result, read and encoded batch by batch in worker threads, as chunks for the sink.
+
+``FastExtract`` reads with ConnectorX, ``RowExtract`` with SQLAlchemy; both encode in a worker
+thread so the event loop only moves bytes. A cancelled fast extract stops its query on the
+server before it returns (``cancel.stop_marked_queries``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, Callable, Sequence
+from concurrent.futures import Executor
+from typing import Any, Protocol, TypeVar
+
+from agent.extract.cancel import marked, new_marker, stop_marked_queries
+from agent.extract.columns import Described
+from agent.extract.connections import connected
+from agent.extract.fast_reader import FastBatches
+from agent.extract.literals import render_query
+from agent.extract.row_batches import RowBatches
+from agent.extract.row_reader import RowStream
+from agent.extract.sources import DataSource, FastPath
+from agent.writers import TabularEncoder
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+STOP_WAIT_SECONDS = 5.0  # how long a cancelled extract waits for its stopped query's thread
+
+
+class Extract(Protocol):
+    columns: list[str]
+
+    def chunks(self, encoder: TabularEncoder) -> AsyncGenerator[bytes, None]: ...
+
+
+class FastExtract:
+    def __init__(
+        self,
+        fast: FastPath,
+        query: str,
+        params: dict[str, Any],
+        described: Described,
+        batch_rows: int,
+        threads: Executor,
+    ) -> None:
+        self._fast = fast
+        self._marker = new_marker()
+        sql = marked(render_query(query, params, fast.control.dialect), self._marker)
+        self._reader = FastBatches(fast.connectorx_url, sql, batch_rows, described.decimal_scales)
+        self._threads = threads
+        self.columns = [c.name for c in described.columns]
+
+    async def chunks(self, encoder: TabularEncoder) -> AsyncGenerator[bytes, None]:
+        finished = False
+        try:
+            schema = await self._blocking(self._reader.open)
+            self.columns = list(schema.names)
+            while (chunk := await self._blocking(lambda: _encode_next(self._reader, encoder))) is not None:
+                yield chunk
+            finished = True
+        finally:
+            if not finished:
+                await self._stop_on_server()
+            self._reader.close()
+
+    async def _blocking(self, call: Callable[[], T]) -> T:
+        running = asyncio.get_running_loop().run_in_executor(self._threads, call)
+        try:
+            return await asyncio.shield(running)
+        except asyncio.CancelledError:
+            await self._stop_on_server()
+            await asyncio.wait([running], timeout=STOP_WAIT_SECONDS)
+            raise
+
+    async def _stop_on_server(self) -> None:
+        try:
+            await asyncio.shield(stop_marked_queries(self._fast.control, self._marker))
+        except Exception:
+            log.exception("could not stop the extract's query on the server")
+
+
+def _encode_next(reader: FastBatches, encoder: TabularEncoder) -> bytes | None:
+    batch = reader.next_batch()
+    return None if batch is None else encoder.encode(batch)
+
+
+class RowExtract:
+    def __init__(
+        self, source: DataSource, query: str, params: dict[str, Any], batch_rows: int, threads: Executor
+    ) -> None:
+        self._source = source
+        self._query = query
+        self._params = params
+        self._batch_rows = batch_rows
+        self._threads = threads
+        self.columns: list[str] = []
+
+    async def chunks(self, encoder: TabularEncoder) -> AsyncGenerator[bytes, None]:
+        loop = asyncio.get_running_loop()
+        async with connected(self._source.engine) as conn:
+            stream = RowStream(conn, self._query, self._params, self._batch_rows)
+            batches: RowBatches | None = None
+            async for rows in stream:
+                batches = batches or RowBatches(stream.columns)
+                yield await loop.run_in_executor(self._threads, _encode_rows, batches, rows, encoder)
+            self.columns = stream.columns
+
+
+def _encode_rows(batches: RowBatches, rows: Sequence[Sequence[Any]], encoder: TabularEncoder) -> bytes:
+    return encoder.encode(batches.batch(rows))
