@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistry:
     renderers: list[Renderer] = [
-        SqlRenderer(settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows)
+        SqlRenderer(
+            settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows, settings.sql_fast_path
+        )
     ]
     embeds = None
     if aws.quicksight is not None:

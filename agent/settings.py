@@ -84,6 +84,9 @@ class AgentSettings(BaseSettings):
     )
     sql_concurrency: int = Field(default=16, ge=1, description="the `sql` renderer's own limit")
     sql_batch_rows: int = Field(default=5000, ge=1, description="rows fetched and written per batch")
+    sql_fast_path: bool = Field(
+        default=False, description="read MySQL/PostgreSQL through ConnectorX (experimental: see docs)"
+    )
     browser_executable: str | None = Field(
         default=None,
         description="Chromium for the `browser` renderer; unset, found on the PATH (chromium, google-chrome)",

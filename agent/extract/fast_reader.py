@@ -18,7 +18,7 @@ from agent.errors import InvalidRenderError, TransientRenderError
 
 _SCHEMES = {"mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql"}
 # Phrases of ConnectorX's errors that mean the server refused the query itself.
-_QUERY_ERRORS = ("MySqlError { ERROR", "db error: ERROR")
+_QUERY_ERRORS = ("MySqlError { ERROR", "db error: ERROR", "kind: Db,")
 
 
 def connectorx_url(url: URL) -> str:
@@ -87,8 +87,8 @@ def _guarded(call: Any) -> Any:
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         message = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
-        if type(exc).__name__ == "PanicException":
-            raise InvalidRenderError(f"the fast reader cannot read this result: {message}") from exc
         if any(phrase in message for phrase in _QUERY_ERRORS):
             raise InvalidRenderError(f"query failed: {message}") from exc
+        if type(exc).__name__ == "PanicException" and "kind: Io" not in message:
+            raise InvalidRenderError(f"the fast reader cannot read this result: {message}") from exc
         raise TransientRenderError(f"connection lost: {message}") from exc

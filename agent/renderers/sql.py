@@ -1,9 +1,13 @@
 """``sql``: a catalog query with bound params, streamed batch by batch into CSV, Parquet or XLSX.
 
 The pipeline: find the datasource, choose the path, then stream encoded chunks into the sink.
-MySQL/MariaDB and PostgreSQL results take the fast path (ConnectorX into Arrow) when the server
-says every column fits it; SQLite and any other result take the row path (SQLAlchemy's
-streaming cursor). Either way no result is ever held whole. The catalog names a datasource;
+With ``fast_path`` on, MySQL/MariaDB and PostgreSQL results take the fast path (ConnectorX into
+Arrow) when the server says every column fits it; SQLite and any other result take the row path
+(SQLAlchemy's streaming cursor). The fast path is off by default: ConnectorX holds the GIL
+while it waits for a query's first rows, which freezes the agent's event loop (and so its
+cancellation) for as long as the server takes; it needs its own process before it can be on.
+
+Either way no result is ever held whole. The catalog names a datasource;
 ``SNAPSHOT_DATA_SOURCES`` maps it to a URL, keeping credentials out of the catalog.
 
 Failing to connect is ``Render.Transient`` (the state machine retries); a query the database
@@ -34,8 +38,11 @@ class SqlRenderer:
     name = "sql"
     formats = frozenset({"csv", "parquet", "xlsx"})
 
-    def __init__(self, data_sources: dict[str, str], max_concurrency: int, batch_rows: int) -> None:
+    def __init__(
+        self, data_sources: dict[str, str], max_concurrency: int, batch_rows: int, fast_path: bool = False
+    ) -> None:
         self._sources = DataSources(data_sources)
+        self._fast_path = fast_path
         self.max_concurrency = max_concurrency
         self._batch_rows = batch_rows
         self._threads = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="sql-extract")
@@ -53,7 +60,7 @@ class SqlRenderer:
             await sink.write(chunk)
 
     async def _extract(self, source: DataSource, query: str, params: dict[str, Any]) -> Extract:
-        if source.fast is not None:
+        if self._fast_path and source.fast is not None:
             described = await describe(source.fast.control, query, params)
             if described.row_path_reason is None:
                 return FastExtract(source.fast, query, params, described, self._batch_rows, self._threads)

@@ -1,56 +1,34 @@
-"""The ``sql`` renderer against real servers: MariaDB (aiomysql), PostgreSQL (asyncpg), SQLite.
-
-Outside CI a missing server skips its tests; in CI (CI=true) it fails them.
-"""
+"""The ``sql`` renderer end to end against real servers: MariaDB and PostgreSQL."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agent.errors import InvalidRenderError, TransientRenderError
 from agent.renderers.sql import SqlRenderer
-from contracts.catalog import parse_catalog
-from contracts.messages import JobMessage
-from tests.support.services import require_service
+from contracts.catalog import ReportSpec
+from tests.sql.conftest import drop, job, new_table, render, sql_report
 from tests.support.sinks import ListSink
 
 ROWS = 30_000
-SERVERS = {
-    "mariadb": os.environ.get("SNAPSHOT_TEST_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/test"),
-    "postgres": os.environ.get(
-        "SNAPSHOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-    ),
-}
 NAME = 'name with, a comma and "quotes" and ünïcode'
 
 
-@pytest.fixture(params=sorted(SERVERS), ids=sorted(SERVERS))
-async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
+@pytest.fixture
+async def server(database: tuple[str, AsyncEngine]) -> AsyncIterator[tuple[str, str]]:
     """A table of ROWS typed rows on the server; yields (url, table)."""
-    url = SERVERS[request.param]
-    table = f"snap_{uuid.uuid4().hex[:8]}"
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect():
-            pass
-    except (OSError, DBAPIError) as exc:
-        await engine.dispose()
-        require_service(request.param, str(exc))
+    url, engine = database
+    table = new_table()
     async with engine.begin() as conn:
         await conn.execute(
             text(
@@ -78,60 +56,25 @@ async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     try:
         yield url, table
     finally:
-        async with engine.begin() as conn:
-            await conn.execute(text(f"DROP TABLE {table}"))
-        await engine.dispose()
+        await drop(engine, table)
 
 
-def report_for(table: str, query: str | None = None) -> Any:
+def report_for(table: str, query: str | None = None) -> ReportSpec:
     query = query or (
         f"SELECT id, day, at, name, amount, ratio, flag, note FROM {table}"
         " WHERE day >= :since AND id >= :min_id ORDER BY id"
     )
-    catalog = parse_catalog(f"""
-[reports.extract]
-renderer = "sql"
-formats = ["csv", "parquet", "xlsx"]
+    return sql_report(query, PARAMS)
+
+
+PARAMS = """
 [reports.extract.params.since]
 type = "date"
 default = "2024-01-01"
 [reports.extract.params.min_id]
 type = "integer"
 default = 0
-[reports.extract.source]
-datasource = "db"
-query = "{query}"
-[reports.extract.access]
-callers = ["*"]
-""")
-    return catalog.reports["extract"]
-
-
-def job(fmt: str, params: dict[str, Any]) -> JobMessage:
-    key = uuid.uuid4().hex
-    return JobMessage(
-        v=1,
-        snapshot_id=f"{key}-g1",
-        key=key,
-        generation=1,
-        report="extract",
-        format=fmt,
-        params=params,
-        data_version=None,
-        bucket="b",
-        s3_key="k",
-        task_token="t",
-    )
-
-
-async def render(url: str, report: Any, fmt: str, params: dict[str, Any], batch: int = 1000) -> ListSink:
-    renderer = SqlRenderer({"db": url}, max_concurrency=4, batch_rows=batch)
-    sink = ListSink()
-    try:
-        await renderer.render(job(fmt, report.normalise_params(params)), report, sink)
-    finally:
-        await renderer.close()
-    return sink
+"""
 
 
 async def test_csv_streams_every_row_with_bound_params(server: tuple[str, str]) -> None:
