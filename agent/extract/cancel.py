@@ -10,15 +10,8 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-_FIND = {
-    "mysql": (
-        "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE :pattern AND ID <> CONNECTION_ID()"
-    ),
-    "postgresql": "SELECT pid FROM pg_stat_activity WHERE query LIKE :pattern AND pid <> pg_backend_pid()",
-}
-_STOP = {"mysql": "KILL QUERY {}", "postgresql": "SELECT pg_cancel_backend({})"}
+from agent.extract.sources import FastPath
 
 
 def new_marker() -> str:
@@ -29,12 +22,11 @@ def marked(sql: str, marker: str) -> str:
     return f"/* {marker} */ {sql}"
 
 
-async def stop_marked_queries(engine: AsyncEngine, marker: str) -> int:
+async def stop_marked_queries(fast: FastPath, marker: str) -> int:
     """Stop every query carrying ``marker``; returns how many server threads were told to stop."""
-    dialect = engine.dialect.name
-    async with engine.connect() as conn:
-        found = await conn.execute(text(_FIND[dialect]), {"pattern": f"%{marker}%"})
+    async with fast.control.connect() as conn:
+        found = await conn.execute(text(fast.dialect.find_marked), {"pattern": f"%{marker}%"})
         threads = [int(row[0]) for row in found]
         for thread in threads:
-            await conn.execute(text(_STOP[dialect].format(thread)))
+            await conn.execute(text(fast.dialect.stop_thread.format(thread)))
     return len(threads)

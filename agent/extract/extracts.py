@@ -46,36 +46,42 @@ class FastExtract:
     ) -> None:
         self._fast = fast
         self._marker = new_marker()
-        sql = marked(render_query(query, params, fast.control.dialect), self._marker)
+        rendered = render_query(query, params, fast.dialect.literal, fast.dialect.literal_compiler)
+        sql = marked(rendered, self._marker)
         self._reader = FastBatches(fast.connectorx_url, sql, batch_rows, described.decimal_scales)
         self._threads = threads
+        self._running: asyncio.Future[Any] | None = None
+        self._stopped = False
         self.columns = [c.name for c in described.columns]
 
     async def chunks(self, encoder: TabularEncoder) -> AsyncGenerator[bytes, None]:
         finished = False
         try:
-            schema = await self._blocking(self._reader.open)
-            self.columns = list(schema.names)
+            await self._blocking(self._reader.open)
             while (chunk := await self._blocking(lambda: _encode_next(self._reader, encoder))) is not None:
                 yield chunk
             finished = True
         finally:
             if not finished:
                 await self._stop_on_server()
-            self._reader.close()
+            if self._running is None or self._running.done():  # never under a thread still reading
+                self._reader.close()
 
     async def _blocking(self, call: Callable[[], T]) -> T:
-        running = asyncio.get_running_loop().run_in_executor(self._threads, call)
+        running = self._running = asyncio.get_running_loop().run_in_executor(self._threads, call)
         try:
             return await asyncio.shield(running)
         except asyncio.CancelledError:
-            await self._stop_on_server()
+            await self._stop_on_server()  # before waiting: the thread returns once the server stops
             await asyncio.wait([running], timeout=STOP_WAIT_SECONDS)
             raise
 
     async def _stop_on_server(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         try:
-            await asyncio.shield(stop_marked_queries(self._fast.control, self._marker))
+            await asyncio.shield(stop_marked_queries(self._fast, self._marker))
         except Exception:
             log.exception("could not stop the extract's query on the server")
 

@@ -12,19 +12,11 @@ from typing import Any
 
 import connectorx
 import pyarrow as pa
-from sqlalchemy.engine import URL
 
 from agent.errors import InvalidRenderError, TransientRenderError
 
-_SCHEMES = {"mysql": "mysql", "mariadb": "mysql", "postgresql": "postgresql"}
 # Phrases of ConnectorX's errors that mean the server refused the query itself.
 _QUERY_ERRORS = ("MySqlError { ERROR", "db error: ERROR", "kind: Db,")
-
-
-def connectorx_url(url: URL) -> str:
-    """The datasource's SQLAlchemy URL as ConnectorX spells it (no driver suffix)."""
-    scheme = _SCHEMES[url.get_backend_name()]
-    return url.set(drivername=scheme).render_as_string(hide_password=False)
 
 
 class FastBatches:

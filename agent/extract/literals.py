@@ -27,17 +27,17 @@ from sqlalchemy.types import UserDefinedType
 from agent.errors import InvalidRenderError
 
 
-def render_query(query: str, params: dict[str, Any], dialect: Dialect) -> str:
-    """``query`` with each ``:name`` replaced by ``params[name]`` as a literal of ``dialect``."""
+def render_query(query: str, params: dict[str, Any], literal: Callable[[Any], str], compiler: Dialect) -> str:
+    """``query`` with each ``:name`` replaced by ``literal(params[name])``, compiled by ``compiler``."""
     clause = text(query)
     names = list(clause.compile().params)
     missing = [name for name in names if name not in params]
     if missing:
         raise InvalidRenderError(f"query failed: the query needs params {missing} the job does not carry")
-    literal = _InlineLiteral()
-    clause = clause.bindparams(*(bindparam(name, params[name], type_=literal) for name in names))
+    inline = _InlineLiteral(literal)
+    clause = clause.bindparams(*(bindparam(name, params[name], type_=inline) for name in names))
     try:
-        return str(clause.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        return str(clause.compile(dialect=compiler, compile_kwargs={"literal_binds": True}))
     except SQLAlchemyError as exc:
         raise InvalidRenderError(f"query failed: {exc}") from exc
 
@@ -57,22 +57,19 @@ def postgresql_literal(value: Any) -> str:
     return _common_literal(value, float_text=lambda v: f"CAST('{_exponent_form(v)}' AS DOUBLE PRECISION)")
 
 
-LITERALS: dict[str, Callable[[Any], str]] = {"mysql": mysql_literal, "postgresql": postgresql_literal}
-
-
 class _InlineLiteral(UserDefinedType[Any]):
-    """A bind type whose literal rendering is this module's, for whichever dialect compiles it."""
+    """A bind type whose literal rendering is one of this module's functions."""
 
     cache_ok = True
+
+    def __init__(self, literal: Callable[[Any], str]) -> None:
+        self.literal = literal  # named as the argument: SQLAlchemy copies types through __init__
 
     def get_col_spec(self, **kw: Any) -> str:
         return "INLINE"
 
     def literal_processor(self, dialect: Dialect) -> Callable[[Any], str]:
-        try:
-            return LITERALS[dialect.name]
-        except KeyError:
-            raise InvalidRenderError(f"no literal rendering for the {dialect.name} dialect") from None
+        return self.literal
 
 
 def _common_literal(value: Any, float_text: Callable[[float], str]) -> str:

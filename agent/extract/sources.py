@@ -13,17 +13,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agent.errors import InvalidRenderError
-from agent.extract.fast_reader import connectorx_url
-
-_CONTROL_DRIVERS = {
-    "mysql": "mysql+aiomysql",
-    "mariadb": "mysql+aiomysql",
-    "postgresql": "postgresql+psycopg",
-}
+from agent.extract.dialects import FAST_DIALECTS, FastDialect
 
 
 @dataclass(frozen=True)
 class FastPath:
+    dialect: FastDialect
     connectorx_url: str
     control: AsyncEngine
 
@@ -60,10 +55,10 @@ class DataSources:
 def _open(name: str, url_text: str) -> DataSource:
     url = make_url(url_text)
     engine = create_async_engine(url, pool_pre_ping=True)
-    control_driver = _CONTROL_DRIVERS.get(url.get_backend_name())
-    fast = None
-    if control_driver is not None:
-        control_url = url.set(drivername=control_driver)
-        control = engine if control_url.drivername == url.drivername else create_async_engine(control_url)
-        fast = FastPath(connectorx_url(url), control)
-    return DataSource(name, engine, fast)
+    dialect = FAST_DIALECTS.get(url.get_backend_name())
+    if dialect is None:
+        return DataSource(name, engine, None)
+    control_url = url.set(drivername=dialect.control_driver)
+    control = engine if control_url.drivername == url.drivername else create_async_engine(control_url)
+    connectorx_url = url.set(drivername=dialect.connectorx_scheme).render_as_string(hide_password=False)
+    return DataSource(name, engine, FastPath(dialect, connectorx_url, control))

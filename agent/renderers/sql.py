@@ -61,7 +61,7 @@ class SqlRenderer:
 
     async def _extract(self, source: DataSource, query: str, params: dict[str, Any]) -> Extract:
         if self._fast_path and source.fast is not None:
-            described = await describe(source.fast.control, query, params)
+            described = await describe(source.fast, query, params)
             if described.row_path_reason is None:
                 return FastExtract(source.fast, query, params, described, self._batch_rows, self._threads)
             log.info("sql: %s takes the row path: %s", source.name, described.row_path_reason)

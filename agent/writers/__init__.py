@@ -25,6 +25,11 @@ class TabularEncoder(Protocol):
         ...
 
 
+def empty_batch(columns: Sequence[str]) -> pa.RecordBatch:
+    """What an encoder is given when a result has no rows: the columns, typed as text."""
+    return pa.RecordBatch.from_pylist([], schema=pa.schema([(name, pa.string()) for name in columns]))
+
+
 def make_encoder(fmt: str) -> TabularEncoder:
     from agent.writers.csv_writer import CsvEncoder
     from agent.writers.parquet_writer import ParquetEncoder

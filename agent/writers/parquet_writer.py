@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from agent.errors import InvalidRenderError
+from agent.writers import empty_batch
 from agent.writers.byte_buffer import ByteBuffer
 
 
@@ -32,7 +33,7 @@ class ParquetEncoder:
 
     def finish(self, columns: Sequence[str]) -> Iterator[bytes]:
         if self._writer is None:
-            schema = pa.schema([(name, pa.string()) for name in columns])
-            self._writer = pq.ParquetWriter(self._file, schema, compression="zstd")
+            yield self.encode(empty_batch(columns))
+        assert self._writer is not None
         self._writer.close()
         yield self._file.take()

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from agent.writers import xlsx_package
+from agent.writers import empty_batch, xlsx_package
 from agent.writers.byte_buffer import ByteBuffer
 from agent.writers.xlsx_cells import cells, column_letters
 
@@ -51,9 +51,9 @@ class XlsxEncoder:
         return self._file.take()
 
     def finish(self, columns: Sequence[str]) -> Iterator[bytes]:
+        if not self._letters:
+            self.encode(empty_batch(columns))
         if self._sheet is None:
-            self._letters = [column_letters(i) for i in range(len(columns))]
-            self._header = _header_row(columns, self._letters)
             self._open_sheet()
         self._close_sheet()
         for name, content in xlsx_package.parts(self._sheets):

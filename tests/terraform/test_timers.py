@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
+from agent.extract.extracts import STOP_WAIT_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
@@ -215,3 +216,11 @@ def test_throttled_entitlement_reads_give_up_well_inside_the_lambdas_timeouts() 
     functions = code(MODULES / "api" / "main.tf")
     timeouts = [int(t) for t in re.findall(r"timeout = (\d+)", functions)]
     assert timeouts and pauses < min(timeouts) / 10
+
+
+def test_a_stopped_extract_is_not_waited_for_past_a_tenth_of_the_drain() -> None:
+    row = timers_row("stopped extract")
+    assert f"`STOP_WAIT_SECONDS` in `agent/extract/extracts.py` ({STOP_WAIT_SECONDS:.0f} s)" in row
+    drain = agent_default("drain_seconds")
+    assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in row
+    assert drain / 10 >= STOP_WAIT_SECONDS
