@@ -8,37 +8,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from agent.writers import empty_batch
+from agent.writers.arrow_file import ArrowFileEncoder
 from agent.writers.byte_buffer import ByteBuffer
 
 _OPTIONS = pa_csv.WriteOptions(include_header=False, eol="\r\n", quoting_style="needed")
 
 
-class CsvEncoder:
-    def __init__(self) -> None:
-        self._file = ByteBuffer()
-        self._writer: pa_csv.CSVWriter | None = None
-        self.rows = 0
-
-    def encode(self, batch: pa.RecordBatch) -> bytes:
-        if self._writer is None:
-            self._file.write(_header(batch.schema.names))
-            self._writer = pa_csv.CSVWriter(self._file, batch.schema, write_options=_OPTIONS)
-        self._writer.write_batch(batch)
-        self.rows += batch.num_rows
-        return self._file.take()
-
-    def finish(self, columns: Sequence[str]) -> Iterator[bytes]:
-        if self._writer is None:
-            yield self.encode(empty_batch(columns))
-        assert self._writer is not None
-        self._writer.close()
-        yield self._file.take()
+class CsvEncoder(ArrowFileEncoder):
+    def _open(self, file: ByteBuffer, schema: pa.Schema) -> pa_csv.CSVWriter:
+        file.write(_header(schema.names))
+        return pa_csv.CSVWriter(file, schema, write_options=_OPTIONS)
 
 
 def _header(names: Sequence[str]) -> bytes:

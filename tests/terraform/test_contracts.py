@@ -154,10 +154,17 @@ def closure(module: str) -> list[Path]:
 
 
 def policy(module_dir: str, *documents: str) -> list[dict[str, Any]]:
+    """The statements of each document, with those of the documents it names as its
+    ``source_policy_documents`` in the same module (Terraform merges them into its JSON)."""
     module = load_module(MODULES / module_dir)
     statements = []
     for document in documents:
-        for statement in module.data[("aws_iam_policy_document", document)].get("statement", []):
+        body = module.data[("aws_iam_policy_document", document)]
+        sources = re.findall(
+            r"data\.aws_iam_policy_document\.(\w+)\.json", str(body.get("source_policy_documents", ""))
+        )
+        statements += policy(module_dir, *sources)
+        for statement in body.get("statement", []):
             body = clean(statement)
             statements.append(
                 {

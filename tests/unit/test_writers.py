@@ -100,8 +100,9 @@ def test_parquet_of_no_rows_is_a_valid_file_with_the_columns() -> None:
     assert pq.read_table(io.BytesIO(b"".join(chunks))).column_names == COLUMNS
 
 
-def test_parquet_batch_changing_type_is_invalid() -> None:
-    encoder = make_encoder("parquet")
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_batch_changing_type_is_invalid(fmt: str) -> None:
+    encoder = make_encoder(fmt)
     encoder.encode(pa.RecordBatch.from_pylist([{"a": 1}]))
     with pytest.raises(InvalidRenderError, match="change type after the first rows"):
         encoder.encode(pa.RecordBatch.from_pylist([{"a": "text"}]))

@@ -1,18 +1,5 @@
-# What lambdas/ calls, and nothing else: the trigger reads the catalog and the caller's
-# entitlements, runs the decision table's conditional writes and starts executions.
-data "aws_iam_policy_document" "trigger" {
-  statement {
-    sid       = "Metadata"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-    resources = [var.table.arn]
-  }
-
-  statement {
-    sid       = "Executions"
-    actions   = ["states:StartExecution"]
-    resources = [var.state_machine_arn]
-  }
-
+# Both functions answer for a caller: they read the catalog and the caller's entitlements.
+data "aws_iam_policy_document" "caller_context" {
   statement {
     sid       = "Catalog"
     actions   = ["s3:GetObject"]
@@ -26,9 +13,29 @@ data "aws_iam_policy_document" "trigger" {
   }
 }
 
+# What lambdas/ calls, and nothing else: the trigger reads the catalog and the caller's
+# entitlements, runs the decision table's conditional writes and starts executions.
+data "aws_iam_policy_document" "trigger" {
+  source_policy_documents = [data.aws_iam_policy_document.caller_context.json]
+
+  statement {
+    sid       = "Metadata"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [var.table.arn]
+  }
+
+  statement {
+    sid       = "Executions"
+    actions   = ["states:StartExecution"]
+    resources = [var.state_machine_arn]
+  }
+}
+
 # Status reads items, lists the by-report index, presigns GETs of snapshots, and shows each
 # caller only what the catalog and their entitlements allow.
 data "aws_iam_policy_document" "status" {
+  source_policy_documents = [data.aws_iam_policy_document.caller_context.json]
+
   statement {
     sid       = "Metadata"
     actions   = ["dynamodb:GetItem", "dynamodb:Query"]
@@ -39,18 +46,6 @@ data "aws_iam_policy_document" "status" {
     sid       = "Downloads"
     actions   = ["s3:GetObject"]
     resources = ["${var.bucket.arn}/snapshots/*"]
-  }
-
-  statement {
-    sid       = "Catalog"
-    actions   = ["s3:GetObject"]
-    resources = [var.catalog.object_arn]
-  }
-
-  statement {
-    sid       = "Entitlements"
-    actions   = ["dynamodb:BatchGetItem"]
-    resources = [var.entitlements_table.arn]
   }
 }
 
