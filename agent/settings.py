@@ -85,8 +85,8 @@ class AgentSettings(BaseSettings):
     sql_concurrency: int = Field(default=16, ge=1, description="the `sql` renderer's own limit")
     sql_batch_rows: int = Field(default=5000, ge=1, description="rows fetched and written per batch")
     sql_fast_path: bool = Field(
-        default=False,
-        description="read MySQL/PostgreSQL through ConnectorX; off until it has a process of its own",
+        default=True,
+        description="read MySQL/PostgreSQL through ConnectorX in reader processes; false: row by row",
     )
     browser_executable: str | None = Field(
         default=None,

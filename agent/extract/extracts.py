@@ -1,8 +1,9 @@
 """A query's result, read and encoded batch by batch in worker threads, as chunks for the sink.
 
-``FastExtract`` reads with ConnectorX, ``RowExtract`` with SQLAlchemy; both encode in a worker
-thread so the event loop only moves bytes. A cancelled fast extract stops its query on the
-server before it returns (``cancel.stop_marked_queries``).
+``FastExtract`` reads with ConnectorX in a reader process, ``RowExtract`` with SQLAlchemy; both
+encode in a worker thread so the event loop only moves bytes. A cancelled fast extract kills its
+reader and stops its query on the server before it returns (``cancel.stop_marked_queries``):
+killing the client alone leaves MySQL and PostgreSQL running the query to its end.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any, Protocol, TypeVar
 from agent.extract.cancel import marked, new_marker, stop_marked_queries
 from agent.extract.columns import Described
 from agent.extract.connections import connected
-from agent.extract.fast_reader import FastBatches
 from agent.extract.literals import render_query
+from agent.extract.reader_process import ReaderProcess, ReaderServer
 from agent.extract.row_batches import RowBatches
 from agent.extract.row_reader import RowStream
 from agent.extract.sources import DataSource, FastPath
@@ -25,7 +26,7 @@ from agent.writers import TabularEncoder
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-STOP_WAIT_SECONDS = 5.0  # how long a cancelled extract waits for its stopped query's thread
+STOP_WAIT_SECONDS = 5.0  # how long a cancelled extract waits for its killed reader's thread
 
 
 class Extract(Protocol):
@@ -43,12 +44,13 @@ class FastExtract:
         described: Described,
         batch_rows: int,
         threads: Executor,
+        readers: ReaderServer,
     ) -> None:
         self._fast = fast
         self._marker = new_marker()
         rendered = render_query(query, params, fast.dialect.literal, fast.dialect.literal_compiler)
         sql = marked(rendered, self._marker)
-        self._reader = FastBatches(fast.connectorx_url, sql, batch_rows, described.decimal_scales)
+        self._reader = ReaderProcess(readers, fast.connectorx_url, sql, batch_rows, described.decimal_scales)
         self._threads = threads
         self._running: asyncio.Future[Any] | None = None
         self._stopped = False
@@ -63,16 +65,21 @@ class FastExtract:
             finished = True
         finally:
             if not finished:
+                self._reader.kill()
                 await self._stop_on_server()
-            if self._running is None or self._running.done():  # never under a thread still reading
+            if self._running is None or self._running.done():
                 self._reader.close()
+            else:  # never under a thread still reading
+                self._running.add_done_callback(lambda _: self._reader.close())
 
     async def _blocking(self, call: Callable[[], T]) -> T:
         running = self._running = asyncio.get_running_loop().run_in_executor(self._threads, call)
         try:
             return await asyncio.shield(running)
         except asyncio.CancelledError:
-            await self._stop_on_server()  # before waiting: the thread returns once the server stops
+            running.add_done_callback(_consumed)  # its error, if any, is the cancel's doing
+            self._reader.kill()  # the thread reading its pipe returns at once
+            await self._stop_on_server()
             await asyncio.wait([running], timeout=STOP_WAIT_SECONDS)
             raise
 
@@ -86,7 +93,12 @@ class FastExtract:
             log.exception("could not stop the extract's query on the server")
 
 
-def _encode_next(reader: FastBatches, encoder: TabularEncoder) -> bytes | None:
+def _consumed(running: asyncio.Future[Any]) -> None:
+    if not running.cancelled():
+        running.exception()
+
+
+def _encode_next(reader: ReaderProcess, encoder: TabularEncoder) -> bytes | None:
     batch = reader.next_batch()
     return None if batch is None else encoder.encode(batch)
 

@@ -3,9 +3,9 @@
 The pipeline: find the datasource, choose the path, then stream encoded chunks into the sink.
 With ``fast_path`` on, MySQL/MariaDB and PostgreSQL results take the fast path (ConnectorX into
 Arrow) when the server says every column fits it; SQLite and any other result take the row path
-(SQLAlchemy's streaming cursor). The fast path is off by default: ConnectorX holds the GIL
-while it waits for a query's first rows, which freezes the agent's event loop (and so its
-cancellation) for as long as the server takes; it needs its own process before it can be on.
+(SQLAlchemy's streaming cursor). ConnectorX runs in reader processes forked by a server the
+renderer starts on its first fast extract: in the agent's own process it would hold the GIL,
+freezing the event loop, for as long as the server works on a query.
 
 Either way no result is ever held whole. The catalog names a datasource;
 ``SNAPSHOT_DATA_SOURCES`` maps it to a URL, keeping credentials out of the catalog.
@@ -16,6 +16,7 @@ rejects is ``Render.Invalid`` unless the connection dropped under it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ from typing import Any
 from agent.errors import InvalidRenderError
 from agent.extract.describe import describe
 from agent.extract.extracts import Extract, FastExtract, RowExtract
+from agent.extract.reader_process import ReaderServer
 from agent.extract.sources import DataSource, DataSources
 from agent.renderers.base import Sink
 from agent.writers import make_encoder
@@ -46,6 +48,7 @@ class SqlRenderer:
         self.max_concurrency = max_concurrency
         self._batch_rows = batch_rows
         self._threads = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="sql-extract")
+        self._readers = ReaderServer()
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
         query = _query(report)
@@ -63,13 +66,16 @@ class SqlRenderer:
         if self._fast_path and source.fast is not None:
             described = await describe(source.fast, query, params)
             if described.row_path_reason is None:
-                return FastExtract(source.fast, query, params, described, self._batch_rows, self._threads)
+                return FastExtract(
+                    source.fast, query, params, described, self._batch_rows, self._threads, self._readers
+                )
             log.info("sql: %s takes the row path: %s", source.name, described.row_path_reason)
         return RowExtract(source, query, params, self._batch_rows, self._threads)
 
     async def close(self) -> None:
         await self._sources.close()
         self._threads.shutdown(wait=False, cancel_futures=True)
+        await asyncio.to_thread(self._readers.close)
 
 
 def _query(report: ReportSpec) -> str:

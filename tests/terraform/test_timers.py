@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.extract.extracts import STOP_WAIT_SECONDS
+from agent.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
@@ -224,3 +225,16 @@ def test_a_stopped_extract_is_not_waited_for_past_a_tenth_of_the_drain() -> None
     drain = agent_default("drain_seconds")
     assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in row
     assert drain / 10 >= STOP_WAIT_SECONDS
+
+
+def test_the_fast_readers_fork_server_starts_and_stops_inside_the_render_and_drain_budgets() -> None:
+    start = timers_row("fast reader start")
+    assert f"`START_WAIT_SECONDS` in `agent/extract/reader_process.py` ({START_WAIT_SECONDS:.0f} s)" in start
+    render_timeout = default("platform", "render_timeout_seconds")
+    assert f"(`render_timeout_seconds`, {render_timeout} s)" in start
+    assert render_timeout / 10 >= START_WAIT_SECONDS
+    stop = timers_row("fast reader server stop")
+    assert f"`EXIT_WAIT_SECONDS` in `agent/extract/reader_process.py` ({EXIT_WAIT_SECONDS:.0f} s)" in stop
+    drain = agent_default("drain_seconds")
+    assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in stop
+    assert drain / 10 >= EXIT_WAIT_SECONDS
