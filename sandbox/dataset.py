@@ -30,7 +30,7 @@ def ensure_dataset(path: Path, rows: int = ROWS) -> Path:
             "CREATE TABLE sales (id INTEGER PRIMARY KEY, day TEXT NOT NULL, region TEXT NOT NULL,"
             " product TEXT NOT NULL, units INTEGER NOT NULL, amount REAL NOT NULL)"
         )
-        db.executemany("INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?)", _rows(rows))
+        db.executemany("INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?)", sales_rows(rows))
         db.execute("CREATE INDEX sales_region_day ON sales (region, day)")
         db.execute("CREATE TABLE dataset_info (version INTEGER, rows INTEGER)")
         db.execute("INSERT INTO dataset_info VALUES (?, ?)", (VERSION, rows))
@@ -49,7 +49,7 @@ def _is_current(path: Path, rows: int) -> bool:
     return bool(found == (VERSION, rows))
 
 
-def _rows(count: int) -> Iterator[tuple[int, str, str, str, int, float]]:
+def sales_rows(count: int) -> Iterator[tuple[int, str, str, str, int, float]]:
     rng = random.Random(20240601)
     days = [(FIRST_DAY + timedelta(days=n)).isoformat() for n in range(DAYS)]
     for n in range(1, count + 1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -21,19 +22,29 @@ import pyarrow as pa
 
 from agent.errors import InvalidRenderError, RenderError, TransientRenderError
 from agent.extract.reader_protocol import BATCH, END, FAILED, SCHEMA
+from agent.extract.spill_queue import SpillQueue
 
+MEMORY_BYTES = 32 * 1024 * 1024  # batches a reader holds in memory before it spills to disk
 # Phrases of ConnectorX's errors that mean the server refused the query itself.
 _QUERY_ERRORS = ("MySqlError { ERROR", "db error: ERROR", "kind: Db,")
 
 
-def read_into(pipe: Connection, url: str, sql: str, batch_rows: int, decimal_scales: dict[str, int]) -> None:
-    """The reader process's whole life: the query's result, batch by batch, into ``pipe``."""
+def read_into(pipe: Connection, url: str, sql: str, batch_rows: int) -> None:
+    """The reader process's whole life: the query's result, batch by batch, into ``pipe``.
+
+    A thread keeps ConnectorX drained into a ``SpillQueue`` (ConnectorX would otherwise read the
+    whole result ahead into memory while the agent is busy encoding); this one sends from it.
+    Batches go as ConnectorX reads them; the agent casts them."""
     try:
         reader = connectorx.read_sql(url, sql, return_type="arrow_stream", batch_size=batch_rows)
-        schema = _declared(reader.schema, decimal_scales)
-        _send(pipe, SCHEMA, schema.serialize())
-        while (batch := _next(reader)) is not None:
-            _send(pipe, BATCH, _cast(batch, schema).serialize())
+        _send(pipe, SCHEMA, reader.schema.serialize())
+        batches = SpillQueue(MEMORY_BYTES)
+        failed: list[BaseException] = []
+        threading.Thread(target=_drain, args=(reader, batches, failed), daemon=True).start()
+        while (item := batches.get()) is not None:
+            _send(pipe, BATCH, item)
+        if failed:
+            raise failed[0]
         pipe.send_bytes(END)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the agent stopped reading: it has cancelled this extract
@@ -50,8 +61,6 @@ def read_into(pipe: Connection, url: str, sql: str, batch_rows: int, decimal_sca
 def failure(exc: BaseException) -> RenderError:
     """The render error a reader's exception means."""
     message = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:500]
-    if isinstance(exc, pa.ArrowInvalid | pa.ArrowTypeError):
-        return InvalidRenderError(f"a value does not fit its column's declared type: {message}")
     if any(phrase in message for phrase in _QUERY_ERRORS):
         return InvalidRenderError(f"query failed: {message}")
     if type(exc).__name__ == "PanicException" and "kind: Io" not in message:
@@ -64,24 +73,14 @@ def _send(pipe: Connection, tag: bytes, payload: Any) -> None:
     pipe.send_bytes(payload)
 
 
-def _next(reader: Any) -> pa.RecordBatch | None:
+def _drain(reader: Any, batches: SpillQueue, failed: list[BaseException]) -> None:
     try:
-        batch: pa.RecordBatch = reader.read_next_batch()
+        while True:
+            batch: pa.RecordBatch = reader.read_next_batch()
+            batches.put(memoryview(batch.serialize()))
     except StopIteration:
-        return None
-    return batch
-
-
-def _declared(schema: pa.Schema, decimal_scales: dict[str, int]) -> pa.Schema:
-    """ConnectorX reads every DECIMAL as decimal128(38, 10); the server's declared scale wins."""
-    fields = []
-    for field in schema:
-        scale = decimal_scales.get(field.name)
-        if scale is not None and pa.types.is_decimal(field.type):
-            field = field.with_type(pa.decimal128(38, scale))
-        fields.append(field)
-    return pa.schema(fields)
-
-
-def _cast(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
-    return batch if batch.schema == schema else batch.cast(schema)
+        pass
+    except BaseException as exc:  # a panic included: the sending thread raises it
+        failed.append(exc)
+    finally:
+        batches.close()

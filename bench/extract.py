@@ -1,0 +1,126 @@
+"""``make bench`` (extract part): the ``sql`` renderer against ConnectorX streaming and each
+server's own export, on the same table, in one run.
+
+Each measurement runs in a process of its own (``bench.extract_run``). For each server, size and
+format the paths take turns, ``ROUNDS`` times, and each keeps its best time, so a slow moment of
+this shared machine does not fall on one path alone. Memory is the worst peak seen.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from bench.extract_data import SERVERS, ensure_loaded
+
+SIZES = (1_000_000, 5_000_000)
+ROUNDS = 3
+SQLITE_ROWS = 1_000_000
+STREAMED = ("csv", "parquet")  # the formats ConnectorX's reference writes too
+
+
+def _run(path: str, server: str, fmt: str, rows: int) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.extract_run", path, server, fmt, str(rows)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"extract {path} {server} {fmt} {rows}: {done.stderr.strip()[-800:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    best = min(runs, key=lambda r: r["seconds"])
+    return best | {
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "reader_peak_rss_mb": max(r.get("reader_peak_rss_mb", 0.0) for r in runs),
+        "all_seconds": [round(r["seconds"], 3) for r in runs],
+    }
+
+
+def _paths(fmt: str) -> tuple[str, ...]:
+    if fmt == "xlsx":
+        return ("renderer",)
+    return ("renderer", "connectorx", "cli") if fmt == "csv" else ("renderer", "connectorx")
+
+
+def measure(progress: Any) -> dict[str, Any]:
+    """Raw results, keyed ``<server>/<format>/<rows>/<path>``."""
+    raw: dict[str, Any] = {}
+    for server in SERVERS:
+        progress(f"extract: loading {max(SIZES):,} rows into {server.name}")
+        ensure_loaded(server, max(SIZES))
+        for rows in SIZES:
+            for fmt in ("parquet", "csv", "xlsx"):
+                progress(f"extract: {server.name} {fmt} {rows:,} rows")
+                runs: dict[str, list[dict[str, Any]]] = {path: [] for path in _paths(fmt)}
+                for _ in range(ROUNDS):
+                    for path in runs:
+                        runs[path].append(_run(path, server.name, fmt, rows))
+                for path, done in runs.items():
+                    raw[f"{server.name}/{fmt}/{rows}/{path}"] = _best(done)
+    progress(f"extract: sqlite {SQLITE_ROWS:,} rows")
+    for fmt in ("parquet", "csv", "xlsx"):
+        runs = {"sqlite": [], "sqlite3": []}
+        for _ in range(ROUNDS):
+            for path in runs:
+                runs[path].append(_run(path, "sqlite", fmt, SQLITE_ROWS))
+        for path, done in runs.items():
+            raw[f"sqlite/{fmt}/{SQLITE_ROWS}/{path}"] = _best(done)
+    return raw
+
+
+def summarise(raw: dict[str, Any]) -> dict[str, Any]:
+    """The figures: ratios to ConnectorX (target >= 0.8) and to the CLI (target <= 3) at the worse
+    of the two sizes, rows/s, XLSX rows/s, and the agent's and readers' peak memory."""
+    figures: dict[str, Any] = {}
+    renders = [r for key, r in raw.items() if key.endswith("/renderer")]
+    for server in SERVERS:
+        for fmt in STREAMED:
+            ratios = [
+                raw[f"{server.name}/{fmt}/{rows}/connectorx"]["seconds"]
+                / raw[f"{server.name}/{fmt}/{rows}/renderer"]["seconds"]
+                for rows in SIZES
+            ]
+            figures[f"extract_ratio_{server.name}_{fmt}"] = round(min(ratios), 3)
+        figures[f"extract_cli_ratio_{server.name}_csv"] = round(
+            max(
+                raw[f"{server.name}/csv/{rows}/renderer"]["seconds"]
+                / raw[f"{server.name}/csv/{rows}/cli"]["seconds"]
+                for rows in SIZES
+            ),
+            3,
+        )
+        for fmt in ("parquet", "csv", "xlsx"):
+            for rows in SIZES:
+                render = raw[f"{server.name}/{fmt}/{rows}/renderer"]
+                figures[f"extract_rows_per_s_{server.name}_{fmt}_{rows // 1_000_000}m"] = round(
+                    rows / render["seconds"]
+                )
+    xlsx = [r for r in renders if r["format"] == "xlsx"]
+    figures["extract_xlsx_rows_per_s"] = round(min(r["rows"] / r["seconds"] for r in xlsx))
+    figures["extract_peak_rss_mb"] = round(max(r["peak_rss_mb"] for r in renders), 1)
+    figures["extract_reader_peak_rss_mb"] = round(max(r["reader_peak_rss_mb"] for r in renders), 1)
+    for fmt in ("parquet", "csv", "xlsx"):
+        sqlite = raw[f"sqlite/{fmt}/{SQLITE_ROWS}/sqlite"]
+        figures[f"extract_rows_per_s_sqlite_{fmt}"] = round(SQLITE_ROWS / sqlite["seconds"])
+    figures["extract_sqlite_fetch_rows_per_s"] = round(
+        SQLITE_ROWS / raw[f"sqlite/csv/{SQLITE_ROWS}/sqlite3"]["seconds"]
+    )
+    return figures
+
+
+def main() -> int:
+    """``python -m bench.extract``: this part alone, its figures printed (out/bench.json untouched)."""
+    raw = measure(lambda what: print(what, file=sys.stderr, flush=True))
+    print(json.dumps({"figures": summarise(raw), "raw": raw}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""One extract measurement in a process of its own, so each peak RSS is its own:
+``python -m bench.extract_run PATH SERVER FORMAT ROWS`` prints one JSON line.
+
+PATH is ``renderer`` (the agent's ``sql`` renderer, its default settings, into a sink that
+discards), ``connectorx`` (ConnectorX streaming, batches of 50k, into pyarrow's own writers and
+a byte-counting sink: the issue's reference), ``cli`` (the server's own export, read and
+discarded), or ``sqlite`` / ``sqlite3`` (the renderer on the sandbox's SQLite dataset, and the
+standard library's cursor over it as the floor). The renderer's process imports the whole agent,
+so its peak RSS is the agent's; its reader processes are sampled apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+import agent.app  # noqa: F401  (the agent's whole footprint, as when it renders)
+from agent.extract.sources import DataSources
+from agent.renderers.sql import SqlRenderer
+from agent.settings import AgentSettings
+from bench.extract_data import COLUMNS, SERVERS, TABLE
+from contracts.catalog import parse_catalog
+from contracts.messages import JobMessage
+from sandbox.dataset import ensure_dataset
+from sandbox.platform import ROOT
+
+SQLITE_DATASET = ROOT / "data" / "demo.db"  # the sandbox's own (sandbox.runtime.DATA_DIR)
+CONNECTORX_BATCH = 50_000
+
+
+def query(rows: int) -> str:
+    return f"SELECT {COLUMNS} FROM {TABLE} WHERE id <= {rows} ORDER BY id"
+
+
+class CountingSink:
+    """Discards what it is given; counts its bytes and line ends (a CSV's rows, plus its header)."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.lines = 0
+
+    async def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.bytes += len(data)
+        self.lines += bytes(data).count(b"\n")
+
+
+class ReaderMemory:
+    """Peak RSS of the renderer's reader processes (children of its fork server), sampled."""
+
+    def __init__(self, renderer: SqlRenderer) -> None:
+        self._renderer = renderer
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> ReaderMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.1):
+            server = self._renderer._readers._process
+            if server is None:
+                continue
+            for pid in _children(server.pid):
+                self.peak_mb = max(self.peak_mb, _rss_mb(pid))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "VmRSS: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+def _job(fmt: str, params: dict[str, Any]) -> JobMessage:
+    key = uuid.uuid4().hex
+    return JobMessage(
+        v=1, snapshot_id=f"{key}-g1", key=key, generation=1, report="extract", format=fmt, params=params,
+        data_version=None, bucket="bench", s3_key="bench", task_token="bench",
+    )  # fmt: skip
+
+
+def _report(sql: str) -> Any:
+    catalog = parse_catalog(f"""
+[reports.extract]
+renderer = "sql"
+formats = ["csv", "parquet", "xlsx"]
+[reports.extract.params.rows]
+type = "integer"
+[reports.extract.source]
+datasource = "bench"
+query = "{sql}"
+[reports.extract.access]
+callers = ["*"]
+""")
+    return catalog.reports["extract"]
+
+
+async def renderer(url: str, fmt: str, rows: int, table: str = TABLE) -> dict[str, Any]:
+    defaults = {name: field.default for name, field in AgentSettings.model_fields.items()}
+    sql = SqlRenderer(
+        {"bench": url}, defaults["sql_concurrency"], defaults["sql_batch_rows"], defaults["sql_fast_path"]
+    )
+    report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id")
+    try:
+        await sql.render(_job(fmt, {"rows": 10}), report, CountingSink())  # warm: the fork server starts
+        sink = CountingSink()
+        with ReaderMemory(sql) as readers:
+            started = time.perf_counter()
+            await sql.render(_job(fmt, {"rows": rows}), report, sink)
+            seconds = time.perf_counter() - started
+    finally:
+        await sql.close()
+    return {
+        "seconds": seconds,
+        "bytes": sink.bytes,
+        "lines": sink.lines,
+        "reader_peak_rss_mb": readers.peak_mb,
+    }
+
+
+def connectorx(url: str, fmt: str, rows: int) -> dict[str, Any]:
+    import connectorx as cx
+
+    fast = DataSources({"bench": url}).get("bench").fast  # the URL the agent's readers get
+    assert fast is not None
+    target = fast.connectorx_url
+    sink = pa.MockOutputStream()
+    started = time.perf_counter()
+    reader = cx.read_sql(target, query(rows), return_type="arrow_stream", batch_size=CONNECTORX_BATCH)
+    writer: Any = (
+        pq.ParquetWriter(sink, reader.schema, compression="zstd")
+        if fmt == "parquet"
+        else pacsv.CSVWriter(sink, reader.schema)
+    )
+    read = 0
+    for batch in reader:
+        writer.write_batch(batch)
+        read += batch.num_rows
+    writer.close()
+    return {"seconds": time.perf_counter() - started, "bytes": sink.size(), "rows_read": read}
+
+
+def cli(name: str, rows: int) -> dict[str, Any]:
+    server = next(s for s in SERVERS if s.name == name)
+    sql = query(rows) if name == "mariadb" else f"\\copy ({query(rows)}) TO STDOUT WITH CSV HEADER"
+    started = time.perf_counter()
+    export = subprocess.Popen(server.cli(sql), env=server.env(), stdout=subprocess.PIPE)
+    assert export.stdout is not None
+    size = lines = 0
+    while chunk := export.stdout.read(1 << 20):
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    if export.wait() != 0:
+        raise RuntimeError(f"{name}'s export failed")
+    return {"seconds": time.perf_counter() - started, "bytes": size, "lines": lines}
+
+
+def sqlite3_floor(rows: int) -> dict[str, Any]:
+    """The standard library's cursor over the same query, rows fetched and dropped."""
+    dataset = ensure_dataset(SQLITE_DATASET)
+    started = time.perf_counter()
+    with sqlite3.connect(dataset) as db:
+        cursor = db.execute(f"SELECT id, day, region, product, units, amount FROM sales WHERE id <= {rows}")
+        fetched = 0
+        while batch := cursor.fetchmany(5000):
+            fetched += len(batch)
+    return {"seconds": time.perf_counter() - started, "bytes": 0, "rows_read": fetched}
+
+
+def measure(path: str, server: str, fmt: str, rows: int) -> dict[str, Any]:
+    if path == "renderer":
+        url = next(s.url for s in SERVERS if s.name == server)
+        result = asyncio.run(renderer(url, fmt, rows))
+    elif path == "sqlite":
+        dataset = ensure_dataset(SQLITE_DATASET)
+        result = asyncio.run(renderer(f"sqlite+aiosqlite:///{dataset}", fmt, rows, table="sales"))
+    elif path == "sqlite3":
+        result = sqlite3_floor(rows)
+    elif path == "connectorx":
+        result = connectorx(next(s.url for s in SERVERS if s.name == server), fmt, rows)
+    elif path == "cli":
+        result = cli(server, rows)
+    else:
+        raise SystemExit(f"unknown path {path!r}")
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "path": path,
+        "server": server,
+        "format": fmt,
+        "rows": rows,
+        "peak_rss_mb": peak_kb / 1024,
+        **result,
+    }
+
+
+if __name__ == "__main__":
+    path, server, fmt, rows = sys.argv[1:5]
+    print(json.dumps(measure(path, server, fmt, int(rows))))
