@@ -29,7 +29,10 @@ log = logging.getLogger(__name__)
 def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistry:
     renderers: list[Renderer] = [
         SqlRenderer(
-            settings.data_sources, settings.sql_concurrency, settings.sql_batch_rows, settings.sql_fast_path
+            settings.data_sources,
+            settings.sql_concurrency,
+            settings.sql_batch_rows,
+            settings.sql_fast_batch_rows if settings.sql_fast_path else None,
         )
     ]
     embeds = None

@@ -83,7 +83,12 @@ class AgentSettings(BaseSettings):
         default_factory=dict, description="JSON object: datasource name → SQLAlchemy async URL"
     )
     sql_concurrency: int = Field(default=16, ge=1, description="the `sql` renderer's own limit")
-    sql_batch_rows: int = Field(default=5000, ge=1, description="rows fetched and written per batch")
+    sql_batch_rows: int = Field(
+        default=5000, ge=1, description="rows fetched and written per batch (the row path)"
+    )
+    sql_fast_batch_rows: int = Field(
+        default=50_000, ge=1, description="rows per record batch a fast-path reader process sends"
+    )
     sql_fast_path: bool = Field(
         default=True,
         description="read MySQL/PostgreSQL through ConnectorX in reader processes; false: row by row",

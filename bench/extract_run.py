@@ -126,7 +126,10 @@ callers = ["*"]
 async def renderer(url: str, fmt: str, rows: int, table: str = TABLE) -> dict[str, Any]:
     defaults = {name: field.default for name, field in AgentSettings.model_fields.items()}
     sql = SqlRenderer(
-        {"bench": url}, defaults["sql_concurrency"], defaults["sql_batch_rows"], defaults["sql_fast_path"]
+        {"bench": url},
+        defaults["sql_concurrency"],
+        defaults["sql_batch_rows"],
+        defaults["sql_fast_batch_rows"] if defaults["sql_fast_path"] else None,
     )
     report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id")
     try:

@@ -1,9 +1,9 @@
 """``sql``: a catalog query with bound params, streamed batch by batch into CSV, Parquet or XLSX.
 
 The pipeline: find the datasource, choose the path, then stream encoded chunks into the sink.
-With ``fast_path`` on, MySQL/MariaDB and PostgreSQL results take the fast path (ConnectorX into
-Arrow) when the server says every column fits it; SQLite and any other result take the row path
-(SQLAlchemy's streaming cursor). ConnectorX runs in reader processes forked by a server the
+With ``fast_batch_rows`` set, MySQL/MariaDB and PostgreSQL results take the fast path
+(ConnectorX into Arrow) when the server says every column fits it; SQLite and any other result
+take the row path (SQLAlchemy's streaming cursor). ConnectorX runs in reader processes forked by a server the
 renderer starts on its first fast extract: in the agent's own process it would hold the GIL,
 freezing the event loop, for as long as the server works on a query.
 
@@ -41,10 +41,16 @@ class SqlRenderer:
     formats = frozenset({"csv", "parquet", "xlsx"})
 
     def __init__(
-        self, data_sources: dict[str, str], max_concurrency: int, batch_rows: int, fast_path: bool = False
+        self,
+        data_sources: dict[str, str],
+        max_concurrency: int,
+        batch_rows: int,
+        fast_batch_rows: int | None = None,
     ) -> None:
+        """``fast_batch_rows``: the fast path's batches (larger: a reader process has no event loop
+        to keep responsive); None turns the fast path off."""
         self._sources = DataSources(data_sources)
-        self._fast_path = fast_path
+        self._fast_batch_rows = fast_batch_rows
         self.max_concurrency = max_concurrency
         self._batch_rows = batch_rows
         self._threads = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="sql-extract")
@@ -63,11 +69,11 @@ class SqlRenderer:
             await sink.write(chunk)
 
     async def _extract(self, source: DataSource, query: str, params: dict[str, Any]) -> Extract:
-        if self._fast_path and source.fast is not None:
+        if self._fast_batch_rows is not None and source.fast is not None:
             described = await describe(source.fast, query, params)
             if described.row_path_reason is None:
                 return FastExtract(
-                    source.fast, query, params, described, self._batch_rows, self._threads, self._readers
+                    source.fast, query, params, described, self._fast_batch_rows, self._threads, self._readers
                 )
             log.info("sql: %s takes the row path: %s", source.name, described.row_path_reason)
         return RowExtract(source, query, params, self._batch_rows, self._threads)

@@ -91,7 +91,9 @@ def job(fmt: str, params: dict[str, Any]) -> JobMessage:
 async def render(
     url: str, report: ReportSpec, fmt: str, params: dict[str, Any], batch: int = 1000, fast_path: bool = False
 ) -> ListSink:
-    renderer = SqlRenderer({"db": url}, max_concurrency=4, batch_rows=batch, fast_path=fast_path)
+    renderer = SqlRenderer(
+        {"db": url}, max_concurrency=4, batch_rows=batch, fast_batch_rows=batch if fast_path else None
+    )
     sink = ListSink()
     try:
         await renderer.render(job(fmt, report.normalise_params(params)), report, sink)

@@ -87,7 +87,7 @@ def all_columns(table: str) -> ReportSpec:
 
 async def extracted(url: str, report: ReportSpec, params: dict[str, Any], path: str) -> pa.Table:
     """The report's result as Parquet read back, through the path named (``fast`` or ``row``)."""
-    renderer = SqlRenderer({"db": url}, max_concurrency=2, batch_rows=500, fast_path=True)
+    renderer = SqlRenderer({"db": url}, max_concurrency=2, batch_rows=500, fast_batch_rows=500)
     source = renderer._sources.get("db")
     query = str(report.source["query"])
     bound = report.normalise_params(params)
@@ -193,7 +193,7 @@ async def test_what_the_fast_path_cannot_carry_goes_the_row_path(database: tuple
     precise = "SELECT CAST(1.123456789012345 AS DECIMAL(30, 15)) AS precise, NULL AS nothing"
     report = sql_report(precise)
     result = await extracted(url, report, {}, "row")
-    renderer = SqlRenderer({"db": url}, max_concurrency=1, batch_rows=10, fast_path=True)
+    renderer = SqlRenderer({"db": url}, max_concurrency=1, batch_rows=10, fast_batch_rows=10)
     try:
         chosen = await renderer._extract(renderer._sources.get("db"), precise, {})
     finally:
@@ -241,7 +241,7 @@ async def test_a_cancelled_render_stops_its_query_on_the_server_within_2_s(
     url, engine = database
     mysql = engine.dialect.name == "mysql"
     slow = "SELECT SLEEP(60) AS spin" if mysql else "SELECT pg_sleep(60)::text AS spin"
-    renderer = SqlRenderer({"db": url}, max_concurrency=1, batch_rows=10, fast_path=True)
+    renderer = SqlRenderer({"db": url}, max_concurrency=1, batch_rows=10, fast_batch_rows=10)
     async with contextlib.AsyncExitStack() as cleanup:
         cleanup.push_async_callback(renderer.close)
         report = sql_report(slow)
