@@ -54,7 +54,8 @@ class CountingSink:
 
     async def write(self, data: bytes | bytearray | memoryview) -> None:
         self.bytes += len(data)
-        self.lines += bytes(data).count(b"\n")
+        # Counted in place (the renderer's chunks are bytes): a copy would weigh on its time.
+        self.lines += (data if isinstance(data, bytes | bytearray) else data.tobytes()).count(b"\n")
 
 
 class ReaderMemory:

@@ -27,7 +27,7 @@ class SpillQueue:
         self._spill_end = 0
         self._closed = False
         self._changed = threading.Condition()
-        self.spilled_bytes = 0  # in all, for the tests and the logs
+        self.spilled_bytes = 0  # in all; the tests read it to see what went to disk
 
     def put(self, item: memoryview) -> None:
         with self._changed:
