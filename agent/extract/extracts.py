@@ -65,8 +65,7 @@ class FastExtract:
             finished = True
         finally:
             if not finished:
-                self._reader.kill()
-                await self._stop_on_server()
+                await self._stop()
             if self._running is None or self._running.done():
                 self._reader.close()
             else:  # never under a thread still reading
@@ -78,15 +77,16 @@ class FastExtract:
             return await asyncio.shield(running)
         except asyncio.CancelledError:
             running.add_done_callback(_consumed)  # its error, if any, is the cancel's doing
-            self._reader.kill()  # the thread reading its pipe returns at once
-            await self._stop_on_server()
+            await self._stop()  # the killed reader's thread returns at once
             await asyncio.wait([running], timeout=STOP_WAIT_SECONDS)
             raise
 
-    async def _stop_on_server(self) -> None:
+    async def _stop(self) -> None:
+        """Kill the reader, then stop its query on the server; once."""
         if self._stopped:
             return
         self._stopped = True
+        self._reader.kill()
         try:
             await asyncio.shield(stop_marked_queries(self._fast, self._marker))
         except Exception:
