@@ -1,23 +1,29 @@
-"""The catalog as the agent sees it: S3 (or a file), cached by ETag, re-checked every TTL."""
+"""A catalog as the agent sees it (the reports, or the datasets): S3 (or a file), cached by ETag,
+re-checked every TTL."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from agent.aws import error_code
-from contracts.catalog import Catalog
+from contracts.catalog import Catalog, parse_catalog
 from contracts.catalog_cache import CachedCatalog, CatalogLocation, is_not_modified
 
+CatalogT = TypeVar("CatalogT")
 
-class CatalogSource:
-    def __init__(self, uri: str, s3: Any, ttl_seconds: float) -> None:
+
+class CatalogSource(Generic[CatalogT]):
+    def __init__(
+        self, uri: str, s3: Any, ttl_seconds: float, parse: Callable[[bytes], CatalogT], what: str
+    ) -> None:
         self._where = CatalogLocation.parse(uri)
         self._s3 = s3
-        self._cache = CachedCatalog(ttl_seconds)
+        self._cache = CachedCatalog(ttl_seconds, parse, what)
         self._lock = asyncio.Lock()
 
-    async def get(self) -> Catalog:
+    async def get(self) -> CatalogT:
         if self._cache.due():
             async with self._lock:
                 if self._cache.due():
@@ -43,3 +49,7 @@ class CatalogSource:
             raise
         async with response["Body"] as body:
             self._cache.offer(await body.read(), response["ETag"])
+
+
+def report_catalog(uri: str, s3: Any, ttl_seconds: float) -> CatalogSource[Catalog]:
+    return CatalogSource(uri, s3, ttl_seconds, parse_catalog, "report catalog")

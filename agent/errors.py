@@ -33,3 +33,15 @@ class PoisonError(RenderError):
     """Received too many times: the workers that took it died with it. Not rendered, not retried."""
 
     error: ErrorName = "Render.Poison"
+
+
+class TransientLoadError(RenderError):
+    """A load worth retrying: the database or S3 could not be reached, a lock wait ran out."""
+
+    error: ErrorName = "Load.Transient"
+
+
+class InvalidLoadError(RenderError):
+    """A load never worth retrying: a bad file, too many rejected rows, an unknown dataset."""
+
+    error: ErrorName = "Load.Invalid"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from agent.artifacts import ArtifactInspector
-from agent.aws import STALE_TOKEN_ERRORS, AwsClients, conditional_write, error_code
+from agent.aws import AwsClients, conditional_write
 from agent.batcher import Batcher
 from agent.catalog_source import CatalogSource
 from agent.errors import (
@@ -26,10 +26,11 @@ from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry, admission
 from agent.settings import AgentSettings
 from agent.sink import S3Sink
-from contracts.catalog import ParamsError, ReportSpec
+from agent.task_answers import TaskAnswers
+from contracts.catalog import Catalog, ParamsError, ReportSpec
 from contracts.catalog_cache import CatalogUnavailable
 from contracts.identity import CONTENT_TYPES, s3_key
-from contracts.messages import JobMessage, TaskOutput, task_token_in
+from contracts.messages import JobMessage, TaskOutput
 from contracts.timeutil import now_iso
 from contracts.topology import SNAPSHOTS_KEY
 from contracts.validation import first_error
@@ -45,7 +46,7 @@ class JobProcessor:
         self,
         settings: AgentSettings,
         aws: AwsClients,
-        catalog: CatalogSource,
+        catalog: CatalogSource[Catalog],
         renderers: RendererRegistry,
         metrics: AgentMetrics,
         deleter: Batcher[InFlight],
@@ -55,7 +56,7 @@ class JobProcessor:
         self._catalog = catalog
         self._renderers = renderers
         self._metrics = metrics
-        self._deleter = deleter
+        self._answers = TaskAnswers(aws, metrics, deleter, settings.queue_url)
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._lanes = asyncio.Semaphore(settings.delivery_lanes)
 
@@ -63,7 +64,9 @@ class JobProcessor:
         try:
             job = JobMessage.model_validate_json(message["Body"])
         except ValidationError as exc:
-            await self._unreadable(message, state, exc)
+            await self._answers.unreadable(
+                message, state, InvalidRenderError(f"job message is not v1: {first_error(exc)}")
+            )
             return
         state.task_token = job.task_token
         renderer_name = "unknown"
@@ -71,35 +74,21 @@ class JobProcessor:
             await self._check_receives(job, message)
             refused = await self._fence(job)
             if refused:
-                self._finish(state, renderer_name, refused)
+                self._answers.finish(state, renderer_name, refused)
                 return
             job, report, renderer = await self._resolve(job)
             renderer_name = renderer.name
             sink, render_seconds = await self._render(job, report, renderer)
         except RenderError as exc:
-            await self._send_failure(job.task_token, exc)
-            self._finish(state, renderer_name, exc.error.removeprefix("Render.").lower())
+            await self._answers.fail(job.task_token, exc)
+            self._answers.finish(state, renderer_name, exc.error.removeprefix("Render.").lower())
             return
         except CatalogUnavailable as exc:
-            await self._send_failure(job.task_token, TransientRenderError(str(exc)))
-            self._finish(state, renderer_name, "transient")
+            await self._answers.fail(job.task_token, TransientRenderError(str(exc)))
+            self._answers.finish(state, renderer_name, "transient")
             return
         delivered = await self._deliver(job, sink, render_seconds)
-        self._finish(state, renderer_name, "ready" if delivered else "stale")
-
-    async def _unreadable(self, message: MessageTypeDef, state: InFlight, exc: ValidationError) -> None:
-        token = task_token_in(message["Body"])
-        if token is None:
-            # No token: nobody to tell. Hand it straight back so redrive moves it to the DLQ soon.
-            log.error("poison message %s: %s", state.message_id, first_error(exc))
-            self._metrics.jobs.labels("unknown", "poison").inc()
-            state.settled = True
-            await self._aws.sqs.change_message_visibility(
-                QueueUrl=self._settings.queue_url, ReceiptHandle=state.receipt_handle, VisibilityTimeout=0
-            )
-            return
-        await self._send_failure(token, InvalidRenderError(f"job message is not v1: {first_error(exc)}"))
-        self._finish(state, "unknown", "invalid")
+        self._answers.finish(state, renderer_name, "ready" if delivered else "stale")
 
     async def _check_receives(self, job: JobMessage, message: MessageTypeDef) -> None:
         """A message received more than ``max_receives`` times took down every worker that tried it:
@@ -239,29 +228,4 @@ class JobProcessor:
                 worker_id=self._settings.worker_id,
                 render_ms=int(render_seconds * 1000),
             )
-            return await self._send_success(job.task_token, output)
-
-    async def _send_success(self, token: str, output: TaskOutput) -> bool:
-        try:
-            await self._aws.stepfunctions.send_task_success(taskToken=token, output=output.model_dump_json())
-        except Exception as exc:
-            if error_code(exc) in STALE_TOKEN_ERRORS:
-                log.warning("rendered %s but its task no longer waits: %s", output.s3_key, exc)
-                return False
-            raise
-        return True
-
-    async def _send_failure(self, token: str, error: RenderError) -> None:
-        log.warning("render failed: %s: %s", error.error, error.cause)
-        try:
-            await self._aws.stepfunctions.send_task_failure(
-                taskToken=token, error=error.error, cause=error.cause
-            )
-        except Exception as exc:
-            if error_code(exc) not in STALE_TOKEN_ERRORS:
-                raise
-
-    def _finish(self, state: InFlight, renderer: str, outcome: str) -> None:
-        self._metrics.jobs.labels(renderer, outcome).inc()
-        state.settled = True
-        self._deleter.add(state)
+            return await self._answers.succeed(job.task_token, output.model_dump_json(), output.s3_key)

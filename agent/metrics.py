@@ -48,6 +48,12 @@ class AgentMetrics:
         self.rows = Counter(
             f"{prefix}rows", "Rows in the tabular artifacts delivered", ["renderer", "format"], registry=r
         )
+        self.load_rows = Counter(
+            f"{prefix}load_rows",
+            "Rows of landed files by dataset: loaded or rejected",
+            ["dataset", "outcome"],
+            registry=r,
+        )
         self.jobs_waiting = Gauge(
             f"{prefix}jobs_waiting",
             "Jobs holding a slot while they wait for their renderer: its own limit, or a fleet-wide"

@@ -22,6 +22,11 @@ class AgentSettings(BaseSettings):
     bucket: str = Field(description="the snapshots bucket (messages naming another are refused)")
     table: str = Field(description="the metadata table")
     catalog_uri: str = Field(description="`s3://bucket/key` or `file:///path` of the report catalog")
+    datasets_uri: str | None = Field(
+        default=None,
+        description="`s3://bucket/key` or `file:///path` of the dataset catalog; unset, load jobs fail"
+        " with `Load.Invalid`",
+    )
     concurrency: int = Field(default=64, ge=1, le=4096, description="jobs in flight at once")
     visibility_timeout_seconds: int = Field(
         default=120, ge=2, le=43200, description="visibility set on receive and on every heartbeat"
@@ -60,6 +65,11 @@ class AgentSettings(BaseSettings):
         ge=1,
         le=64,
         description="concurrent receive loops sharing the free capacity (more refill a large one faster)",
+    )
+    load_timeout_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="one load's limit once it holds its dataset's lease (`Load.Transient`, retried)",
     )
     render_timeout_seconds: float = Field(
         default=900.0,

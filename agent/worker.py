@@ -21,14 +21,18 @@ from typing import TYPE_CHECKING
 
 from agent.aws import AwsClients, sqs_batch
 from agent.batcher import Batcher
-from agent.catalog_source import CatalogSource
+from agent.catalog_source import CatalogSource, report_catalog
 from agent.dead_letters import DeadLetterSweeper
 from agent.heartbeat import Heartbeat
 from agent.inflight import InFlight
 from agent.job import JobProcessor
+from agent.loads.databases import LoadDatabases
+from agent.loads.processor import LoadProcessor
 from agent.metrics import AgentMetrics
 from agent.renderers.base import RendererRegistry
 from agent.settings import AgentSettings
+from contracts.datasets import parse_datasets
+from contracts.messages import job_kind
 
 if TYPE_CHECKING:
     from types_aiobotocore_sqs.type_defs import MessageTypeDef
@@ -70,8 +74,17 @@ class Agent:
         self._slot_freed = asyncio.Event()
         self._orphans: list[InFlight] = []
         self._deleter: Batcher[InFlight] = Batcher(self._delete_batch)
-        catalog = CatalogSource(settings.catalog_uri, aws.s3, settings.catalog_ttl_seconds)
+        catalog = report_catalog(settings.catalog_uri, aws.s3, settings.catalog_ttl_seconds)
         self._processor = JobProcessor(settings, aws, catalog, renderers, metrics, self._deleter)
+        self._databases = LoadDatabases(settings.data_sources)
+        datasets = (
+            CatalogSource(
+                settings.datasets_uri, aws.s3, settings.catalog_ttl_seconds, parse_datasets, "dataset catalog"
+            )
+            if settings.datasets_uri
+            else None
+        )
+        self._loads = LoadProcessor(settings, aws, datasets, self._databases, metrics, self._deleter)
         self._heartbeat = Heartbeat(
             aws.sqs,
             aws.stepfunctions,
@@ -143,6 +156,7 @@ class Agent:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         await self._release(self._orphans)
+        await self._databases.close()
         heartbeat.cancel()
         await asyncio.gather(heartbeat, return_exceptions=True)
         await self._deleter.close()
@@ -218,7 +232,8 @@ class Agent:
                 state.started = True
                 self._count_running(+1)
                 try:
-                    await self._processor.process(message, state)
+                    processor = self._loads if job_kind(message["Body"]) == "load" else self._processor
+                    await processor.process(message, state)
                 finally:
                     self._count_running(-1)
         except asyncio.CancelledError:

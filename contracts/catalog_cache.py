@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import urlparse
 
-from contracts.catalog import Catalog, CatalogError, parse_catalog
+CatalogT = TypeVar("CatalogT")
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,16 @@ class CatalogLocation:
         raise ValueError(f"catalog URI must be s3://bucket/key or file:///path, got {uri!r}")
 
 
-class CachedCatalog:
-    def __init__(self, ttl_seconds: float) -> None:
+class CachedCatalog(Generic[CatalogT]):
+    """``parse`` reads one kind of catalog (reports, datasets) and raises ``ValueError`` if bad."""
+
+    def __init__(
+        self, ttl_seconds: float, parse: Callable[[bytes], CatalogT], what: str = "report catalog"
+    ) -> None:
         self._ttl = ttl_seconds
-        self._catalog: Catalog | None = None
+        self._parse = parse
+        self._what = what
+        self._catalog: CatalogT | None = None
         self.etag: str | None = None
         self._checked_at = float("-inf")
 
@@ -57,17 +65,17 @@ class CachedCatalog:
     def offer(self, body: bytes, etag: str) -> None:
         self._checked_at = time.monotonic()
         try:
-            self._catalog = parse_catalog(body)
+            self._catalog = self._parse(body)
             self.etag = etag
-        except CatalogError as exc:
-            log.error("catalog %s rejected, keeping the previous one: %s", etag, exc)
+        except ValueError as exc:
+            log.error("%s %s rejected, keeping the previous one: %s", self._what, etag, exc)
 
     def fetch_failed(self, exc: Exception) -> None:
-        log.error("catalog fetch failed: %s", exc)
+        log.error("%s fetch failed: %s", self._what, exc)
 
-    def current(self) -> Catalog:
+    def current(self) -> CatalogT:
         if self._catalog is None:
-            raise CatalogUnavailable("the report catalog could not be loaded")
+            raise CatalogUnavailable(f"the {self._what} could not be loaded")
         return self._catalog
 
     def load_file(self, path: Path) -> None:

@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.identity import KEY_PATTERN
 
-ErrorName = Literal["Render.Transient", "Render.Invalid", "Render.Timeout", "Render.Poison"]
+ErrorName = Literal[
+    "Render.Transient", "Render.Invalid", "Render.Timeout", "Render.Poison", "Load.Transient", "Load.Invalid"
+]
 
 
 class ExecutionInput(BaseModel):
@@ -47,6 +49,50 @@ class TaskOutput(BaseModel):
     rendered_at: str
     worker_id: str
     render_ms: int = Field(ge=0)
+
+
+class LoadMessage(BaseModel):
+    """SQS body of a load job, version 1, written by the load state machine's Load state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1]
+    kind: Literal["load"]
+    load_id: str = Field(pattern=r"^ld-[0-9a-f]{32}$")
+    dataset: str
+    bucket: str = Field(min_length=3)
+    key: str = Field(min_length=1, max_length=1024)
+    etag: str = Field(min_length=1)
+    sequencer: str = ""  # S3's per-key event order (hex); empty for a backfill
+    task_token: str = Field(min_length=1)
+
+
+class LoadOutput(BaseModel):
+    """SendTaskSuccess output of a load: what MarkLoaded writes into the ledger."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    load_id: str
+    dataset: str
+    rows: int = Field(ge=0)
+    rejected_rows: int = Field(ge=0)
+    rejects_key: str | None  # s3://<landing>/_rejects/<dataset>/<load id>.jsonl when rows were rejected
+    changed: bool  # False: nothing merged (skipped), so no "Data Landed"
+    skipped: str | None  # why nothing was merged
+    worker_id: str
+    load_ms: int = Field(ge=0)
+
+
+def job_kind(body: str) -> str:
+    """ "load" for a load job; "render" for anything else (a render, or a body too broken to say).
+    Renders never carry "kind", so most bodies are told apart without parsing them twice."""
+    if '"kind"' not in body:
+        return "render"
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return "render"
+    return "load" if isinstance(data, dict) and data.get("kind") == "load" else "render"
 
 
 def task_token_in(body: str) -> str | None:

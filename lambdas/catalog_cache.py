@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from contracts.catalog import Catalog
+from contracts.catalog import Catalog, parse_catalog
 from contracts.catalog_cache import CachedCatalog, CatalogLocation, is_not_modified
 
 
@@ -14,7 +14,7 @@ class CatalogCache:
     def __init__(self, uri: str, s3_client: Any, ttl_seconds: float = 30.0) -> None:
         self._where = CatalogLocation.parse(uri)
         self._s3 = s3_client
-        self._cache = CachedCatalog(ttl_seconds)
+        self._cache = CachedCatalog(ttl_seconds, parse_catalog)
 
     def get(self) -> Catalog:
         if self._cache.due():

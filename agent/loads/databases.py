@@ -1,0 +1,43 @@
+"""The databases loads write to: the agent's ``SNAPSHOT_DATA_SOURCES``, opened with an async
+driver that has a bulk path (MySQL/MariaDB through aiomysql with ``LOAD DATA LOCAL`` allowed,
+PostgreSQL through psycopg's ``COPY``, SQLite through aiosqlite)."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from agent.errors import InvalidLoadError
+
+ASYNC_DRIVERS = {"mysql": "mysql+aiomysql", "mariadb": "mysql+aiomysql", "postgresql": "postgresql+psycopg"}
+
+
+class LoadDatabases:
+    def __init__(self, urls: dict[str, str]) -> None:
+        self._urls = urls
+        self._engines: dict[str, AsyncEngine] = {}
+
+    def get(self, name: str) -> AsyncEngine:
+        if name not in self._engines:
+            if name not in self._urls:
+                raise InvalidLoadError(
+                    f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
+                )
+            self._engines[name] = _open(make_url(self._urls[name]))
+        return self._engines[name]
+
+    async def close(self) -> None:
+        for engine in self._engines.values():
+            await engine.dispose()
+        self._engines.clear()
+
+
+def _open(url: URL) -> AsyncEngine:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return create_async_engine(url.set(drivername="sqlite+aiosqlite"), connect_args={"timeout": 30})
+    driver = ASYNC_DRIVERS.get(backend)
+    if driver is None:
+        raise InvalidLoadError(f"loads into {backend} are not supported (mysql, mariadb, postgresql, sqlite)")
+    connect_args = {"local_infile": True} if driver == "mysql+aiomysql" else {}
+    return create_async_engine(url.set(drivername=driver), pool_pre_ping=True, connect_args=connect_args)

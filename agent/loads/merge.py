@@ -1,0 +1,151 @@
+"""One transaction per load: record it in ``_loads``, skip it if a newer version of the same object
+is already merged, empty the table for a replace, bulk-load the rows, commit. A load that dies on
+the way (the agent killed, the connection cut) leaves the table as it was, since the server rolls
+the transaction back; a redelivered load finds its own ``_loads`` row and merges nothing twice."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from agent.errors import InvalidLoadError, RenderError, TransientLoadError
+from agent.loads.bulk import bulk_load
+from agent.loads.tables import loads_table, target_table
+from contracts.datasets import DatasetSpec
+
+# S3 sequencers are hex strings of varying length: padded, they compare as text.
+SEQUENCER_WIDTH = 64
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    load_id: str
+    dataset: str
+    object_key: str  # s3://bucket/key: the object whose versions are ordered
+    etag: str
+    sequencer: str
+    rows: int
+    rejected_rows: int
+
+
+@dataclass(frozen=True)
+class Merged:
+    rows: int
+    rejected_rows: int
+    already_loaded: bool = False
+    skipped: str | None = None
+    rejects_key: str | None = None
+
+
+class Merger:
+    def __init__(self, engine: AsyncEngine, dataset: DatasetSpec) -> None:
+        self._engine = engine
+        self._dataset = dataset
+        self._metadata = sa.MetaData()
+        self._target = target_table(dataset, self._metadata)
+        self._loads = loads_table(self._metadata)
+
+    async def merge(self, record: LoadRecord, spool: Path) -> Merged:
+        try:
+            await self._ensure_tables()
+            async with self._engine.connect() as conn, conn.begin() as transaction:
+                if not await self._register(conn, record):
+                    await transaction.rollback()
+                    return await self._earlier(record)
+                newer = await self._newer_version(conn, record)
+                if newer is not None:
+                    await transaction.rollback()
+                    return Merged(0, record.rejected_rows, skipped=newer)
+                if self._dataset.mode == "replace":
+                    await conn.execute(sa.delete(self._target))
+                await bulk_load(conn, self._dataset, self._target, spool, record.rows)
+        except RenderError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+        return Merged(record.rows, record.rejected_rows)
+
+    async def _ensure_tables(self) -> None:
+        """Made from the catalog when missing. Two agents may race to make one: the loser sees it."""
+        for attempt in range(2):
+            try:
+                async with self._engine.begin() as conn:
+                    await conn.run_sync(self._metadata.create_all, checkfirst=True)
+                return
+            except sa_exc.DBAPIError:
+                if attempt:
+                    raise
+
+    async def _register(self, conn: AsyncConnection, record: LoadRecord) -> bool:
+        """The load's ``_loads`` row, first thing in the transaction: a second delivery of the same
+        load waits on its key until the first commits, then finds it (False)."""
+        try:
+            async with conn.begin_nested():
+                await conn.execute(
+                    sa.insert(self._loads).values(
+                        load_id=record.load_id,
+                        dataset=record.dataset,
+                        object_key=record.object_key,
+                        key_hash=_key_hash(record.object_key),
+                        etag=record.etag,
+                        sequencer=record.sequencer.rjust(SEQUENCER_WIDTH, "0") if record.sequencer else "",
+                        rows_loaded=record.rows,
+                        rows_rejected=record.rejected_rows,
+                        loaded_at=datetime.now(UTC).replace(tzinfo=None),
+                    )
+                )
+        except sa_exc.IntegrityError:
+            return False
+        return True
+
+    async def _earlier(self, record: LoadRecord) -> Merged:
+        async with self._engine.connect() as conn:
+            found = (
+                await conn.execute(
+                    sa.select(self._loads.c.rows_loaded, self._loads.c.rows_rejected).where(
+                        self._loads.c.load_id == record.load_id
+                    )
+                )
+            ).one()
+        return Merged(int(found.rows_loaded), int(found.rows_rejected), already_loaded=True)
+
+    async def _newer_version(self, conn: AsyncConnection, record: LoadRecord) -> str | None:
+        if not record.sequencer:
+            return None
+        ours = record.sequencer.rjust(SEQUENCER_WIDTH, "0")
+        loads = self._loads.c
+        newer = (
+            await conn.execute(
+                sa.select(loads.load_id, loads.sequencer)
+                .where(loads.key_hash == _key_hash(record.object_key), loads.load_id != record.load_id)
+                .where(loads.sequencer > ours)
+                .limit(1)
+            )
+        ).first()
+        if newer is None:
+            return None
+        return (
+            f"a newer version of {record.object_key} was already loaded ({newer.load_id}); this one is older"
+        )
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def classify(exc: BaseException) -> RenderError:
+    """A database error as the load's outcome: the data's fault (never retried) or the moment's."""
+    orig = exc.orig if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None else exc
+    kind = type(orig).__name__
+    text = " ".join(str(orig).split())[:500]
+    if kind in ("IntegrityError", "UniqueViolation", "DataError", "NotNullViolation", "ProgrammingError"):
+        return InvalidLoadError(f"the database refused the rows: {text}")
+    if "no such column" in text or "has no column" in text or "Unknown column" in text:
+        return InvalidLoadError(f"table does not match the dataset's columns: {text}")
+    return TransientLoadError(f"database error ({kind}): {text}")

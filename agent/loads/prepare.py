@@ -1,0 +1,129 @@
+"""The CPU half of a load, run in a worker thread: read the landed file batch by batch, check
+every row, spool the good ones in the form the target's bulk path reads and the bad ones, each
+with its reason, as JSON Lines. Memory holds one batch at a time; both spools are on disk."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from agent.loads.checks import arrow_schema, check_batch
+from agent.loads.encode import csv_lines
+from agent.loads.readers import MAX_ROW_BYTES, read_batches
+from contracts.datasets import DatasetSpec, FileFormat
+
+
+class LoadCancelled(Exception):
+    pass
+
+
+class Spool(Protocol):
+    path: Path
+
+    def write(self, batch: pa.RecordBatch) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class CsvSpool:
+    """For MySQL's LOAD DATA and PostgreSQL's COPY (see ``encode``)."""
+
+    def __init__(self, path: Path, dataset: DatasetSpec) -> None:
+        self.path = path
+        self._dataset = dataset
+        self._file = path.open("wb")
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._file.write(csv_lines(batch, self._dataset))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class ArrowSpool:
+    """For SQLite, which has no bulk path: typed batches, read back for executemany."""
+
+    def __init__(self, path: Path, dataset: DatasetSpec) -> None:
+        self.path = path
+        self._writer = ipc.new_stream(str(path), arrow_schema(dataset))
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+@dataclass
+class Prepared:
+    good_rows: int
+    rejected_rows: int
+    spool: Path
+    rejects: Path
+    first_rejects: list[str]  # a few reasons, for the failure's cause
+
+    @property
+    def rows(self) -> int:
+        return self.good_rows + self.rejected_rows
+
+
+class _Rejects:
+    KEPT_REASONS = 3
+    KEPT_CHARACTERS = 1000
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self.count = 0
+        self.first: list[str] = []
+
+    def add(self, where: str, reason: str, record: object) -> None:
+        self.count += 1
+        if len(self.first) < self.KEPT_REASONS:
+            self.first.append(f"{where}: {reason}")
+        if isinstance(record, dict):
+            record = {k: _shortened(v) for k, v in record.items()}
+        line = {"where": where, "reason": reason, "record": _shortened(record)}
+        self._out.write(json.dumps(line, default=str) + "\n")
+
+
+def _shortened(value: object) -> object:
+    """A rejected value as kept in the rejects file: enough to find it, never a megabyte."""
+    if isinstance(value, str) and len(value) > _Rejects.KEPT_CHARACTERS:
+        return value[: _Rejects.KEPT_CHARACTERS] + f"... ({len(value)} characters)"
+    return value
+
+
+def prepare(
+    source: Path,
+    fmt: FileFormat,
+    dataset: DatasetSpec,
+    make_spool: Callable[[Path, DatasetSpec], Spool],
+    workdir: Path,
+    cancelled: threading.Event,
+) -> Prepared:
+    spool = make_spool(workdir / "good", dataset)
+    rejects_path = workdir / "rejects.jsonl"
+    good = 0
+    records = 0
+    try:
+        with rejects_path.open("w", encoding="utf-8") as out:
+            rejects = _Rejects(out)
+            for batch in read_batches(source, fmt, dataset, rejects.add):
+                if cancelled.is_set():
+                    raise LoadCancelled
+                checked = check_batch(batch, dataset, MAX_ROW_BYTES)
+                for index, reason in sorted(checked.bad.items()):
+                    rejects.add(f"record {records + index + 1}", reason, batch.slice(index, 1).to_pylist()[0])
+                spool.write(checked.good)
+                good += checked.good.num_rows
+                records += batch.num_rows
+    finally:
+        spool.close()
+    return Prepared(good, rejects.count, spool.path, rejects_path, rejects.first)

@@ -1,0 +1,212 @@
+"""One load job, start to end: parse, find the dataset, take its lease, fetch the landed file,
+check and spool its rows, store the rejects, merge, report to Step Functions, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from agent.aws import AwsClients
+from agent.batcher import Batcher
+from agent.catalog_source import CatalogSource
+from agent.errors import InvalidLoadError, RenderError, TransientLoadError
+from agent.inflight import InFlight
+from agent.lease import FleetSemaphore
+from agent.loads.databases import LoadDatabases
+from agent.loads.landed_file import fetch_landed
+from agent.loads.merge import LoadRecord, Merged, Merger
+from agent.loads.prepare import ArrowSpool, CsvSpool, LoadCancelled, Prepared, Spool, prepare
+from agent.loads.rejects import store_rejects
+from agent.metrics import AgentMetrics
+from agent.settings import AgentSettings
+from agent.task_answers import TaskAnswers
+from contracts.catalog_cache import CatalogUnavailable
+from contracts.datasets import DatasetCatalog, DatasetSpec, FileFormat
+from contracts.messages import LoadMessage, LoadOutput
+from contracts.validation import first_error
+
+if TYPE_CHECKING:
+    from types_aiobotocore_sqs.type_defs import MessageTypeDef
+
+log = logging.getLogger(__name__)
+LABEL = "load"  # the jobs metric's renderer label for load jobs
+
+
+class LoadProcessor:
+    def __init__(
+        self,
+        settings: AgentSettings,
+        aws: AwsClients,
+        datasets: CatalogSource[DatasetCatalog] | None,
+        databases: LoadDatabases,
+        metrics: AgentMetrics,
+        deleter: Batcher[InFlight],
+    ) -> None:
+        self._settings = settings
+        self._aws = aws
+        self._datasets = datasets
+        self._databases = databases
+        self._metrics = metrics
+        self._answers = TaskAnswers(aws, metrics, deleter, settings.queue_url)
+        self._leases: dict[str, FleetSemaphore] = {}
+
+    async def process(self, message: MessageTypeDef, state: InFlight) -> None:
+        try:
+            job = LoadMessage.model_validate_json(message["Body"])
+        except ValidationError as exc:
+            cause = f"load message is not v1: {first_error(exc)}"
+            await self._answers.unreadable(message, state, InvalidLoadError(cause))
+            return
+        state.task_token = job.task_token
+        started = time.monotonic()
+        try:
+            dataset, fmt = await self._resolve(job)
+            async with self._serialised(job, dataset), self._workdir() as work:
+                merged = await self._load(job, dataset, fmt, work)
+        except RenderError as exc:
+            await self._answers.fail(job.task_token, exc)
+            self._answers.finish(state, LABEL, exc.error.removeprefix("Load.").lower())
+            return
+        output = self._output(job, merged, started)
+        delivered = await self._answers.succeed(job.task_token, output.model_dump_json(), job.key)
+        self._answers.finish(
+            state, LABEL, ("skipped" if merged.skipped else "loaded") if delivered else "stale"
+        )
+
+    async def _resolve(self, job: LoadMessage) -> tuple[DatasetSpec, FileFormat]:
+        if self._datasets is None:
+            raise InvalidLoadError("this agent has no dataset catalog (SNAPSHOT_DATASETS_URI)")
+        try:
+            catalog = await self._datasets.get()
+        except CatalogUnavailable as exc:
+            raise TransientLoadError(str(exc)) from exc
+        dataset = catalog.dataset(job.dataset)
+        if dataset is None:
+            raise InvalidLoadError(f"dataset {job.dataset!r} is not in the dataset catalog")
+        if not job.key.startswith(dataset.prefix):
+            raise InvalidLoadError(f"{job.key} is not under dataset {dataset.name}'s prefix {dataset.prefix}")
+        fmt = dataset.format_of(job.key)
+        if fmt is None:
+            raise InvalidLoadError(
+                f"{job.key}: dataset {dataset.name} takes {', '.join(dataset.formats)} (by the name's suffix)"
+            )
+        return dataset, fmt
+
+    @contextlib.asynccontextmanager
+    async def _serialised(self, job: LoadMessage, dataset: DatasetSpec) -> AsyncIterator[None]:
+        """One load per dataset across the fleet. The holder is the load, not the worker: its own
+        redelivery takes the slot over at once (the merge then finds it already done)."""
+        if not self._settings.lease_table:
+            raise InvalidLoadError(
+                "this agent has no lease table (SNAPSHOT_LEASE_TABLE): loads cannot be serialised"
+            )
+        lease = self._leases.get(dataset.name)
+        if lease is None:
+            lease = FleetSemaphore(
+                self._aws.dynamodb,
+                self._settings.lease_table,
+                f"load#{dataset.name}",
+                1,
+                self._settings.lease_seconds,
+            )
+            self._leases[dataset.name] = lease
+        with self._metrics.waiting(LABEL):
+            await lease.acquire(job.load_id)
+        async with lease.held(job.load_id):
+            yield
+
+    @contextlib.asynccontextmanager
+    async def _workdir(self) -> AsyncIterator[Path]:
+        with tempfile.TemporaryDirectory(prefix="load-") as work:
+            yield Path(work)
+
+    async def _load(self, job: LoadMessage, dataset: DatasetSpec, fmt: FileFormat, work: Path) -> Merged:
+        try:
+            async with asyncio.timeout(self._settings.load_timeout_seconds):
+                gone = await fetch_landed(self._aws.s3, job.bucket, job.key, job.etag, work / "landed")
+                if gone is not None:
+                    return Merged(0, 0, skipped=gone)
+                engine = self._databases.get(dataset.datasource)
+                prepared = await self._prepare(work / "landed", fmt, dataset, engine.dialect.name, work)
+                rejects_key = await store_rejects(
+                    self._aws.s3, job, prepared, self._settings.multipart_threshold_bytes
+                )
+                self._count(dataset, prepared)
+                _within_threshold(dataset, prepared, job.bucket, rejects_key)
+                record = LoadRecord(
+                    job.load_id,
+                    dataset.name,
+                    f"s3://{job.bucket}/{job.key}",
+                    job.etag,
+                    job.sequencer,
+                    prepared.good_rows,
+                    prepared.rejected_rows,
+                )
+                merged = await Merger(engine, dataset).merge(record, prepared.spool)
+        except TimeoutError as exc:
+            raise TransientLoadError(
+                f"the load took longer than {self._settings.load_timeout_seconds:g}s; nothing was merged"
+            ) from exc
+        return Merged(merged.rows, merged.rejected_rows, merged.already_loaded, merged.skipped, rejects_key)
+
+    async def _prepare(
+        self, source: Path, fmt: FileFormat, dataset: DatasetSpec, dialect: str, work: Path
+    ) -> Prepared:
+        """In a thread (Arrow releases the GIL), so the agent's other jobs and heartbeats go on. A
+        cancelled load stops its thread at the next batch before the work directory goes."""
+        spool: type[CsvSpool] | type[ArrowSpool] = ArrowSpool if dialect == "sqlite" else CsvSpool
+        cancelled = threading.Event()
+
+        def make_spool(path: Path, spec: DatasetSpec) -> Spool:
+            return spool(path, spec)
+
+        future = asyncio.get_running_loop().run_in_executor(
+            None, prepare, source, fmt, dataset, make_spool, work, cancelled
+        )
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            cancelled.set()
+            with contextlib.suppress(LoadCancelled, RenderError):
+                await future
+            raise
+
+    def _count(self, dataset: DatasetSpec, prepared: Prepared) -> None:
+        self._metrics.load_rows.labels(dataset.name, "checked").inc(prepared.good_rows)
+        self._metrics.load_rows.labels(dataset.name, "rejected").inc(prepared.rejected_rows)
+
+    def _output(self, job: LoadMessage, merged: Merged, started: float) -> LoadOutput:
+        return LoadOutput(
+            load_id=job.load_id,
+            dataset=job.dataset,
+            rows=merged.rows,
+            rejected_rows=merged.rejected_rows,
+            rejects_key=merged.rejects_key,
+            changed=merged.skipped is None,
+            skipped=merged.skipped,
+            worker_id=self._settings.worker_id,
+            load_ms=int((time.monotonic() - started) * 1000),
+        )
+
+
+def _within_threshold(dataset: DatasetSpec, prepared: Prepared, bucket: str, rejects_key: str | None) -> None:
+    if prepared.rows == 0 and dataset.mode == "replace":
+        raise InvalidLoadError(f"the file has no rows: it would empty table {dataset.table} (mode replace)")
+    if prepared.rejected_rows == 0:
+        return
+    share = prepared.rejected_rows / prepared.rows
+    if share > dataset.reject_threshold:
+        raise InvalidLoadError(
+            f"{prepared.rejected_rows} of {prepared.rows} rows rejected ({share:.1%}), over dataset"
+            f" {dataset.name}'s threshold of {dataset.reject_threshold:.1%}; nothing was merged."
+            f" First: {'; '.join(prepared.first_rejects)}. All: s3://{bucket}/{rejects_key}"
+        )
