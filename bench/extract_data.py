@@ -89,6 +89,12 @@ def ensure_loaded(server: Server, rows: int, table: str = TABLE) -> bool:
     return True
 
 
+def fresh_table(server: Server, table: str) -> None:
+    """An empty ``table`` of the sales shape (a load bench run's target)."""
+    server.run(f"DROP TABLE IF EXISTS {table}")
+    server.run(_DDL.format(table=table))
+
+
 def _holds(server: Server, rows: int, table: str) -> bool:
     quiet = (
         ("--skip-column-names",)

@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 
-from bench import extract
+from bench import extract, loads
 from bench.browser import measure as measure_browser
 from bench.extract_data import SERVERS
 
@@ -50,6 +50,8 @@ TARGETS = {
     **{f"extract_cli_ratio_{server.name}_csv": ("<=", 3) for server in SERVERS},
     "extract_xlsx_rows_per_s": (">=", 150_000),
     "extract_peak_rss_mb": ("<=", 300),
+    **{f"load_ratio_{server.name}": (">=", 0.7) for server in SERVERS},
+    "load_peak_rss_mb": ("<=", 300),
 }
 
 
@@ -331,6 +333,9 @@ def bench(noop_jobs: int) -> dict[str, Any]:
 
         # 9. SQL extracts: the renderer against ConnectorX and the servers' own exports.
         results["extract"] = extract.measure(progress)
+
+        # 10. Loads: the load job against the servers' own bulk loaders, same file.
+        results["loads"] = loads.measure(progress)
     finally:
         endpoint.stop()
         idle_endpoint.stop()
@@ -363,6 +368,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "sequential_jobs_per_second": round(seq["rate"], 3),
         **{k: v for k, v in raw["browser"].items() if k.startswith("browser_")},
         **extract.summarise(raw["extract"]),
+        **loads.summarise(raw["loads"]),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 PLACEHOLDER = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ASL_PATH = Path(__file__).resolve().parent.parent / "stepfunctions" / "snapshot.asl.json"
+LOAD_ASL_PATH = ASL_PATH.with_name("load.asl.json")
 
 
 def placeholders(template: str) -> set[str]:

@@ -20,8 +20,10 @@ LoadMode = Literal["append", "upsert", "replace"]
 FileFormat = Literal["csv", "csv.gz", "parquet", "jsonl", "jsonl.gz"]
 DATASET_NAME = r"^[a-z][a-z0-9_]{0,62}$"
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-# Object keys under this prefix are the platform's own (rejects); no dataset may land there.
-REJECTS_PREFIX = "_rejects/"
+# Keys starting with this are the platform's own (rejects, Firehose's errors), never a dataset's
+# (a dataset's name starts with a letter): the landing rule and the landed function skip them.
+PLATFORM_KEYS = "_"
+REJECTS_PREFIX = f"{PLATFORM_KEYS}rejects/"
 
 
 class DatasetError(ValueError):
@@ -67,6 +69,9 @@ class DatasetSpec(BaseModel):
     # Over this fraction of rows rejected, the file fails (Load.Invalid) and nothing is merged.
     reject_threshold: float = Field(default=0.0, ge=0.0, le=1.0)
     landing_prefix: str = ""
+    # Set for an event dataset: a Firehose stream writes its events under <dataset>/events/ in
+    # this format (it may name the objects without a suffix).
+    events_format: FileFormat | None = None
 
     @field_validator("table")
     @classmethod
@@ -92,6 +97,8 @@ class DatasetSpec(BaseModel):
                 raise ValueError(f"primary key column {key!r} must be nullable = false")
         if self.mode == "upsert" and not self.primary_key:
             raise ValueError("an upsert dataset needs a primary_key")
+        if self.events_format is not None and self.events_format not in self.formats:
+            raise ValueError(f"events_format {self.events_format!r} must be one of formats")
         expected = f"{self.name}/"
         if self.landing_prefix and self.landing_prefix != expected:
             raise ValueError(f"landing_prefix must be {expected!r} (files land under <dataset>/)")
@@ -101,11 +108,17 @@ class DatasetSpec(BaseModel):
     def prefix(self) -> str:
         return f"{self.name}/"
 
+    @property
+    def events_prefix(self) -> str:
+        return f"{self.name}/events/"
+
     def format_of(self, key: str) -> FileFormat | None:
         """The format a landed object's name says, if this dataset accepts it."""
         for fmt in sorted(self.formats, key=len, reverse=True):  # "csv.gz" before "csv"
             if key.endswith(f".{fmt}"):
                 return fmt
+        if self.events_format is not None and key.startswith(self.events_prefix):
+            return self.events_format
         return None
 
 

@@ -76,9 +76,10 @@ class LoadOutput(BaseModel):
     dataset: str
     rows: int = Field(ge=0)
     rejected_rows: int = Field(ge=0)
-    rejects_key: str | None  # s3://<landing>/_rejects/<dataset>/<load id>.jsonl when rows were rejected
+    # Strings, never null, so the state machine can write them as they are: "" means none.
+    rejects_key: str  # _rejects/<dataset>/<load id>.jsonl in the landing bucket, when rows were rejected
     changed: bool  # False: nothing merged (skipped), so no "Data Landed"
-    skipped: str | None  # why nothing was merged
+    skipped: str  # why nothing was merged
     worker_id: str
     load_ms: int = Field(ge=0)
 

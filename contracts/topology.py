@@ -6,6 +6,17 @@ from __future__ import annotations
 
 EVENT_SOURCE = "snapshot-engine"
 CATALOG_KEY = "catalog/reports.toml"
+DATASETS_KEY = "catalog/datasets.toml"
+# The load state machine's events ("Data Landed", "Load Failed") come from the data platform's
+# own principal, which the report catalog names among the callers of the reports it refreshes.
+LOADS_EVENT_SOURCE = "datalake.ingest"
+LOAD_FAILED = "Load Failed"
+
+# Where a Firehose stream writes the records it could not deliver (no dataset lands there).
+FIREHOSE_ERRORS_PREFIX = "_firehose-errors/"
+
+# The loads ledger: one item per load (id from bucket, key and ETag).
+LOADS_KEY = "load_id"
 
 # The snapshots table: one item per key, newest-first listing per report, TTL on retention.
 SNAPSHOTS_KEY = "key"
@@ -38,6 +49,23 @@ REQUEST_DETAIL_TYPES = (SNAPSHOT_REQUESTED, DATA_LANDED)
 
 def bucket_name(name: str, account: str) -> str:
     return f"{name}-snapshots-{account}"
+
+
+def landing_bucket(name: str, account: str) -> str:
+    return f"{name}-landing-{account}"
+
+
+def loads_table(name: str) -> str:
+    return f"{name}-loads"
+
+
+def events_stream(name: str, dataset: str) -> str:
+    """The Firehose delivery stream of an event dataset."""
+    return f"{name}-{dataset}-events"
+
+
+def load_state_machine(name: str) -> str:
+    return f"{name}-load"
 
 
 def snapshots_table(name: str) -> str:

@@ -63,3 +63,12 @@ class StatusSettings:
 
 def _entitlements_ttl() -> float:
     return float(os.environ.get("ENTITLEMENTS_TTL_SECONDS", str(ENTITLEMENTS_TTL_SECONDS)))
+
+
+@dataclass(frozen=True)
+class LandedSettings:
+    state_machine_arn: str  # the load state machine
+
+    @classmethod
+    def from_env(cls) -> LandedSettings:
+        return cls(state_machine_arn=os.environ["LOAD_STATE_MACHINE_ARN"])

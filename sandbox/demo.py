@@ -13,8 +13,10 @@ every outcome is the expected one.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
+import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,11 +28,14 @@ import boto3
 from agent.renderers.chromium import find_chromium
 from contracts.identity import EXTENSIONS
 from sandbox.client import ApiResponse, SnapshotClient
+from sandbox.data_platform import snapshots_for
+from sandbox.dataset import ensure_dataset
+from sandbox.demo_loads import loads_act
 from sandbox.demo_people import RENDERS as PEOPLE_RENDERS
 from sandbox.demo_people import people_scenario
 from sandbox.metrics_scrape import jobs, scrape
 from sandbox.platform import ROOT, PlatformOptions
-from sandbox.runtime import start_sandbox
+from sandbox.runtime import DATA_DIR, start_sandbox
 
 OUT = ROOT / "out"
 BURST = 8
@@ -86,7 +91,10 @@ async def run_demo() -> int:
     started = time.monotonic()
     OUT.mkdir(exist_ok=True)
     print("starting the sandbox (moto with Step Functions execution, API, two agents)...")
-    sandbox = await start_sandbox("demo", options=PlatformOptions(retry_interval_seconds=1))
+    # The data act loads new rows: it works on a copy, so every run starts from the same data.
+    working = OUT / "demo-data.db"
+    shutil.copy(ensure_dataset(DATA_DIR / "demo.db"), working)
+    sandbox = await start_sandbox("demo", options=PlatformOptions(retry_interval_seconds=1), dataset=working)
     try:
         for n in (1, 2):
             # A small capacity each, so the first wave spreads over both agents as it would over a fleet.
@@ -96,18 +104,22 @@ async def run_demo() -> int:
             report = await _scenario(client)
             downloads = await _download(client, report["finals"])
             people = await people_scenario(sandbox.api_url, http, sandbox.people)
-        executions = boto3.client("stepfunctions").list_executions(
-            stateMachineArn=sandbox.platform.state_machine_arn
-        )["executions"]
-        renders = await _renders_by_agent(sandbox.agents)
+            executions = boto3.client("stepfunctions").list_executions(
+                stateMachineArn=sandbox.platform.state_machine_arn
+            )["executions"]
+            renders = await _renders_by_agent(sandbox.agents)
+            print("landing a new day of sales (a CSV twice, Firehose events, a file with a bad row)...")
+            platform = sandbox.platform
+            loads = await loads_act(client, platform.data, functools.partial(snapshots_for, platform.table))
     finally:
         await sandbox.close()
     summary = _summary(report, downloads, len(executions), renders, time.monotonic() - started)
     summary["people"] = people.summary
+    summary["loads"] = loads.summary
     (OUT / "demo-summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     _print_table(summary)
-    print("\n".join(people.lines))
-    problems = _check(summary, report) + people.problems
+    print("\n".join(people.lines + loads.lines))
+    problems = _check(summary, report) + people.problems + loads.problems
     for problem in problems:
         print(f"UNEXPECTED: {problem}")
     print(

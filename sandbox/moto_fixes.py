@@ -42,6 +42,10 @@ under test), and each names the AWS behaviour it restores:
    failed attempt's token is closed. moto makes one token when the state is entered and reuses it
    for every retry, so the first attempt's outcome answers the next attempts at once: a
    ``Render.Transient`` retried twice failed three times within seconds, rendered once.
+12. An event EventBridge delivers to a target carries the envelope's ``account`` on AWS. moto's
+   default input template for ``PutEvents`` deliveries leaves it out, so a consumer that parses
+   the envelope (Powertools' ``EventBridgeModel``, in the trigger) refuses a "Data Landed" event
+   the load state machine put on the bus.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from typing import Any
 from moto.autoscaling.exceptions import ValidationError
 from moto.autoscaling.responses import AutoScalingResponse
 from moto.dynamodb.models import DynamoDBBackend
+from moto.events.utils import EventTemplateParser
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.sqs.models import Queue, SQSBackend
@@ -78,6 +83,10 @@ MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 S3_REQUEST_CONTEXT = {"aws:securetransport": "true"}
 REDRIVE_ALLOW_POLICY = "RedriveAllowPolicy"
 LOGGING_SERVICE = "logging.s3.amazonaws.com"
+# Fix 12: moto's own template, with the envelope's account (its paths map already reads it).
+EVENT_TEMPLATE_WITH_ACCOUNT = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE.replace(
+    '"version": "0",', '"version": "0", "account": "<account>",'
+)
 
 
 def _once(fixed: Callable[..., Any]) -> Callable[..., Any]:
@@ -280,6 +289,8 @@ def _fresh_token_per_attempt(original: Callable[[Any, Any], None]) -> Callable[[
 
 def apply_moto_fixes() -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    if '"account"' not in EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE:
+        EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = EVENT_TEMPLATE_WITH_ACCOUNT
     attempt = ExecutionState._evaluate_with_timeout
     if not getattr(attempt, _MARK, False):
         ExecutionState._evaluate_with_timeout = _fresh_token_per_attempt(attempt)  # type: ignore[method-assign,assignment]

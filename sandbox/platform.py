@@ -6,7 +6,7 @@ one moto and compares them) but for the differences named here, each on purpose:
 
 - ``PlatformOptions``' defaults are sandbox-sized timers (``SANDBOX_SIZED``): a dead worker's job
   comes back in seconds, not minutes, so tests and the demo can watch it happen;
-- ``SANDBOX_ONLY_RULES`` and ``TERRAFORM_ONLY_RULES`` below;
+- ``SANDBOX_ONLY_RULES``, ``TERRAFORM_ONLY_RULES`` and ``SHIMMED_RULES`` below;
 - the hardening the sandbox leaves out, having no data to protect on loopback: KMS keys, TLS-only
   and access policies, access logs, lifecycle rules, point-in-time recovery, IAM roles (the state
   machine's role ARN names a role that does not exist), logging and tracing;
@@ -28,11 +28,13 @@ from contracts import topology
 from contracts.asl_template import render_asl
 from contracts.topology import CATALOG_KEY, EVENT_SOURCE
 from lambdas.dynamo_types import serialize
-from lambdas.settings import StatusSettings, TriggerSettings
+from lambdas.settings import LandedSettings, StatusSettings, TriggerSettings
+from sandbox.data_platform import DataPlatform, create_data_platform
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
 DEFAULT_ENTITLEMENTS = ROOT / "catalog" / "entitlements.toml"
+DEFAULT_DATASETS = ROOT / "catalog" / "datasets.toml"
 ACCOUNT = "123456789012"
 # The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
 SANDBOX_SIZED = ("visibility_timeout_seconds", "retry_interval_seconds", "retry_max_attempts")
@@ -41,9 +43,11 @@ SANDBOX_ONLY_RULES = {
     "notifications": "Snapshot Ready/Failed into an SQS queue that tests and the demo read; on AWS "
     "whoever consumes them adds a rule of their own",
 }
-TERRAFORM_ONLY_RULES = {
-    "snapshot-requests": "Snapshot Requested/Data Landed to the trigger Lambda: moto's EventBridge "
-    "cannot invoke a Lambda, so the sandbox hands such events to the trigger itself",
+TERRAFORM_ONLY_RULES: dict[str, str] = {}
+# Rules both create, whose target is a function on AWS and a queue here: moto's EventBridge cannot
+# invoke a function, so the sandbox's event shim reads the queue and invokes it.
+SHIMMED_RULES = {
+    "snapshot-requests": "Snapshot Requested/Data Landed to the trigger function",
 }
 
 
@@ -78,6 +82,7 @@ class Platform:
     event_bus: str
     state_machine_arn: str
     catalog_uri: str
+    data: DataPlatform
     options: PlatformOptions = field(default_factory=PlatformOptions)
 
     def trigger_settings(self) -> TriggerSettings:
@@ -100,6 +105,9 @@ class Platform:
             entitlements_ttl_seconds=0,
         )
 
+    def landed_settings(self) -> LandedSettings:
+        return LandedSettings(state_machine_arn=self.data.load_state_machine_arn)
+
     def lambda_env(self) -> dict[str, str]:
         """What Terraform sets on the functions; ``*_settings()`` are what they read from it."""
         return {
@@ -108,6 +116,7 @@ class Platform:
             "CATALOG_URI": self.catalog_uri,
             "STATE_MACHINE_ARN": self.state_machine_arn,
             "ENTITLEMENTS_TABLE": self.entitlements_table,
+            "LOAD_STATE_MACHINE_ARN": self.data.load_state_machine_arn,
             "CATALOG_TTL_SECONDS": "0",
             "ENTITLEMENTS_TTL_SECONDS": "0",
             "POWERTOOLS_SERVICE_NAME": "snapshot-engine",
@@ -121,6 +130,7 @@ class Platform:
             "SNAPSHOT_TABLE": self.table,
             "SNAPSHOT_LEASE_TABLE": self.lease_table,
             "SNAPSHOT_CATALOG_URI": self.catalog_uri,
+            "SNAPSHOT_DATASETS_URI": self.data.datasets_uri,
             "SNAPSHOT_DATA_SOURCES": json.dumps(data_sources),
             "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS": str(self.options.visibility_timeout_seconds),
             "SNAPSHOT_HEARTBEAT_SECONDS": str(max(1, self.options.visibility_timeout_seconds // 4)),
@@ -151,6 +161,7 @@ def create_platform(
     options: PlatformOptions | None = None,
     catalog_values: dict[str, str] | None = None,
     entitlements_path: Path = DEFAULT_ENTITLEMENTS,
+    datasets_path: Path = DEFAULT_DATASETS,
 ) -> Platform:
     """``catalog_values`` fill the catalog's ``@NAME@`` markers (the sandbox's local URLs);
     ``entitlements_path`` seeds the entitlements table (what an operator would write there)."""
@@ -162,6 +173,7 @@ def create_platform(
     queue_url, dlq_url = _create_queues(session, name, options)
     bus, events_queue_url = _create_bus(session, name)
     state_machine_arn = _create_state_machine(session, name, asl_values(table, queue_url, bus, options))
+    data = create_data_platform(session, name, ACCOUNT, bucket, datasets_path, queue_url, bus)
     return Platform(
         name=name,
         region=session.region_name or "us-east-1",
@@ -175,6 +187,7 @@ def create_platform(
         event_bus=bus,
         state_machine_arn=state_machine_arn,
         catalog_uri=f"s3://{bucket}/{CATALOG_KEY}",
+        data=data,
         options=options,
     )
 

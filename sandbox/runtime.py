@@ -3,6 +3,7 @@ AWS would add: a QuickSight stand-in and a local dashboard page for the browser 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from sandbox.agents import AgentProcess, spawn_agent
 from sandbox.api_gateway import make_app
 from sandbox.dashboard_site import start_site
 from sandbox.dataset import ensure_dataset
+from sandbox.event_shim import Route, event_shim
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox, free_port, start_moto
 from sandbox.people import Person, create_people
@@ -21,6 +23,7 @@ from sandbox.platform import DEFAULT_CATALOG, ROOT, Platform, PlatformOptions, c
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
 
 if TYPE_CHECKING:  # imported when the functions are made, after logging is set
+    from lambdas.landed import Landed
     from lambdas.status import Status
     from lambdas.trigger import Trigger
 
@@ -36,6 +39,14 @@ def sqlite_url(path: Path) -> str:
 class Functions(NamedTuple):
     trigger: Trigger
     status: Status
+    landed: Landed
+
+    def event_routes(self, platform: Platform) -> tuple[Route, Route]:
+        """The sandbox's function-bound rules: their queues, and whom each one invokes."""
+        return (
+            Route(platform.data.landed_queue_url, "landed", self.landed.handle),
+            Route(platform.data.requests_queue_url, "trigger", self.trigger.handle),
+        )
 
 
 def make_functions(platform: Platform) -> Functions:
@@ -44,10 +55,15 @@ def make_functions(platform: Platform) -> Functions:
     environment = platform.lambda_env()
     for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"):
         os.environ.setdefault(name, environment[name])
+    from lambdas.landed import Landed
     from lambdas.status import Status
     from lambdas.trigger import Trigger
 
-    return Functions(Trigger(platform.trigger_settings()), Status(platform.status_settings()))
+    return Functions(
+        Trigger(platform.trigger_settings()),
+        Status(platform.status_settings()),
+        Landed(platform.landed_settings()),
+    )
 
 
 @dataclass
@@ -62,6 +78,7 @@ class Sandbox:
     site_runner: web.AppRunner
     site_url: str
     people: dict[str, Person]
+    events: contextlib.AsyncExitStack
     agents: list[AgentProcess] = field(default_factory=list)
 
     @property
@@ -83,6 +100,7 @@ class Sandbox:
         for agent in self.agents:
             if agent.process.poll() is None:
                 agent.terminate()
+        await self.events.aclose()
         await self.api_runner.cleanup()
         await self.site_runner.cleanup()
         await self.quicksight.stop()
@@ -108,6 +126,8 @@ async def start_sandbox(
     runner, port = await serve_on_loopback(
         make_app(functions.trigger.handle, functions.status.handle), api_port
     )
+    events = contextlib.AsyncExitStack()
+    await events.enter_async_context(event_shim(*functions.event_routes(platform)))
     return Sandbox(
         moto,
         platform,
@@ -119,4 +139,5 @@ async def start_sandbox(
         site_runner,
         site_url,
         create_people(platform),
+        events,
     )

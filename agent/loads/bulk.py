@@ -28,15 +28,15 @@ CHUNK_BYTES = 1 << 20
 
 
 async def bulk_load(
-    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, spool: Path, rows: int
+    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: list[Path], rows: int
 ) -> None:
     dialect = conn.dialect.name
     if dialect in ("mysql", "mariadb"):
-        await _mysql(conn, dataset, spool, rows)
+        await _mysql(conn, dataset, parts, rows)
     elif dialect == "postgresql":
-        await _postgresql(conn, dataset, table, spool)
+        await _postgresql(conn, dataset, table, parts)
     elif dialect == "sqlite":
-        await _sqlite(conn, dataset, spool)
+        await _sqlite(conn, dataset, parts)
     else:
         raise InvalidLoadError(f"loads into {dialect} are not supported (mysql, mariadb, postgresql, sqlite)")
 
@@ -50,7 +50,7 @@ def _names(dataset: DatasetSpec, quote: str) -> str:
     return ", ".join(f"{quote}{name}{quote}" for name in dataset.columns)
 
 
-async def _mysql(conn: AsyncConnection, dataset: DatasetSpec, spool: Path, rows: int) -> None:
+async def _mysql(conn: AsyncConnection, dataset: DatasetSpec, parts: list[Path], rows: int) -> None:
     """``REPLACE`` makes LOAD DATA an upsert. Without it a LOCAL load skips a duplicate key with a
     warning, so an append or replace counts what it wrote and refuses a shortfall."""
     replace = "REPLACE " if dataset.mode == "upsert" else ""
@@ -60,10 +60,13 @@ async def _mysql(conn: AsyncConnection, dataset: DatasetSpec, spool: Path, rows:
         f" LINES TERMINATED BY '\\n' ({_names(dataset, '`')})"
     )
     driver = await _driver(conn)
+    written = 0
+    warned: tuple[tuple[Any, ...], ...] = ()
     async with driver.cursor(_WarningsKept) as cursor:
-        await cursor.execute(statement, (str(spool),))
-        written = cursor.rowcount
-        warned = cursor.server_warnings
+        for part in parts:
+            await cursor.execute(statement, (str(part),))
+            written += cursor.rowcount
+            warned += cursor.server_warnings
     if warned or (not replace and written != rows):
         first = f": {warned[0][-1]}" if warned else ""
         raise InvalidLoadError(
@@ -82,7 +85,9 @@ class _WarningsKept(aiomysql.Cursor):  # type: ignore[misc]
         self.server_warnings = tuple(await conn.show_warnings() or ())
 
 
-async def _postgresql(conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, spool: Path) -> None:
+async def _postgresql(
+    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: list[Path]
+) -> None:
     into = f'"{dataset.table}"'
     if dataset.mode == "upsert":
         into = f'"_stage_{uuid.uuid4().hex[:12]}"'
@@ -95,9 +100,10 @@ async def _postgresql(conn: AsyncConnection, dataset: DatasetSpec, table: sa.Tab
     async with driver.cursor() as cursor:
         copy_sql = f"COPY {into} ({_names(dataset, chr(34))}) FROM STDIN WITH (FORMAT csv, NULL 'NULL')"
         async with cursor.copy(copy_sql) as copy:
-            with spool.open("rb") as source:
-                while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
-                    await copy.write(chunk)
+            for part in parts:
+                with part.open("rb") as source:
+                    while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
+                        await copy.write(chunk)
     if dataset.mode == "upsert":
         await conn.execute(_postgresql_merge(dataset, table, into.strip('"')))
 
@@ -117,7 +123,7 @@ def _postgresql_merge(dataset: DatasetSpec, table: sa.Table, stage_name: str) ->
     return insert.on_conflict_do_update(index_elements=dataset.primary_key, set_=updates)
 
 
-async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, spool: Path) -> None:
+async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, parts: list[Path]) -> None:
     # Untyped columns: the values go in as SQLite's own (below), past SQLAlchemy's type checks.
     table = sa.table(dataset.table, *(sa.column(name) for name in dataset.columns))
     statement: sa.Executable = sa.insert(table)
@@ -129,10 +135,11 @@ async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, spool: Path) -> N
             if updates
             else upsert.on_conflict_do_nothing(index_elements=dataset.primary_key)
         )
-    with ipc.open_stream(str(spool)) as batches:
-        for batch in batches:
-            if batch.num_rows:
-                await conn.execute(statement, _sqlite_rows(batch, dataset))
+    for part in parts:
+        with ipc.open_stream(str(part)) as batches:
+            for batch in batches:
+                if batch.num_rows:
+                    await conn.execute(statement, _sqlite_rows(batch, dataset))
 
 
 def _sqlite_rows(batch: pa.RecordBatch, dataset: DatasetSpec) -> list[dict[str, Any]]:

@@ -4,6 +4,9 @@ PostgreSQL through psycopg's ``COPY``, SQLite through aiosqlite)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -35,9 +38,26 @@ class LoadDatabases:
 def _open(url: URL) -> AsyncEngine:
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return create_async_engine(url.set(drivername="sqlite+aiosqlite"), connect_args={"timeout": 30})
+        return _sqlite(url)
     driver = ASYNC_DRIVERS.get(backend)
     if driver is None:
         raise InvalidLoadError(f"loads into {backend} are not supported (mysql, mariadb, postgresql, sqlite)")
     connect_args = {"local_infile": True} if driver == "mysql+aiomysql" else {}
     return create_async_engine(url.set(drivername=driver), pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite(url: URL) -> AsyncEngine:
+    """pysqlite opens transactions lazily and commits on its own around SAVEPOINTs, which would
+    let the ``_loads`` row commit without the rows. SQLAlchemy's recipe: the driver's own
+    transaction handling off, and BEGIN emitted here (IMMEDIATE: the write lock up front)."""
+    engine = create_async_engine(url.set(drivername="sqlite+aiosqlite"), connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _driver_transactions_off(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from agent.writers.arrow_text import concatenated
 from contracts.datasets import DatasetSpec
 
 NULL = "NULL"
@@ -24,11 +25,7 @@ def csv_lines(batch: pa.RecordBatch, dataset: DatasetSpec) -> bytes:
         pc.fill_null(_field(batch.column(i), spec.type), NULL)
         for i, spec in enumerate(dataset.columns.values())
     ]
-    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*fields, ","), "", "\n")
-    # The lines end to end are the array's data buffer between its first and last offsets.
-    _, offset_buffer, data = lines.buffers()
-    offsets = pa.Array.from_buffers(pa.int32(), len(lines) + 1, [None, offset_buffer], offset=lines.offset)
-    return memoryview(data)[offsets[0].as_py() : offsets[-1].as_py()].tobytes()
+    return concatenated(pc.binary_join_element_wise(pc.binary_join_element_wise(*fields, ","), "", "\n"))
 
 
 def _field(column: pa.Array, kind: str) -> pa.Array:

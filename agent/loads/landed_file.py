@@ -27,8 +27,9 @@ async def fetch_landed(s3: Any, bucket: str, key: str, etag: str, into: Path) ->
             return f"s3://{bucket}/{key} was replaced since ETag {etag}; the newer one loads on its own event"
         raise TransientLoadError(f"cannot read s3://{bucket}/{key}: {exc}") from exc
     try:
+        body = response["Body"]  # the StreamingBody; entering it yields the raw response instead
         with into.open("wb") as out:
-            async with response["Body"] as body:
+            async with body:
                 while chunk := await body.read(CHUNK_BYTES):
                     await asyncio.to_thread(out.write, chunk)
     except OSError as exc:

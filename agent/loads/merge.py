@@ -51,7 +51,7 @@ class Merger:
         self._target = target_table(dataset, self._metadata)
         self._loads = loads_table(self._metadata)
 
-    async def merge(self, record: LoadRecord, spool: Path) -> Merged:
+    async def merge(self, record: LoadRecord, parts: list[Path]) -> Merged:
         try:
             await self._ensure_tables()
             async with self._engine.connect() as conn, conn.begin() as transaction:
@@ -64,7 +64,7 @@ class Merger:
                     return Merged(0, record.rejected_rows, skipped=newer)
                 if self._dataset.mode == "replace":
                     await conn.execute(sa.delete(self._target))
-                await bulk_load(conn, self._dataset, self._target, spool, record.rows)
+                await bulk_load(conn, self._dataset, self._target, parts, record.rows)
         except RenderError:
             raise
         except Exception as exc:

@@ -24,8 +24,13 @@ class LoadCancelled(Exception):
     pass
 
 
+# A part of the CSV spool stays under this: aiomysql sends a LOCAL file in packets of up to 16 MiB
+# and loses the protocol's sequence past one, so MySQL loads each part with a LOAD DATA of its own.
+PART_BYTES = 8 << 20
+
+
 class Spool(Protocol):
-    path: Path
+    parts: list[Path]
 
     def write(self, batch: pa.RecordBatch) -> None: ...
 
@@ -33,25 +38,45 @@ class Spool(Protocol):
 
 
 class CsvSpool:
-    """For MySQL's LOAD DATA and PostgreSQL's COPY (see ``encode``)."""
+    """For MySQL's LOAD DATA and PostgreSQL's COPY (see ``encode``), in parts of ``PART_BYTES``."""
 
-    def __init__(self, path: Path, dataset: DatasetSpec) -> None:
-        self.path = path
+    def __init__(self, stem: Path, dataset: DatasetSpec) -> None:
+        self.parts: list[Path] = []
+        self._stem = stem
         self._dataset = dataset
-        self._file = path.open("wb")
+        self._file: IO[bytes] | None = None
+        self._size = 0
 
     def write(self, batch: pa.RecordBatch) -> None:
-        self._file.write(csv_lines(batch, self._dataset))
+        data = csv_lines(batch, self._dataset)
+        if len(data) > PART_BYTES and batch.num_rows > 1:
+            half = batch.num_rows // 2
+            self.write(batch.slice(0, half))
+            self.write(batch.slice(half))
+            return
+        if self._file is None or self._size + len(data) > PART_BYTES:
+            self._next_part()
+        assert self._file is not None
+        self._file.write(data)
+        self._size += len(data)
+
+    def _next_part(self) -> None:
+        self.close()
+        self.parts.append(self._stem.with_name(f"{self._stem.name}-{len(self.parts):05d}.csv"))
+        self._file = self.parts[-1].open("wb")
+        self._size = 0
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 class ArrowSpool:
     """For SQLite, which has no bulk path: typed batches, read back for executemany."""
 
     def __init__(self, path: Path, dataset: DatasetSpec) -> None:
-        self.path = path
+        self.parts = [path]
         self._writer = ipc.new_stream(str(path), arrow_schema(dataset))
 
     def write(self, batch: pa.RecordBatch) -> None:
@@ -65,7 +90,7 @@ class ArrowSpool:
 class Prepared:
     good_rows: int
     rejected_rows: int
-    spool: Path
+    parts: list[Path]  # the good rows, in order, as the target's bulk path reads them
     rejects: Path
     first_rejects: list[str]  # a few reasons, for the failure's cause
 
@@ -126,4 +151,4 @@ def prepare(
                 records += batch.num_rows
     finally:
         spool.close()
-    return Prepared(good, rejects.count, spool.path, rejects_path, rejects.first)
+    return Prepared(good, rejects.count, spool.parts, rejects_path, rejects.first)

@@ -151,7 +151,7 @@ class LoadProcessor:
                     prepared.good_rows,
                     prepared.rejected_rows,
                 )
-                merged = await Merger(engine, dataset).merge(record, prepared.spool)
+                merged = await Merger(engine, dataset).merge(record, prepared.parts)
         except TimeoutError as exc:
             raise TransientLoadError(
                 f"the load took longer than {self._settings.load_timeout_seconds:g}s; nothing was merged"
@@ -190,9 +190,9 @@ class LoadProcessor:
             dataset=job.dataset,
             rows=merged.rows,
             rejected_rows=merged.rejected_rows,
-            rejects_key=merged.rejects_key,
+            rejects_key=merged.rejects_key or "",
             changed=merged.skipped is None,
-            skipped=merged.skipped,
+            skipped=merged.skipped or "",
             worker_id=self._settings.worker_id,
             load_ms=int((time.monotonic() - started) * 1000),
         )

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from agent.writers import empty_batch, xlsx_package
+from agent.writers.arrow_text import concatenated
 from agent.writers.byte_buffer import ByteBuffer
 from agent.writers.xlsx_cells import cells, column_letters
 
@@ -91,7 +92,7 @@ class XlsxEncoder:
         rows = pc.binary_join_element_wise(
             "<row>", *row_cells, "</row>", "", null_handling="replace", null_replacement=""
         )
-        self._sheet.write(_concatenated(rows))
+        self._sheet.write(concatenated(rows))
         self._sheet_rows += batch.num_rows
 
 
@@ -101,19 +102,6 @@ def _header_row(names: Sequence[str], letters: Sequence[str]) -> bytes:
         for name, col in zip(names, letters, strict=True)
     )
     return f"<row>{header}</row>".encode()
-
-
-def _concatenated(strings: pa.Array) -> bytes:
-    """A string array without nulls is its data buffer: every value back to back."""
-    _, offsets_buffer, data = strings.buffers()
-    if data is None or len(strings) == 0:
-        return b""
-    offsets = pa.Array.from_buffers(
-        pa.int32(), len(strings) + 1, [None, offsets_buffer], offset=strings.offset
-    )
-    first, last = offsets[0].as_py(), offsets[-1].as_py()
-    concatenated: bytes = data.slice(first, last - first).to_pybytes()
-    return concatenated
 
 
 class _Unseekable:

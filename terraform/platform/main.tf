@@ -121,9 +121,42 @@ module "workers" {
   data_sources       = var.data_sources
   lambda_code        = local.lambda_code
   log_retention_days = var.log_retention_days
+  loads = {
+    landing_bucket    = module.etl.landing_bucket
+    datasets          = module.etl.datasets
+    state_machine_arn = module.etl.load_state_machine_arn
+  }
   data_source_access = var.reporting_enabled ? {
     reporting = { security_group_id = module.reporting.security_group_id, port = 3306 }
   } : {}
+}
+
+module "etl" {
+  source                = "../modules/etl"
+  name                  = var.name
+  kms_key_arn           = module.encryption.key_arn
+  asl_path              = "${local.repo}/stepfunctions/load.asl.json"
+  datasets_path         = "${local.repo}/catalog/datasets.toml"
+  catalog_bucket        = module.storage.bucket
+  access_logs_bucket    = module.storage.access_logs_bucket
+  queue                 = module.queue.jobs
+  event_bus             = module.orchestration.event_bus
+  lambda_code           = local.lambda_code
+  network               = module.network.network
+  capacity_wait_seconds = var.capacity_wait_seconds
+  load_timeout_seconds  = tonumber(lookup(var.agent_settings, "load_timeout_seconds", "3600"))
+  log_retention_days    = var.log_retention_days
+  force_destroy         = !var.production
+  deletion_protection   = var.production
+}
+
+module "ingestion" {
+  source             = "../modules/ingestion"
+  name               = var.name
+  kms_key_arn        = module.encryption.key_arn
+  landing_bucket     = module.etl.landing_bucket
+  streams            = jsondecode(file("${local.repo}/catalog/event-streams.json"))
+  log_retention_days = var.log_retention_days
 }
 
 module "reporting" {

@@ -1,5 +1,5 @@
 output "operator" {
-  description = "What an operator needs: the API, the queues, the table, the bucket, the state machine, the fleet."
+  description = "What an operator needs: the API, the queues, the table, the bucket, the state machines, the fleet, and where data lands."
   value = {
     api_url                = module.api.api_url
     queue_url              = module.queue.jobs.url
@@ -14,5 +14,10 @@ output "operator" {
     alarm_topic_arn        = module.monitoring.alarm_topic_arn
     dashboard_name         = module.monitoring.dashboard_name
     reporting_endpoint     = module.reporting.endpoint
+    landing_bucket_name    = module.etl.landing_bucket.name
+    loads_table_name       = module.etl.ledger_table.name
+    load_state_machine_arn = module.etl.load_state_machine_arn
+    datasets_uri           = module.etl.datasets.uri
+    event_streams          = module.ingestion.stream_names
   }
 }

@@ -18,7 +18,7 @@ SUMMARY = {"report": "sales_summary", "format": "csv", "params": {"region": "EME
 
 
 def test_ready_snapshot_has_a_working_download_url(platform: Platform, functions: Functions) -> None:
-    trigger, status = functions
+    trigger, status, _ = functions
     _, created = post(trigger, SUMMARY)
     key, sid = created["key"], created["snapshot_id"]
     wait_queued(platform, key)
@@ -38,7 +38,7 @@ def test_ready_snapshot_has_a_working_download_url(platform: Platform, functions
 def test_not_ready_has_no_url_and_superseded_generation_is_410(
     platform: Platform, functions: Functions
 ) -> None:
-    trigger, status = functions
+    trigger, status, _ = functions
     _, created = post(trigger, SUMMARY)
     wait_queued(platform, created["key"])
     code, body = get(status, f"/snapshots/{created['snapshot_id']}")
@@ -70,7 +70,7 @@ def test_unknown_or_malformed_ids(functions: Functions, path: str, code: int) ->
 
 
 def test_listing_is_newest_first_and_pages(platform: Platform, functions: Functions) -> None:
-    trigger, status = functions
+    trigger, status, _ = functions
     ids = [
         post(trigger, {**SUMMARY, "params": {"region": r}})[1]["snapshot_id"]
         for r in ("EMEA", "AMER", "APAC")

@@ -88,7 +88,7 @@ class Target:
         record = LoadRecord(
             ident or load_id(), "sales", where, "etag", sequencer, prepared.good_rows, prepared.rejected_rows
         )
-        return await Merger(self.engine, dataset).merge(record, prepared.spool)
+        return await Merger(self.engine, dataset).merge(record, prepared.parts)
 
     async def rows(self, columns: str = "id, units") -> list[tuple[object, ...]]:
         async with self.engine.connect() as conn:

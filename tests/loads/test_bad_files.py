@@ -32,6 +32,10 @@ def csv(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def spooled(result: Prepared) -> str:
+    return "".join(part.read_text() for part in result.parts)
+
+
 def rejects(result: Prepared) -> list[dict[str, object]]:
     return [json.loads(line) for line in result.rejects.read_text().splitlines()]
 
@@ -53,7 +57,7 @@ def test_a_wrong_header_fails_the_file(tmp_path: Path, header: str, message: str
 def test_columns_may_come_in_any_order_and_optional_ones_may_be_missing(tmp_path: Path) -> None:
     result = prepared(tmp_path, csv("amount,units,region,day,id", "1.5,2,EMEA,2024-01-01,7"))
     assert (result.good_rows, result.rejected_rows) == (1, 0)
-    assert result.spool.read_text() == '7,2024-01-01,"EMEA",NULL,2,1.50,NULL,NULL,NULL\n'
+    assert spooled(result) == '7,2024-01-01,"EMEA",NULL,2,1.50,NULL,NULL,NULL\n'
 
 
 def test_each_bad_row_is_rejected_with_its_reason_and_the_good_ones_kept(tmp_path: Path) -> None:
@@ -159,9 +163,9 @@ def test_json_lines_reject_what_is_not_a_flat_object_of_known_fields(tmp_path: P
     assert (result.good_rows, result.rejected_rows) == (1, 5)
     reasons = [r["reason"] for r in rejects(result)]
     assert reasons[:3] == ["not a JSON object", "unknown field(s) colour", "region is not a single value"]
-    assert reasons[3].startswith("not JSON")
+    assert str(reasons[3]).startswith("not JSON")
     assert reasons[4] == "units: '1.5' is not a whole number (64-bit)"
-    assert result.spool.read_text() == '1,2024-05-01,"EMEA",NULL,3,1.25,NULL,1,NULL\n'
+    assert spooled(result) == '1,2024-05-01,"EMEA",NULL,3,1.25,NULL,1,NULL\n'
 
 
 def test_parquet_keeps_its_types_and_casts_what_fits(tmp_path: Path) -> None:
@@ -179,4 +183,4 @@ def test_parquet_keeps_its_types_and_casts_what_fits(tmp_path: Path) -> None:
         tmp_path / "in.parquet", "parquet", sales_dataset(), CsvSpool, tmp_path, threading.Event()
     )
     assert (result.good_rows, result.rejected_rows) == (1, 1)
-    assert result.spool.read_text() == '1,2024-05-01,"EMEA",NULL,3,1.50,NULL,NULL,NULL\n'
+    assert spooled(result) == '1,2024-05-01,"EMEA",NULL,3,1.50,NULL,NULL,NULL\n'

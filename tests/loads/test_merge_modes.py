@@ -29,7 +29,7 @@ async def test_append_adds_the_files_rows_and_refuses_a_key_already_there(target
     assert merged.rows == 1
     assert await target.rows() == [(1, 1), (2, 1), (3, 1)]
 
-    with pytest.raises(InvalidLoadError, match="primary key|refused"):
+    with pytest.raises(InvalidLoadError, match=r"primary key|refused"):
         await target.load(
             csv_file(target.work, row(4), row(2, units=9), name="h.csv"), dataset, key="sales/h.csv"
         )

@@ -27,6 +27,7 @@ def agent_settings(platform: Platform, dataset: Path, **overrides: Any) -> Agent
         "table": platform.table,
         "lease_table": platform.lease_table,
         "catalog_uri": platform.catalog_uri,
+        "datasets_uri": platform.data.datasets_uri,
         "data_sources": {"demo": sqlite_url(dataset)},
         "metrics_port": 0,
         "metrics_host": "127.0.0.1",

@@ -17,7 +17,9 @@ import hcl2
 import pytest
 
 from agent.settings import AgentSettings
-from contracts.asl_template import ASL_PATH, placeholders
+from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH, placeholders
+from contracts.event_streams import EVENT_STREAMS
+from contracts.event_streams import render as render_event_streams
 from contracts.schedules import SCHEDULES, render
 from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
 
@@ -180,9 +182,9 @@ def allowed(statements: list[dict[str, Any]]) -> set[str]:
     return {a for s in statements if s["effect"] == "Allow" for a in s["actions"]}
 
 
-def asl_actions() -> set[str]:
+def asl_actions(path: Path = ASL_PATH) -> set[str]:
     found = set()
-    for resource in re.findall(r'"Resource": "arn:aws:states:::([a-z]+):([A-Za-z]+)', ASL_PATH.read_text()):
+    for resource in re.findall(r'"Resource": "arn:aws:states:::([a-z]+):([A-Za-z]+)', path.read_text()):
         service, operation = resource
         found.add(f"{service}:{operation[0].upper()}{operation[1:]}")
     return found
@@ -206,6 +208,16 @@ ROLES: dict[str, Role] = {
         LAMBDA_RUNTIME,
     ),
     "state-machine": (policy("orchestration", "state_machine"), asl_actions, STATE_MACHINE_RUNTIME),
+    "load-state-machine": (
+        policy("etl", "state_machine"),
+        lambda: asl_actions(LOAD_ASL_PATH),
+        STATE_MACHINE_RUNTIME,
+    ),
+    "landed": (
+        policy("etl", "landed") + policy("function", "runtime"),
+        lambda: calls_in(closure("lambdas.landed")),
+        LAMBDA_RUNTIME,
+    ),
     "scaler": (
         policy("workers", "scaler") + policy("function", "runtime"),
         lambda: calls_in(closure("lambdas.scaler")),
@@ -261,6 +273,13 @@ def test_the_derivation_sees_every_kind_of_call() -> None:
     assert "states:StartExecution" in calls_in(closure("lambdas.trigger"))
     assert {"dynamodb:Query", "s3:GetObject"} <= calls_in(closure("lambdas.status"))
     assert asl_actions() == {"dynamodb:UpdateItem", "sqs:SendMessage", "events:PutEvents"}
+    assert asl_actions(LOAD_ASL_PATH) == {
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+        "events:PutEvents",
+    }
+    assert {"states:StartExecution", "states:DescribeExecution"} == calls_in(closure("lambdas.landed"))
     assert {"autoscaling:SetInstanceProtection", "autoscaling:CompleteLifecycleAction"} <= agent
     assert {
         "dynamodb:GetItem",
@@ -286,6 +305,16 @@ def test_templatefile_fills_exactly_the_asl_placeholders() -> None:
     assert _keys(code) == placeholders(ASL_PATH.read_text())
     platform = load_module(TERRAFORM / "platform")
     assert "stepfunctions/snapshot.asl.json" in unquote(platform.calls["orchestration"]["asl_path"])
+
+
+def test_templatefile_fills_exactly_the_load_asl_placeholders() -> None:
+    machine = load_module(MODULES / "etl").resources[("aws_sfn_state_machine", "load")]
+    (code,) = interpolations(machine["definition"])
+    assert "var.asl_path" in code
+    assert _keys(code) == placeholders(LOAD_ASL_PATH.read_text())
+    platform = load_module(TERRAFORM / "platform")
+    assert "stepfunctions/load.asl.json" in unquote(platform.calls["etl"]["asl_path"])
+    assert "catalog/datasets.toml" in unquote(platform.calls["etl"]["datasets_path"])
 
 
 def agent_env_names() -> tuple[set[str], set[str]]:
@@ -316,19 +345,50 @@ def test_user_data_sets_only_agent_settings_and_every_required_one() -> None:
     assert re.search(r"systemctl restart .*\bsnapshot-agent\.service", template)
 
 
+def environment_read_by(*classes: str) -> tuple[set[str], set[str]]:
+    """(required, optional) environment names the given settings classes of lambdas/settings.py read
+    (helpers they call, such as the entitlements TTL, count as optional)."""
+    source = (ROOT / "lambdas" / "settings.py").read_text()
+    tree = ast.parse(source)
+    required: set[str] = set()
+    optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name in classes:
+            required |= set(
+                re.findall(r'os\.environ\["([A-Z_]+)"\]', ast.get_source_segment(source, node) or "")
+            )
+    return required, optional
+
+
+def assert_handler_exists(handler: str) -> None:
+    module, function = handler.rsplit(".", 1)
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+    functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert function in functions, f"{module} has no function {function}"
+
+
 def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:
     api = load_module(MODULES / "api")
     environment = set(api.locals["environment"])
-    settings = (ROOT / "lambdas" / "settings.py").read_text()
-    required = set(re.findall(r'os\.environ\["([A-Z_]+)"\]', settings))
-    optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings))
+    required, optional = environment_read_by("TriggerSettings", "StatusSettings")
     assert required <= environment
     assert environment - required - optional <= {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
     for spec in api.locals["functions"].values():
-        module, function = unquote(spec["handler"]).rsplit(".", 1)
-        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
-        functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
-        assert function in functions, f"{module} has no function {function}"
+        assert_handler_exists(unquote(spec["handler"]))
+
+
+def test_the_landed_function_gets_the_environment_and_handler_it_reads() -> None:
+    etl = load_module(MODULES / "etl")
+    environment = set(etl.locals["landed_environment"])
+    required, _ = environment_read_by("LandedSettings")
+    assert environment - {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"} == required
+    assert_handler_exists(unquote(etl.calls["landed"]["handler"]))
+
+
+def test_the_event_streams_file_is_the_dataset_catalogs() -> None:
+    assert json.loads(EVENT_STREAMS.read_text()) == json.loads(render_event_streams()), (
+        "dataset catalog changed: run make schedules"
+    )
 
 
 def test_schedules_file_is_the_catalogs() -> None:

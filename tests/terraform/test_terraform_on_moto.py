@@ -25,6 +25,7 @@ from sandbox.moto_server import MotoSandbox
 from sandbox.platform import (
     SANDBOX_ONLY_RULES,
     SANDBOX_SIZED,
+    SHIMMED_RULES,
     TERRAFORM_ONLY_RULES,
     PlatformOptions,
     asl_values,
@@ -337,6 +338,12 @@ def test_the_sandbox_creates_the_same_topology(applied: dict[str, Any]) -> None:
         )
         for rule in named:
             del rules[rule]
+    for rule in SHIMMED_RULES:
+        assert (sandbox["rules"][rule]["targets"], terraform["rules"][rule]["targets"]) == (
+            ["sqs"],
+            ["lambda"],
+        )
+        sandbox["rules"][rule]["targets"] = terraform["rules"][rule]["targets"]
     assert sandbox == terraform
 
 

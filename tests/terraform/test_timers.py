@@ -14,10 +14,12 @@ from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.extract.extracts import STOP_WAIT_SECONDS
 from agent.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
 from agent.settings import AgentSettings
-from contracts.asl_template import ASL_PATH
+from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
 from lambdas.entitlements import UNPROCESSED_ATTEMPTS, UNPROCESSED_PAUSE_SECONDS
 from lambdas.settings import ENTITLEMENTS_TTL_SECONDS, StatusSettings, TriggerSettings
+from sandbox.data_platform import DataPlatform, LoadOptions
+from sandbox.event_shim import RETRY_VISIBILITY_SECONDS
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.sigv4 import SIGNATURE_MAX_SKEW_SECONDS
 from simulator.fleet import FleetModel
@@ -47,7 +49,8 @@ def agent_default(field: str) -> float:
 
 
 def sandbox_platform(options: PlatformOptions) -> Platform:
-    return Platform("p", "r", "b", "t", "l", "ent", "q", "d", "e", "bus", "arn", "s3://b/k", options)
+    data = DataPlatform("landing", "ledger", "load-arn", "s3://b/d", "lq", "rq")
+    return Platform("p", "r", "b", "t", "l", "ent", "q", "d", "e", "bus", "arn", "s3://b/k", data, options)
 
 
 def test_render_has_a_job_budget_and_no_heartbeat_clock() -> None:
@@ -238,3 +241,46 @@ def test_the_fast_readers_fork_server_starts_and_stops_inside_the_render_and_dra
     drain = agent_default("drain_seconds")
     assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in stop
     assert drain / 10 >= EXIT_WAIT_SECONDS
+
+
+def test_the_load_budget_covers_a_load_and_the_longest_capacity_wait() -> None:
+    etl = load_module(MODULES / "etl").variables
+    budget = int(unquote(etl["load_job_timeout_seconds"]["default"]))
+    assert budget >= agent_default("load_timeout_seconds") + default("platform", "capacity_wait_seconds")
+    assert int(unquote(etl["load_timeout_seconds"]["default"])) == agent_default("load_timeout_seconds")
+    assert "var.load_job_timeout_seconds >= var.load_timeout_seconds + var.capacity_wait_seconds" in code(
+        MODULES / "etl" / "load.tf"
+    )
+    platform = " ".join(code(TERRAFORM / "platform" / "main.tf").split())
+    loads_default = int(agent_default("load_timeout_seconds"))
+    assert f'lookup(var.agent_settings, "load_timeout_seconds", "{loads_default}")' in platform
+    assert LoadOptions().load_job_timeout_seconds == budget
+    assert f"({budget // 3600} h)" in timers_row("load job budget")
+    assert f"({loads_default} s)" in timers_row("load timeout")
+
+
+def test_the_load_job_waits_on_no_heartbeat_and_a_spent_budget_is_not_retried() -> None:
+    template = LOAD_ASL_PATH.read_text()
+    load = re.search(r'"Load": \{(.*?)\n    \},', template, re.S)
+    assert load is not None
+    assert '"TimeoutSeconds": ${load_job_timeout_seconds}' in load[1]
+    assert "HeartbeatSeconds" not in template
+    retried = re.findall(r'"ErrorEquals": \[([^\]]*)\]', load[1].split('"Catch"')[0])
+    assert retried == ['"Load.Transient"']
+
+
+def test_a_dataset_lease_outlives_its_renewal_and_is_shorter_than_a_load() -> None:
+    lease = agent_default("lease_seconds")
+    assert lease < agent_default("load_timeout_seconds")
+    assert f"({lease:.0f} s)" in timers_row("dataset lease")
+
+
+def test_the_event_buffering_and_landing_retention_are_the_readmes() -> None:
+    ingestion = load_module(MODULES / "ingestion").variables
+    assert f"({unquote(ingestion['buffering_seconds']['default'])} s)" in timers_row("event buffering")
+    assert f"({unquote(ingestion['buffering_mb']['default'])} MB)" in timers_row("event buffering")
+    etl = load_module(MODULES / "etl").variables
+    row = timers_row("landed files kept")
+    assert f"({unquote(etl['landing_days']['default'])} days)" in row
+    assert f"({unquote(etl['rejects_days']['default'])} days)" in row
+    assert f"({RETRY_VISIBILITY_SECONDS} s;" in timers_row("sandbox event retry")

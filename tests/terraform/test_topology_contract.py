@@ -40,6 +40,12 @@ def test_resource_names_follow_the_topology() -> None:
         name("queue", "aws_sqs_queue", "dlq"): topology.dead_letter_queue(NAME),
         name("orchestration", "aws_cloudwatch_event_bus", "this"): topology.event_bus(NAME),
         name("orchestration", "aws_sfn_state_machine", "snapshot"): topology.state_machine(NAME),
+        unquote(module("etl").locals["landing"]): topology.landing_bucket(NAME, account),
+        name("etl", "aws_dynamodb_table", "ledger"): topology.loads_table(NAME),
+        name("etl", "aws_sfn_state_machine", "load"): topology.load_state_machine(NAME),
+        name("ingestion", "aws_kinesis_firehose_delivery_stream", "events"): topology.events_stream(
+            NAME, "${each.key}"
+        ),
     }
     assert [terraform for terraform, ours in declared.items() if terraform != ours] == []
 
@@ -111,3 +117,14 @@ def test_the_request_rule_matches_the_topologys_detail_types() -> None:
     listed = re.search(r'"detail-type"\s*=\s*\[([^\]]*)\]', pattern)
     assert listed is not None
     assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == topology.REQUEST_DETAIL_TYPES
+
+
+def test_the_data_half_uses_the_topologys_keys_prefixes_and_source() -> None:
+    ledger = resource("etl", "aws_dynamodb_table", "ledger")
+    assert unquote(ledger["hash_key"]) == topology.LOADS_KEY
+    etl = module("etl")
+    assert unquote(etl.locals["datasets_key"]) == topology.DATASETS_KEY
+    assert unquote(etl.locals["loads_event_source"]) == topology.LOADS_EVENT_SOURCE
+    stream = resource("ingestion", "aws_kinesis_firehose_delivery_stream", "events")
+    (s3,) = stream["extended_s3_configuration"]
+    assert unquote(s3["error_output_prefix"]).startswith(topology.FIREHOSE_ERRORS_PREFIX)

@@ -19,6 +19,7 @@ provider "aws" {
     cloudwatch   = var.sandbox_endpoint
     ec2          = var.sandbox_endpoint
     events       = var.sandbox_endpoint
+    firehose     = var.sandbox_endpoint
     dynamodb     = var.sandbox_endpoint
     iam          = var.sandbox_endpoint
     kms          = var.sandbox_endpoint

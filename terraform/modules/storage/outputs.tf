@@ -10,3 +10,8 @@ output "catalog" {
     object_arn = "${aws_s3_bucket.snapshots.arn}/${aws_s3_object.catalog.key}"
   }
 }
+
+output "access_logs_bucket" {
+  description = "Name of the S3 access-log bucket (other buckets of the platform log into it)."
+  value       = aws_s3_bucket.logs.id
+}

@@ -48,7 +48,20 @@ data "aws_iam_policy_document" "agent" {
   statement {
     sid       = "Catalog"
     actions   = ["s3:GetObject"]
-    resources = [var.catalog.object_arn]
+    resources = [var.catalog.object_arn, var.loads.datasets.object_arn]
+  }
+
+  # Load jobs read the landed files and write each load's rejected rows beside them.
+  statement {
+    sid       = "LandedFiles"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.loads.landing_bucket.arn}/*"]
+  }
+
+  statement {
+    sid       = "Rejects"
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = ["${var.loads.landing_bucket.arn}/_rejects/*"]
   }
 
   statement {
@@ -90,7 +103,7 @@ data "aws_iam_policy_document" "agent" {
   statement {
     sid       = "TaskTokens"
     actions   = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"]
-    resources = [var.state_machine_arn]
+    resources = [var.state_machine_arn, var.loads.state_machine_arn]
   }
 
   statement {

@@ -32,6 +32,7 @@ locals {
       SNAPSHOT_BUCKET                = var.bucket.name
       SNAPSHOT_TABLE                 = var.table.name
       SNAPSHOT_CATALOG_URI           = var.catalog.uri
+      SNAPSHOT_DATASETS_URI          = var.loads.datasets.uri
       SNAPSHOT_METRICS_PORT          = tostring(var.metrics.port)
       SNAPSHOT_DRAIN_SECONDS         = tostring(var.drain_seconds)
       SNAPSHOT_DATA_SOURCES          = jsonencode(var.data_sources)

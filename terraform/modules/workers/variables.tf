@@ -177,3 +177,12 @@ variable "metrics" {
   })
   default = {}
 }
+
+variable "loads" {
+  description = "The data half the agents' load jobs work in: the landing bucket, the dataset catalog and the load state machine (whose task tokens they answer)."
+  type = object({
+    landing_bucket    = object({ name = string, arn = string })
+    datasets          = object({ uri = string, object_arn = string })
+    state_machine_arn = string
+  })
+}

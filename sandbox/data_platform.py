@@ -1,0 +1,163 @@
+"""The data half in moto, as Terraform's ``etl`` module declares it: the landing bucket (S3 →
+EventBridge notifications on), the loads ledger, the load state machine from its ASL template,
+the dataset catalog object, and the rule that sends S3's "Object Created" on to the landed
+function. moto's EventBridge cannot invoke a function, so here that rule, and the one carrying
+"Data Landed" to the trigger, deliver into queues the sandbox's event shim reads
+(``sandbox/event_shim.py``): the one step the sandbox does differently."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from contracts import topology
+from contracts.asl_template import LOAD_ASL_PATH, render_asl
+from contracts.datasets import PLATFORM_KEYS, DatasetCatalog, parse_datasets
+from contracts.loads import OBJECT_CREATED
+from contracts.topology import DATASETS_KEY, LOADS_EVENT_SOURCE, REQUEST_DETAIL_TYPES
+
+DEFAULT_BUS = "default"
+
+
+@dataclass(frozen=True)
+class DataPlatform:
+    landing_bucket: str
+    ledger_table: str
+    load_state_machine_arn: str
+    datasets_uri: str
+    landed_queue_url: str  # "Object Created" for the landed function (sandbox only)
+    requests_queue_url: str  # "Snapshot Requested" / "Data Landed" for the trigger (sandbox only)
+    event_streams: dict[str, str] = field(default_factory=dict)  # dataset -> Firehose stream
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    load_job_timeout_seconds: int = 21_600
+    retry_interval_seconds: int = 1
+    retry_max_attempts: int = 2
+
+
+def object_created_pattern(landing_bucket: str) -> dict[str, Any]:
+    """Files landing anywhere but under the platform's own prefixes (rejects, Firehose errors)."""
+    return {
+        "source": ["aws.s3"],
+        "detail-type": [OBJECT_CREATED],
+        "detail": {
+            "bucket": {"name": [landing_bucket]},
+            "object": {"key": [{"anything-but": {"prefix": PLATFORM_KEYS}}]},
+        },
+    }
+
+
+def load_asl_values(ledger: str, queue_url: str, bus: str, options: LoadOptions) -> dict[str, Any]:
+    """The same names Terraform passes to templatefile() for stepfunctions/load.asl.json."""
+    return {
+        "ledger_table": ledger,
+        "queue_url": queue_url,
+        "event_bus_name": bus,
+        "loads_event_source": LOADS_EVENT_SOURCE,
+        "load_job_timeout_seconds": options.load_job_timeout_seconds,
+        "retry_interval_seconds": options.retry_interval_seconds,
+        "retry_max_attempts": options.retry_max_attempts,
+    }
+
+
+def create_data_platform(
+    session: boto3.session.Session,
+    name: str,
+    account: str,
+    catalog_bucket: str,
+    datasets: Path,
+    queue_url: str,
+    bus: str,
+    options: LoadOptions | None = None,
+) -> DataPlatform:
+    options = options or LoadOptions()
+    s3, sqs, events = session.client("s3"), session.client("sqs"), session.client("events")
+    landing = topology.landing_bucket(name, account)
+    s3.create_bucket(Bucket=landing)
+    s3.put_bucket_versioning(Bucket=landing, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_notification_configuration(
+        Bucket=landing, NotificationConfiguration={"EventBridgeConfiguration": {}}
+    )
+    s3.put_object(Bucket=catalog_bucket, Key=DATASETS_KEY, Body=datasets.read_bytes())
+    streams = _create_event_streams(session, name, account, landing, parse_datasets(datasets.read_bytes()))
+    ddb = session.client("dynamodb")
+    ledger = topology.loads_table(name)
+    ddb.create_table(
+        TableName=ledger,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": topology.LOADS_KEY, "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": topology.LOADS_KEY, "KeyType": "HASH"}],
+    )
+    machine = session.client("stepfunctions").create_state_machine(
+        name=topology.load_state_machine(name),
+        definition=json.dumps(render_asl(load_asl_values(ledger, queue_url, bus, options), LOAD_ASL_PATH)),
+        roleArn=f"arn:aws:iam::{account}:role/{name}-load-state-machine",
+        type="STANDARD",
+    )["stateMachineArn"]
+    landed_queue = _rule_to_queue(
+        sqs, events, f"{name}-object-created", DEFAULT_BUS, object_created_pattern(landing)
+    )
+    requests_queue = _rule_to_queue(
+        sqs, events, f"{name}-snapshot-requests", bus, {"detail-type": list(REQUEST_DETAIL_TYPES)}
+    )
+    return DataPlatform(
+        landing,
+        ledger,
+        machine,
+        f"s3://{catalog_bucket}/{DATASETS_KEY}",
+        landed_queue,
+        requests_queue,
+        streams,
+    )
+
+
+def _create_event_streams(
+    session: boto3.session.Session, name: str, account: str, landing: str, catalog: DatasetCatalog
+) -> dict[str, str]:
+    """One Firehose stream per event dataset, into its events prefix (Terraform's ``ingestion``)."""
+    firehose = session.client("firehose")
+    streams = {}
+    for dataset in catalog.datasets.values():
+        if dataset.events_format is None:
+            continue
+        stream = topology.events_stream(name, dataset.name)
+        firehose.create_delivery_stream(
+            DeliveryStreamName=stream,
+            DeliveryStreamType="DirectPut",
+            ExtendedS3DestinationConfiguration={
+                "RoleARN": f"arn:aws:iam::{account}:role/{name}-firehose",
+                "BucketARN": f"arn:aws:s3:::{landing}",
+                "Prefix": dataset.events_prefix,
+                "ErrorOutputPrefix": f"{topology.FIREHOSE_ERRORS_PREFIX}{dataset.name}/",
+                "BufferingHints": {"IntervalInSeconds": 60, "SizeInMBs": 64},
+                "FileExtension": f".{dataset.events_format}",
+            },
+        )
+        streams[dataset.name] = stream
+    return streams
+
+
+def _rule_to_queue(sqs: Any, events: Any, rule: str, bus: str, pattern: dict[str, Any]) -> str:
+    url: str = sqs.create_queue(QueueName=rule)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "shim", "Arn": arn}])
+    return url
+
+
+def snapshots_for(table: str, data_version: str) -> list[dict[str, Any]]:
+    """The snapshot metadata items rendered for one data version (a load id), deserialised."""
+    from lambdas.dynamo_types import deserialize
+
+    found = boto3.client("dynamodb").scan(
+        TableName=table,
+        FilterExpression="data_version = :v",
+        ExpressionAttributeValues={":v": {"S": data_version}},
+    )["Items"]
+    return [deserialize(item) for item in found]

@@ -1,0 +1,27 @@
+output "landing_bucket" {
+  description = "The landing bucket: name and ARN."
+  value       = { name = aws_s3_bucket.landing.id, arn = aws_s3_bucket.landing.arn }
+}
+
+output "ledger_table" {
+  description = "The loads ledger: name and ARN."
+  value       = { name = aws_dynamodb_table.ledger.name, arn = aws_dynamodb_table.ledger.arn }
+}
+
+output "load_state_machine_arn" {
+  description = "ARN of the load state machine."
+  value       = aws_sfn_state_machine.load.arn
+}
+
+output "datasets" {
+  description = "The dataset catalog: the s3:// URI the agents read, and the object's ARN."
+  value = {
+    uri        = "s3://${var.catalog_bucket.name}/${aws_s3_object.datasets.key}"
+    object_arn = "${var.catalog_bucket.arn}/${aws_s3_object.datasets.key}"
+  }
+}
+
+output "landed_dlq_name" {
+  description = "Dead-letter queue of the landed function's failed deliveries."
+  value       = aws_sqs_queue.landed_dlq.name
+}

@@ -1,0 +1,189 @@
+"""The data half end to end on moto: a file lands in S3, S3's event reaches the landed function
+(through the sandbox's shim), the load state machine runs the agent's load job, "Data Landed"
+reaches the trigger (through the shim again), and the report over that dataset is rendered anew
+with the new rows in it."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import openpyxl
+import pytest
+
+from contracts.loads import LandedObject
+from lambdas import backfill
+from sandbox.client import SnapshotClient
+from sandbox.data_platform import snapshots_for
+from sandbox.event_shim import event_shim
+from sandbox.platform import Platform
+from sandbox.runtime import Functions
+from tests.support.agents import agent_settings, running_agent
+from tests.support.waiting import eventually
+
+HEADER = "id,day,region,product,units,amount"
+FRESH_PRODUCT = "product-99"
+
+
+@pytest.fixture
+def own_dataset(dataset: Path, tmp_path: Path) -> Path:
+    """A copy of the session's dataset: loads change it."""
+    copy = tmp_path / "demo.db"
+    shutil.copy(dataset, copy)
+    return copy
+
+
+@pytest.fixture
+async def chain(platform: Platform, functions: Functions, own_dataset: Path) -> AsyncIterator[Platform]:
+    async with (
+        event_shim(*functions.event_routes(platform)),
+        running_agent(agent_settings(platform, own_dataset)),
+    ):
+        yield platform
+
+
+def land(platform: Platform, key: str, body: bytes) -> LandedObject:
+    put = boto3.client("s3").put_object(Bucket=platform.data.landing_bucket, Key=key, Body=body)
+    return LandedObject(platform.data.landing_bucket, key, put["ETag"].strip('"'), "", len(body))
+
+
+def ledger(platform: Platform, load_id: str) -> dict[str, Any]:
+    found = boto3.client("dynamodb").get_item(
+        TableName=platform.data.ledger_table, Key={"load_id": {"S": load_id}}
+    )
+    return {k: next(iter(v.values())) for k, v in found.get("Item", {}).items()}
+
+
+async def settled(platform: Platform, load_id: str) -> dict[str, Any]:
+    def done() -> dict[str, Any] | None:
+        item = ledger(platform, load_id)
+        return item if item.get("status") in ("LOADED", "FAILED") else None
+
+    found: dict[str, Any] = await eventually(done, within=60)
+    return found
+
+
+def sales_csv(
+    first_id: int, count: int, units: int = 2, amount: str = "10.50", region: str = "EMEA"
+) -> bytes:
+    rows = [f"{first_id + n},2026-11-27,{region},{FRESH_PRODUCT},{units},{amount}" for n in range(count)]
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def load_executions(platform: Platform) -> list[str]:
+    sfn = boto3.client("stepfunctions")
+    return [
+        e["name"]
+        for e in sfn.list_executions(stateMachineArn=platform.data.load_state_machine_arn)["executions"]
+    ]
+
+
+async def refreshed_snapshot(platform: Platform, api: SnapshotClient, load_id: str) -> dict[str, Any]:
+    def found() -> list[dict[str, Any]]:
+        return [i for i in snapshots_for(platform.table, load_id) if i["report"] == "sales_summary"]
+
+    (item,) = await eventually(found, within=60)
+    return await api.wait(item["snapshot_id"], 60)
+
+
+async def product_row(api: SnapshotClient, snapshot: dict[str, Any]) -> tuple[Any, ...]:
+    body = await api.download(str(snapshot["download_url"]))
+    if snapshot["format"] == "csv":
+        rows = [tuple(r) for r in csv.reader(io.StringIO(body.decode()))]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    (row,) = [r for r in rows if r[0] == FRESH_PRODUCT]
+    return row
+
+
+async def test_a_landed_file_is_loaded_once_and_refreshes_the_report(
+    chain: Platform, api: SnapshotClient, own_dataset: Path
+) -> None:
+    landed = land(chain, "sales/2026-11-27/orders.csv", sales_csv(5_000_001, 40, units=3, amount="12.25"))
+    item = await settled(chain, landed.load_id)
+    assert item["status"] == "LOADED", item
+    assert (item["rows"], item["rejected_rows"], item["skipped"]) == ("40", "0", "")
+
+    snapshot = await refreshed_snapshot(chain, api, landed.load_id)
+    assert snapshot["status"] == "READY", snapshot
+    _, orders, units, revenue = await product_row(api, snapshot)
+    assert (int(orders), int(units), float(revenue)) == (40, 120, 490.0), (
+        "the new rows are in the new snapshot"
+    )
+
+    again = land(chain, "sales/2026-11-27/orders.csv", sales_csv(5_000_001, 40, units=3, amount="12.25"))
+    assert again.load_id == landed.load_id, "the same bytes at the same key: the same load"
+    await asyncio.sleep(3)
+    assert load_executions(chain).count(landed.load_id) == 1, "the duplicate event started nothing"
+    with sqlite3.connect(own_dataset) as db:
+        assert db.execute("SELECT COUNT(*) FROM sales WHERE product = ?", (FRESH_PRODUCT,)).fetchone() == (
+            40,
+        )
+        assert db.execute("SELECT COUNT(*) FROM _loads WHERE load_id = ?", (landed.load_id,)).fetchone() == (
+            1,
+        )
+
+
+async def test_bad_rows_go_to_a_rejects_object_and_too_many_fail_the_load(chain: Platform) -> None:
+    good = sales_csv(6_000_001, 30).decode().splitlines()
+    some_bad = "\n".join([*good, "6000031,2026-11-31,EMEA,product-99,1,1.00"]) + "\n"
+    landed = land(chain, "sales/2026-11-27/some-bad.csv", some_bad.encode())
+    item = await settled(chain, landed.load_id)
+    assert (item["status"], item["rows"], item["rejected_rows"]) == ("LOADED", "30", "1")
+    rejects = (
+        boto3.client("s3")
+        .get_object(Bucket=chain.data.landing_bucket, Key=item["rejects_key"])["Body"]
+        .read()
+    )
+    assert b"day: '2026-11-31' is not a date" in rejects
+
+    mostly_bad = "\n".join([HEADER, *(f"{7_000_000 + n},someday,EMEA,p,1,1" for n in range(10))]) + "\n"
+    failed = land(chain, "sales/2026-11-27/mostly-bad.csv", mostly_bad.encode())
+    item = await settled(chain, failed.load_id)
+    assert (item["status"], item["error"]) == ("FAILED", "Load.Invalid"), item
+    assert "10 of 10 rows rejected" in item["cause"] and "nothing was merged" in item["cause"]
+
+
+async def test_a_file_of_a_format_the_dataset_does_not_take_fails_with_its_reason(chain: Platform) -> None:
+    landed = land(chain, "sales/2026-11-27/orders.xml", b"<orders/>")
+    item = await settled(chain, landed.load_id)
+    assert (item["status"], item["error"]) == ("FAILED", "Load.Invalid")
+    assert "takes csv, csv.gz, parquet, jsonl, jsonl.gz" in item["cause"]
+
+
+async def test_the_platforms_own_rejects_start_no_load(chain: Platform) -> None:
+    land(chain, "_rejects/sales/ld-x.jsonl", b"{}\n")
+    await asyncio.sleep(3)
+    assert load_executions(chain) == []
+
+
+async def test_a_backfill_loads_a_whole_prefix_once(
+    platform: Platform, own_dataset: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No event reaches the landed function here (no shim): the backfill starts every load."""
+    files = [
+        land(platform, f"sales/backfill/part-{n}.csv", sales_csv(8_000_000 + 10 * n, 10)) for n in range(3)
+    ]
+    land(platform, "_rejects/sales/old.jsonl", b"{}\n")
+    arn = platform.data.load_state_machine_arn
+    prefix = f"s3://{platform.data.landing_bucket}/sales/"
+    async with running_agent(agent_settings(platform, own_dataset)):
+        assert await asyncio.to_thread(backfill.main, [prefix, "--state-machine-arn", arn]) == 0
+        for landed in files:
+            assert (await settled(platform, landed.load_id))["status"] == "LOADED"
+        assert await asyncio.to_thread(backfill.main, [prefix, "--state-machine-arn", arn]) == 0
+    out = capsys.readouterr().out
+    assert "backfill: 3 started, 0 already had their load" in out
+    assert "backfill: 0 started, 3 already had their load" in out
+    assert sorted(load_executions(platform)) == sorted(f.load_id for f in files)
+    with pytest.raises(SystemExit) as refused:
+        backfill.main(["not-a-uri", "--state-machine-arn", arn])
+    assert refused.value.code == 2
