@@ -95,7 +95,7 @@ def _ledger(data: DataPlatform, load_id: str) -> dict[str, str]:
 
 def _executions(data: DataPlatform) -> list[dict[str, Any]]:
     listed = boto3.client("stepfunctions").list_executions(stateMachineArn=data.load_state_machine_arn)
-    return list(listed["executions"])
+    return [dict(e) for e in listed["executions"]]
 
 
 def _land(data: DataPlatform, key: str, body: bytes) -> LandedObject:
