@@ -20,6 +20,7 @@ from agent.renderers.chromium import find_chromium
 from agent.renderers.quicksight import QuickSightRenderer
 from agent.renderers.quicksight_embed import EmbedUrls
 from agent.renderers.sql import SqlRenderer
+from agent.secret_passwords import SecretPasswords
 from agent.settings import AgentSettings
 from agent.worker import Agent
 
@@ -33,6 +34,7 @@ def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistr
             settings.sql_concurrency,
             settings.sql_batch_rows,
             settings.sql_fast_batch_rows if settings.sql_fast_path else None,
+            SecretPasswords(aws.secretsmanager, settings.data_source_secrets),
         )
     ]
     embeds = None

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the stubs are a development dependency only
     from types_aiobotocore_stepfunctions import SFNClient
 
 log = logging.getLogger(__name__)
-SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions", "autoscaling")
+SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions", "autoscaling", "secretsmanager")
 SQS_BATCH = 10
 # Step Functions no longer waits on this token: the answer is moot, the message can go.
 STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
@@ -49,6 +49,7 @@ class AwsClients:
     dynamodb: DynamoDBClient
     stepfunctions: SFNClient
     autoscaling: Any
+    secretsmanager: Any
     quicksight: Any = None
 
 

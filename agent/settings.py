@@ -92,6 +92,11 @@ class AgentSettings(BaseSettings):
     data_sources: dict[str, str] = Field(
         default_factory=dict, description="JSON object: datasource name → SQLAlchemy async URL"
     )
+    data_source_secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description="JSON object: datasource name → Secrets Manager secret (ARN) whose JSON `password` is"
+        " its password (an RDS-managed master secret); its URL in `data_sources` then carries none",
+    )
     sql_concurrency: int = Field(default=16, ge=1, description="the `sql` renderer's own limit")
     sql_batch_rows: int = Field(
         default=5000, ge=1, description="rows fetched and written per batch (the row path)"

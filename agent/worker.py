@@ -30,6 +30,7 @@ from agent.loads.databases import LoadDatabases
 from agent.loads.processor import LoadProcessor
 from agent.metrics import AgentMetrics
 from agent.renderers.base import RendererRegistry
+from agent.secret_passwords import SecretPasswords
 from agent.settings import AgentSettings
 from contracts.datasets import parse_datasets
 from contracts.messages import job_kind
@@ -76,7 +77,9 @@ class Agent:
         self._deleter: Batcher[InFlight] = Batcher(self._delete_batch)
         catalog = report_catalog(settings.catalog_uri, aws.s3, settings.catalog_ttl_seconds)
         self._processor = JobProcessor(settings, aws, catalog, renderers, metrics, self._deleter)
-        self._databases = LoadDatabases(settings.data_sources)
+        self._databases = LoadDatabases(
+            settings.data_sources, SecretPasswords(aws.secretsmanager, settings.data_source_secrets)
+        )
         datasets = (
             CatalogSource(
                 settings.datasets_uri, aws.s3, settings.catalog_ttl_seconds, parse_datasets, "dataset catalog"

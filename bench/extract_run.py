@@ -153,7 +153,7 @@ async def renderer(url: str, fmt: str, rows: int, table: str = TABLE) -> dict[st
 def connectorx(url: str, fmt: str, rows: int) -> dict[str, Any]:
     import connectorx as cx
 
-    fast = DataSources({"bench": url}).get("bench").fast  # the URL the agent's readers get
+    fast = asyncio.run(DataSources({"bench": url}).get("bench")).fast  # the URL the agent's readers get
     assert fast is not None
     target = fast.connectorx_url
     sink = pa.MockOutputStream()

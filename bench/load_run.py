@@ -46,7 +46,7 @@ async def agent(server: str, source: Path, table: str) -> dict[str, Any]:
         record = LoadRecord(
             f"ld-{uuid.uuid4().hex}", "bench", f"file://{source}", "bench", "", prepared.good_rows, 0
         )
-        merged = await Merger(databases.get("bench"), dataset).merge(record, prepared.parts)
+        merged = await Merger(await databases.get("bench"), dataset).merge(record, prepared.parts)
     seconds = time.perf_counter() - started
     await databases.close()
     return {"seconds": seconds, "rows": merged.rows, "rejected": prepared.rejected_rows}

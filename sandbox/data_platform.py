@@ -161,3 +161,10 @@ def snapshots_for(table: str, data_version: str) -> list[dict[str, Any]]:
         ExpressionAttributeValues={":v": {"S": data_version}},
     )["Items"]
     return [deserialize(item) for item in found]
+
+
+def remove_event_streams(data: DataPlatform) -> None:
+    """Delete the platform's Firehose streams: a region allows 50 (tests make more platforms)."""
+    firehose = boto3.client("firehose")
+    for stream in data.event_streams.values():
+        firehose.delete_delivery_stream(DeliveryStreamName=stream)

@@ -13,6 +13,7 @@ import pytest
 from sandbox.agents import AgentProcess, spawn_agent
 from sandbox.api_gateway import make_app
 from sandbox.client import SnapshotClient
+from sandbox.data_platform import remove_event_streams
 from sandbox.dataset import ensure_dataset
 from sandbox.lambda_runtime import LambdaContext
 from sandbox.loopback import serve_on_loopback
@@ -39,11 +40,18 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_platform(moto_server: MotoSandbox) -> Any:
-    def make(options: PlatformOptions | None = None, catalog: Path = TEST_CATALOG) -> Platform:
-        return create_platform(f"t{uuid.uuid4().hex[:10]}", catalog, options)
+def make_platform(moto_server: MotoSandbox) -> Iterator[Any]:
+    """Platforms on the session's moto. Their Firehose streams go when the test ends: AWS (and
+    moto) allow 50 per region, fewer than the tests make."""
+    made: list[Platform] = []
 
-    return make
+    def make(options: PlatformOptions | None = None, catalog: Path = TEST_CATALOG) -> Platform:
+        made.append(create_platform(f"t{uuid.uuid4().hex[:10]}", catalog, options))
+        return made[-1]
+
+    yield make
+    for platform in made:
+        remove_event_streams(platform.data)
 
 
 @pytest.fixture

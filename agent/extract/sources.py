@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from agent.errors import InvalidRenderError
+from agent.errors import InvalidRenderError, TransientRenderError
 from agent.extract.dialects import FAST_DIALECTS, FastDialect
+from agent.secret_passwords import SecretPasswords, SecretUnavailable
 
 
 @dataclass(frozen=True)
@@ -26,30 +27,49 @@ class FastPath:
 @dataclass(frozen=True)
 class DataSource:
     name: str
+    url: str  # with the password it was opened with
     engine: AsyncEngine
     fast: FastPath | None
 
 
 class DataSources:
-    def __init__(self, urls: dict[str, str]) -> None:
+    """``passwords`` gives a datasource named in ``SNAPSHOT_DATA_SOURCE_SECRETS`` its password; a
+    changed password (a rotation) opens the datasource anew."""
+
+    def __init__(self, urls: dict[str, str], passwords: SecretPasswords | None = None) -> None:
         self._urls = urls
+        self._passwords = passwords
         self._sources: dict[str, DataSource] = {}
 
-    def get(self, name: str) -> DataSource:
-        if name not in self._sources:
-            if name not in self._urls:
-                raise InvalidRenderError(
-                    f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
-                )
-            self._sources[name] = _open(name, self._urls[name])
+    async def get(self, name: str) -> DataSource:
+        if name not in self._urls:
+            raise InvalidRenderError(
+                f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
+            )
+        url = self._urls[name]
+        if self._passwords is not None:
+            try:
+                url = await self._passwords.url(name, url)
+            except SecretUnavailable as exc:
+                raise TransientRenderError(f"datasource {name!r}: {exc}") from exc
+        current = self._sources.get(name)
+        if current is not None and current.url == url:
+            return current
+        if current is not None:
+            await _dispose(current)  # its password was rotated: in-use connections finish first
+        self._sources[name] = _open(name, url)
         return self._sources[name]
 
     async def close(self) -> None:
         for source in self._sources.values():
-            await source.engine.dispose()
-            if source.fast is not None:
-                await source.fast.control.dispose()
+            await _dispose(source)
         self._sources.clear()
+
+
+async def _dispose(source: DataSource) -> None:
+    await source.engine.dispose()
+    if source.fast is not None and source.fast.control is not source.engine:
+        await source.fast.control.dispose()
 
 
 def _open(name: str, url_text: str) -> DataSource:
@@ -57,8 +77,8 @@ def _open(name: str, url_text: str) -> DataSource:
     engine = create_async_engine(url, pool_pre_ping=True)
     dialect = FAST_DIALECTS.get(url.get_backend_name())
     if dialect is None:
-        return DataSource(name, engine, None)
+        return DataSource(name, url_text, engine, None)
     control_url = url.set(drivername=dialect.control_driver)
     control = engine if control_url.drivername == url.drivername else create_async_engine(control_url)
     connectorx_url = url.set(drivername=dialect.connectorx_scheme).render_as_string(hide_password=False)
-    return DataSource(name, engine, FastPath(dialect, connectorx_url, control))
+    return DataSource(name, url_text, engine, FastPath(dialect, connectorx_url, control))

@@ -10,27 +10,42 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from agent.errors import InvalidLoadError
+from agent.errors import InvalidLoadError, TransientLoadError
+from agent.secret_passwords import SecretPasswords, SecretUnavailable
 
 ASYNC_DRIVERS = {"mysql": "mysql+aiomysql", "mariadb": "mysql+aiomysql", "postgresql": "postgresql+psycopg"}
 
 
 class LoadDatabases:
-    def __init__(self, urls: dict[str, str]) -> None:
-        self._urls = urls
-        self._engines: dict[str, AsyncEngine] = {}
+    """A datasource named in ``SNAPSHOT_DATA_SOURCE_SECRETS`` gets its password from ``passwords``;
+    a changed password (a rotation) makes its engine anew."""
 
-    def get(self, name: str) -> AsyncEngine:
-        if name not in self._engines:
-            if name not in self._urls:
-                raise InvalidLoadError(
-                    f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
-                )
-            self._engines[name] = _open(make_url(self._urls[name]))
-        return self._engines[name]
+    def __init__(self, urls: dict[str, str], passwords: SecretPasswords | None = None) -> None:
+        self._urls = urls
+        self._passwords = passwords
+        self._engines: dict[str, tuple[str, AsyncEngine]] = {}
+
+    async def get(self, name: str) -> AsyncEngine:
+        if name not in self._urls:
+            raise InvalidLoadError(
+                f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
+            )
+        url = self._urls[name]
+        if self._passwords is not None:
+            try:
+                url = await self._passwords.url(name, url)
+            except SecretUnavailable as exc:
+                raise TransientLoadError(f"datasource {name!r}: {exc}") from exc
+        current = self._engines.get(name)
+        if current is not None and current[0] == url:
+            return current[1]
+        if current is not None:
+            await current[1].dispose()
+        self._engines[name] = (url, _open(make_url(url)))
+        return self._engines[name][1]
 
     async def close(self) -> None:
-        for engine in self._engines.values():
+        for _, engine in self._engines.values():
             await engine.dispose()
         self._engines.clear()
 

@@ -135,7 +135,7 @@ class LoadProcessor:
                 gone = await fetch_landed(self._aws.s3, job.bucket, job.key, job.etag, work / "landed")
                 if gone is not None:
                     return Merged(0, 0, skipped=gone)
-                engine = self._databases.get(dataset.datasource)
+                engine = await self._databases.get(dataset.datasource)
                 prepared = await self._prepare(work / "landed", fmt, dataset, engine.dialect.name, work)
                 rejects_key = await store_rejects(
                     self._aws.s3, job, prepared, self._settings.multipart_threshold_bytes

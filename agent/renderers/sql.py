@@ -29,6 +29,7 @@ from agent.extract.extracts import Extract, FastExtract, RowExtract
 from agent.extract.reader_process import ReaderServer
 from agent.extract.sources import DataSource, DataSources
 from agent.renderers.base import Sink
+from agent.secret_passwords import SecretPasswords
 from agent.writers import make_encoder
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
@@ -46,10 +47,11 @@ class SqlRenderer:
         max_concurrency: int,
         batch_rows: int,
         fast_batch_rows: int | None = None,
+        passwords: SecretPasswords | None = None,
     ) -> None:
         """``fast_batch_rows``: the fast path's batches (larger: a reader process has no event loop
         to keep responsive); None turns the fast path off."""
-        self._sources = DataSources(data_sources)
+        self._sources = DataSources(data_sources, passwords)
         self._fast_batch_rows = fast_batch_rows
         self.max_concurrency = max_concurrency
         self._batch_rows = batch_rows
@@ -58,7 +60,7 @@ class SqlRenderer:
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
         query = _query(report)
-        source = self._sources.get(str(report.source.get("datasource", "")))
+        source = await self._sources.get(str(report.source.get("datasource", "")))
         params = _bind(job.params, report)
         extract = await self._extract(source, query, params)
         encoder = make_encoder(job.format)

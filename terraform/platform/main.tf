@@ -106,19 +106,24 @@ module "workers" {
     spot           = var.spot
     max_size       = var.max_workers
   }
-  network            = module.network.network
-  metrics            = { cidr_blocks = var.metrics_cidr_blocks }
-  kms_key_arn        = module.encryption.key_arn
-  queue              = module.queue.jobs
-  dlq                = module.queue.dlq
-  bucket             = module.storage.bucket
-  catalog            = module.storage.catalog
-  table              = module.metadata.table
-  lease_table        = module.metadata.lease_table
-  quicksight         = var.quicksight_snapshots
-  state_machine_arn  = module.orchestration.state_machine_arn
-  agent_settings     = local.agent_settings
-  data_sources       = var.data_sources
+  network           = module.network.network
+  metrics           = { cidr_blocks = var.metrics_cidr_blocks }
+  kms_key_arn       = module.encryption.key_arn
+  queue             = module.queue.jobs
+  dlq               = module.queue.dlq
+  bucket            = module.storage.bucket
+  catalog           = module.storage.catalog
+  table             = module.metadata.table
+  lease_table       = module.metadata.lease_table
+  quicksight        = var.quicksight_snapshots
+  state_machine_arn = module.orchestration.state_machine_arn
+  agent_settings    = local.agent_settings
+  data_sources      = var.data_sources
+  # The reporting database's managed master secret, for a data source named "reporting".
+  data_source_secrets = merge(
+    var.reporting_enabled ? { reporting = module.reporting.master_secret_arn } : {},
+    var.data_source_secrets,
+  )
   lambda_code        = local.lambda_code
   log_retention_days = var.log_retention_days
   loads = {

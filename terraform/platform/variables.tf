@@ -65,6 +65,12 @@ variable "data_sources" {
   default     = {}
 }
 
+variable "data_source_secrets" {
+  description = "Secrets Manager secret (ARN) per data source whose password it holds; the reporting database's managed secret is added for a data source named \"reporting\"."
+  type        = map(string)
+  default     = {}
+}
+
 variable "metrics_cidr_blocks" {
   description = "CIDRs allowed to scrape the agents' metrics port."
   type        = list(string)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from sandbox.api_gateway import make_app
+from sandbox.data_platform import remove_event_streams
 from sandbox.moto_server import MotoSandbox
 from sandbox.platform import Platform, create_platform
 from sandbox.runtime import make_functions
@@ -29,3 +30,4 @@ def served_api(moto_server: MotoSandbox) -> Iterator[ServedApi]:
     functions = make_functions(platform)
     with api_in_thread(make_app(functions.trigger.handle, functions.status.handle)) as url:
         yield ServedApi(url, platform)
+    remove_event_streams(platform.data)

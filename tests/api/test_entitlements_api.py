@@ -19,6 +19,7 @@ from botocore.credentials import ReadOnlyCredentials
 from contracts.topology import ENTITLEMENTS_KEY, ENTITLEMENTS_PARAMS
 from lambdas.dynamo_types import serialize
 from sandbox.api_gateway import SANDBOX_CALLER, make_app
+from sandbox.data_platform import remove_event_streams
 from sandbox.moto_server import REGION, MotoSandbox
 from sandbox.platform import Platform, create_platform
 from sandbox.runtime import make_functions
@@ -58,6 +59,7 @@ def api(moto_server: MotoSandbox) -> Iterator[Api]:
     callers = {c.access_key: c for c in (SANDBOX_CALLER, ALICE, BOB)}
     with api_in_thread(make_app(functions.trigger.handle, functions.status.handle, callers)) as url:
         yield Api(url, platform)
+    remove_event_streams(platform.data)
 
 
 def written(platform: Platform) -> tuple[set[tuple[str, str, str]], int]:

@@ -113,7 +113,7 @@ TARGETS = {
 @pytest.fixture(params=sorted(TARGETS), ids=sorted(TARGETS))
 async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Target]:
     databases = LoadDatabases({"db": TARGETS[request.param].format(work=tmp_path)})
-    engine = databases.get("db")
+    engine = await databases.get("db")
     try:
         async with engine.connect():
             pass

@@ -18,7 +18,7 @@ from tests.loads.conftest import sales_dataset
 
 async def main(url: str, table: str, source: Path, load_id: str) -> None:
     databases = LoadDatabases({"db": url})
-    engine = databases.get("db")
+    engine = await databases.get("db")
     dataset = sales_dataset(table, "append")
     with tempfile.TemporaryDirectory() as work:
         spool = ArrowSpool if engine.dialect.name == "sqlite" else CsvSpool

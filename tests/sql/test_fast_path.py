@@ -88,7 +88,7 @@ def all_columns(table: str) -> ReportSpec:
 async def extracted(url: str, report: ReportSpec, params: dict[str, Any], path: str) -> pa.Table:
     """The report's result as Parquet read back, through the path named (``fast`` or ``row``)."""
     renderer = SqlRenderer({"db": url}, max_concurrency=2, batch_rows=500, fast_batch_rows=500)
-    source = renderer._sources.get("db")
+    source = await renderer._sources.get("db")
     query = str(report.source["query"])
     bound = report.normalise_params(params)
     try:
@@ -195,7 +195,7 @@ async def test_what_the_fast_path_cannot_carry_goes_the_row_path(database: tuple
     result = await extracted(url, report, {}, "row")
     renderer = SqlRenderer({"db": url}, max_concurrency=1, batch_rows=10, fast_batch_rows=10)
     try:
-        chosen = await renderer._extract(renderer._sources.get("db"), precise, {})
+        chosen = await renderer._extract(await renderer._sources.get("db"), precise, {})
     finally:
         await renderer.close()
     assert isinstance(chosen, RowExtract)

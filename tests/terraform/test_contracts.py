@@ -25,7 +25,7 @@ from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, lo
 
 MODULES = TERRAFORM / "modules"
 CLIENT_CALL = re.compile(
-    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch)"
+    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch|_secretsmanager)"
     r"\.([a-z_]+)\s*[(,]"
 )
 # QuickSight calls go through QuickSightCalls.call("<operation>", ...), paced and retried.
@@ -33,6 +33,7 @@ QUICKSIGHT_CALL = re.compile(r'\b_?calls\.call\(\s*"([a-z_]+)"')
 SERVICES = {
     "sqs": "sqs",
     "_sqs": "sqs",
+    "_secretsmanager": "secretsmanager",
     "s3": "s3",
     "_s3": "s3",
     "dynamodb": "dynamodb",
@@ -50,6 +51,7 @@ IAM_PREFIX = {
     "stepfunctions": "states",
     "autoscaling": "autoscaling",
     "cloudwatch": "cloudwatch",
+    "secretsmanager": "secretsmanager",
     "quicksight": "quicksight",
 }
 # Operations that authorise as another action (AWS service authorization reference).
@@ -166,16 +168,28 @@ def policy(module_dir: str, *documents: str) -> list[dict[str, Any]]:
             r"data\.aws_iam_policy_document\.(\w+)\.json", str(body.get("source_policy_documents", ""))
         )
         statements += policy(module_dir, *sources)
-        for statement in body.get("statement", []):
+        # A grant made only when configured (a dynamic "statement" block) counts as granted.
+        dynamic = [
+            block["content"][0]
+            for found in body.get("dynamic", [])
+            for label, block in found.items()
+            if unquote(label) == "statement"
+        ]
+        for statement in [*body.get("statement", []), *dynamic]:
             body = clean(statement)
             statements.append(
                 {
                     "effect": unquote(body.get("effect", '"Allow"')),
                     "actions": {unquote(a) for a in body["actions"]},
-                    "resources": [unquote(r) for r in body["resources"]],
+                    "resources": [unquote(r) for r in _as_list(body["resources"])],
                 }
             )
     return statements
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A list of resources, or one expression that makes one (``values(var.x)``)."""
+    return value if isinstance(value, list) else [value]
 
 
 def allowed(statements: list[dict[str, Any]]) -> set[str]:
@@ -221,9 +235,9 @@ ROLES: dict[str, Role] = {
     "scaler": (
         policy("workers", "scaler") + policy("function", "runtime"),
         lambda: calls_in(closure("lambdas.scaler")),
-        # A scheduled function with no dead-letter queue (the runtime's DLQ statement is a dynamic block,
-        # present only where a queue is passed).
-        LAMBDA_RUNTIME - {"sqs:SendMessage"},
+        # A scheduled function with no dead-letter queue: the runtime's DLQ statement is a dynamic
+        # block, granted only where a queue is passed, so it is the runtime's, not the code's.
+        LAMBDA_RUNTIME,
     ),
 }
 

@@ -21,6 +21,7 @@ from agent.settings import AgentSettings
 from contracts.asl_template import render_asl
 from contracts.openapi import OPERATIONS
 from contracts.topology import CATALOG_KEY
+from sandbox.data_platform import remove_event_streams
 from sandbox.moto_server import MotoSandbox
 from sandbox.platform import (
     SANDBOX_ONLY_RULES,
@@ -317,6 +318,7 @@ def test_the_sandbox_creates_the_same_topology(applied: dict[str, Any]) -> None:
     )
     mark = moto_inventory()
     platform = create_platform("topology-check", options=terraform_options(outputs))
+    remove_event_streams(platform.data)
     applied["not_terraform"] |= moto_inventory() - mark
     sandbox = describe(
         Names(

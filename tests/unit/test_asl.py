@@ -9,11 +9,19 @@ from typing import Any
 
 import pytest
 
-from agent.errors import InvalidRenderError, PoisonError, RenderTimeoutError, TransientRenderError
-from contracts.asl_template import ASL_PATH, placeholders, render_asl, render_template
+from agent.errors import (
+    InvalidLoadError,
+    InvalidRenderError,
+    PoisonError,
+    RenderTimeoutError,
+    TransientLoadError,
+    TransientRenderError,
+)
+from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH, placeholders, render_asl, render_template
 from contracts.messages import ErrorName, ExecutionInput, JobMessage, TaskOutput
 from contracts.metadata import ITEM_FIELDS
 from lambdas.views import PUBLIC_FIELDS
+from sandbox.data_platform import LoadOptions, load_asl_values
 from sandbox.platform import PlatformOptions, asl_values
 
 TEMPLATE = ASL_PATH.read_text()
@@ -76,10 +84,15 @@ def test_retry_and_error_names_match_the_agent() -> None:
         InvalidRenderError.error,
         RenderTimeoutError.error,
         PoisonError.error,
+        TransientLoadError.error,
+        InvalidLoadError.error,
     }
     assert agent_errors == set(typing.get_args(ErrorName))
     retried = {e for r in DEFINITION["States"]["Render"]["Retry"] for e in r["ErrorEquals"]}
     assert retried == {"Render.Transient", "Render.Timeout"}, "Invalid, Poison and a spent budget end the job"
+    load = render_asl(load_asl_values("ledger", "queue", "bus", LoadOptions()), LOAD_ASL_PATH)
+    retried = {e for r in load["States"]["Load"]["Retry"] for e in r["ErrorEquals"]}
+    assert retried == {TransientLoadError.error}, "an invalid file and a spent budget end the load"
 
 
 def _evaluate(template: dict[str, Any], data: dict[str, Any], token: str) -> dict[str, Any]:

@@ -58,6 +58,16 @@ data "aws_iam_policy_document" "agent" {
     resources = ["${var.loads.landing_bucket.arn}/*"]
   }
 
+  # Data source passwords, from the secrets named for them only (none named: no grant).
+  dynamic "statement" {
+    for_each = length(var.data_source_secrets) > 0 ? [1] : []
+    content {
+      sid       = "DataSourcePasswords"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = values(var.data_source_secrets)
+    }
+  }
+
   statement {
     sid       = "Rejects"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]

@@ -36,6 +36,7 @@ locals {
       SNAPSHOT_METRICS_PORT          = tostring(var.metrics.port)
       SNAPSHOT_DRAIN_SECONDS         = tostring(var.drain_seconds)
       SNAPSHOT_DATA_SOURCES          = jsonencode(var.data_sources)
+      SNAPSHOT_DATA_SOURCE_SECRETS   = jsonencode(var.data_source_secrets)
       SNAPSHOT_LEASE_TABLE           = var.lease_table.name
       # The agent protects itself while busy and drains on the "drain" termination hook.
       SNAPSHOT_AUTOSCALING_GROUP = local.asg_name

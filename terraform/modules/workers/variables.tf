@@ -62,6 +62,12 @@ variable "data_sources" {
   default     = {}
 }
 
+variable "data_source_secrets" {
+  description = "Secrets Manager secret (ARN) per data source whose password it holds (JSON `password`, as an RDS-managed master secret has): the agents read it, it is never in the user data."
+  type        = map(string)
+  default     = {}
+}
+
 variable "drain_seconds" {
   description = "The agent's drain on SIGTERM; the lifecycle hook waits a little longer."
   type        = number
