@@ -52,6 +52,9 @@ MOTO_DRIFT = {
     'module.platform.module.api.module.function["status"].aws_lambda_function.this',
     'module.platform.module.api.module.function["trigger"].aws_lambda_function.this',
     "module.platform.module.workers.module.scaler.aws_lambda_function.this",
+    "module.platform.module.etl.module.landed.aws_lambda_function.this",
+    # GetBucketNotificationConfiguration never returns the EventBridgeConfiguration it stored
+    "module.platform.module.etl.aws_s3_bucket_notification.landing",
     # the description of a prefix-list rule is dropped
     *(
         f'{owner}.aws_vpc_security_group_egress_rule.gateways["{service}"]'
@@ -59,6 +62,7 @@ MOTO_DRIFT = {
             "module.platform.module.workers",
             'module.platform.module.api.module.function["status"]',
             'module.platform.module.api.module.function["trigger"]',
+            "module.platform.module.etl.module.landed",
         )
         for service in ("s3", "dynamodb")
     ),

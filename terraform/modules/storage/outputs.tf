@@ -14,4 +14,7 @@ output "catalog" {
 output "access_logs_bucket" {
   description = "Name of the S3 access-log bucket (other buckets of the platform log into it)."
   value       = aws_s3_bucket.logs.id
+  # S3 checks the target's policy when logging is switched on: a bucket may log here only once
+  # the grant to the logging service exists.
+  depends_on = [aws_s3_bucket_policy.logs]
 }
