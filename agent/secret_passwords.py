@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from agent.aws import error_code
 
-REFRESH_SECONDS = 300.0
+REFRESH_SECONDS = 120.0
 
 
 class SecretUnavailable(RuntimeError):

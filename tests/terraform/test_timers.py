@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.extract.extracts import STOP_WAIT_SECONDS
 from agent.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
+from agent.secret_passwords import REFRESH_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
@@ -284,3 +285,12 @@ def test_the_event_buffering_and_landing_retention_are_the_readmes() -> None:
     assert f"({unquote(etl['landing_days']['default'])} days)" in row
     assert f"({unquote(etl['rejects_days']['default'])} days)" in row
     assert f"({RETRY_VISIBILITY_SECONDS} s;" in timers_row("sandbox event retry")
+
+
+def test_a_rotated_password_is_picked_up_within_the_retries_reach() -> None:
+    orchestration = load_module(MODULES / "orchestration").variables
+    first = int(unquote(orchestration["retry_interval_seconds"]["default"]))
+    attempts = int(unquote(orchestration["retry_max_attempts"]["default"]))
+    # the last retry starts after all the waits: by then the secret has been read again
+    assert REFRESH_SECONDS < sum(first * 2**n for n in range(attempts))
+    assert f"({REFRESH_SECONDS:.0f} s)" in timers_row("data source password")
