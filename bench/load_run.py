@@ -1,8 +1,9 @@
 """One load measurement in a process of its own, so its peak RSS is its own:
 ``python -m bench.load_run <path> <server> <format> <file> <table>``.
 
-``agent``: the load job's work on a file already on disk (check every row, spool, one merge
-transaction with its ``_loads`` row), through ``agent.loads``; the S3 fetch is left out, as it
+``agent``: the load job's work on a file already on disk (every row checked and spooled in a
+thread while one merge transaction loads the finished parts, with its ``_loads`` row), through
+``agent.loads.pipeline``, as the load job runs it; the S3 fetch is left out, as it
 is the same bytes for either path. ``cli``: the server's own bulk path on the same CSV
 (``mariadb --local-infile`` ``LOAD DATA LOCAL INFILE``, ``psql \\copy``). Prints one JSON line.
 """
@@ -11,19 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from agent.loads.databases import LoadDatabases
-from agent.loads.merge import LoadRecord, Merger
-from agent.loads.prepare import CsvSpool, prepare
+from agent.loads.merge import LoadRecord
+from agent.loads.pipeline import check_and_merge
 from bench.extract_data import SERVERS
 from bench.load_data import dataset_for
 
@@ -34,19 +33,11 @@ async def agent(server: str, source: Path, table: str) -> dict[str, Any]:
     dataset = dataset_for(table)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as work:
-        prepared = await asyncio.to_thread(
-            prepare,
-            source,
-            dataset.format_of(source.name) or "csv",
-            dataset,
-            CsvSpool,
-            Path(work),
-            threading.Event(),
-        )
-        record = LoadRecord(
-            f"ld-{uuid.uuid4().hex}", "bench", f"file://{source}", "bench", "", prepared.good_rows, 0
-        )
-        merged = await Merger(await databases.get("bench"), dataset).merge(record, prepared.parts)
+        record = LoadRecord(f"ld-{uuid.uuid4().hex}", "bench", f"file://{source}", "bench", "")
+        fmt = dataset.format_of(source.name) or "csv"
+        engine = await databases.get("bench")
+        merged, prepared = await check_and_merge(source, fmt, dataset, engine, record, Path(work))
+        assert prepared is not None
     seconds = time.perf_counter() - started
     await databases.close()
     return {"seconds": seconds, "rows": merged.rows, "rejected": prepared.rejected_rows}
@@ -71,8 +62,16 @@ def cli(server_name: str, source: Path, table: str) -> dict[str, Any]:
 
 def measure(path: str, server: str, fmt: str, source: Path, table: str) -> dict[str, Any]:
     result = asyncio.run(agent(server, source, table)) if path == "agent" else cli(server, source, table)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"path": path, "server": server, "format": fmt, "peak_rss_mb": peak_kb / 1024, **result}
+    return {"path": path, "server": server, "format": fmt, "peak_rss_mb": _peak_rss_mb(), **result}
+
+
+def _peak_rss_mb() -> float:
+    """This process's own high-water mark (VmHWM): ``ru_maxrss`` would carry the bench's own,
+    which a fork-and-exec child inherits."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 if __name__ == "__main__":

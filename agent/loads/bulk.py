@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +29,20 @@ CHUNK_BYTES = 1 << 20
 
 
 async def bulk_load(
-    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: list[Path], rows: int
-) -> None:
+    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: AsyncIterator[Path]
+) -> int | None:
+    """Each part as it comes; the rows written where the database says so and the caller must
+    check them (a MySQL append or replace), else None."""
     dialect = conn.dialect.name
     if dialect in ("mysql", "mariadb"):
-        await _mysql(conn, dataset, parts, rows)
-    elif dialect == "postgresql":
+        return await _mysql(conn, dataset, parts)
+    if dialect == "postgresql":
         await _postgresql(conn, dataset, table, parts)
     elif dialect == "sqlite":
         await _sqlite(conn, dataset, parts)
     else:
         raise InvalidLoadError(f"loads into {dialect} are not supported (mysql, mariadb, postgresql, sqlite)")
+    return None
 
 
 async def _driver(conn: AsyncConnection) -> Any:
@@ -50,9 +54,9 @@ def _names(dataset: DatasetSpec, quote: str) -> str:
     return ", ".join(f"{quote}{name}{quote}" for name in dataset.columns)
 
 
-async def _mysql(conn: AsyncConnection, dataset: DatasetSpec, parts: list[Path], rows: int) -> None:
+async def _mysql(conn: AsyncConnection, dataset: DatasetSpec, parts: AsyncIterator[Path]) -> int | None:
     """``REPLACE`` makes LOAD DATA an upsert. Without it a LOCAL load skips a duplicate key with a
-    warning, so an append or replace counts what it wrote and refuses a shortfall."""
+    warning, so an append or replace returns what it wrote, for the caller to hold to the count."""
     replace = "REPLACE " if dataset.mode == "upsert" else ""
     statement = (
         f"LOAD DATA LOCAL INFILE %s {replace}INTO TABLE `{dataset.table}` CHARACTER SET utf8mb4"
@@ -63,16 +67,16 @@ async def _mysql(conn: AsyncConnection, dataset: DatasetSpec, parts: list[Path],
     written = 0
     warned: tuple[tuple[Any, ...], ...] = ()
     async with driver.cursor(_WarningsKept) as cursor:
-        for part in parts:
+        async for part in parts:
             await cursor.execute(statement, (str(part),))
             written += cursor.rowcount
             warned += cursor.server_warnings
-    if warned or (not replace and written != rows):
-        first = f": {warned[0][-1]}" if warned else ""
+    if warned:
         raise InvalidLoadError(
-            f"{rows - written} of {rows} rows were not written to table {dataset.table}{first}"
-            " (a primary key already there or twice in the file); nothing was merged"
+            f"table {dataset.table} refused rows: {warned[0][-1]} (and {len(warned) - 1} more warnings);"
+            " nothing was merged"
         )
+    return None if replace else written
 
 
 class _WarningsKept(aiomysql.Cursor):  # type: ignore[misc]
@@ -86,7 +90,7 @@ class _WarningsKept(aiomysql.Cursor):  # type: ignore[misc]
 
 
 async def _postgresql(
-    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: list[Path]
+    conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: AsyncIterator[Path]
 ) -> None:
     into = f'"{dataset.table}"'
     if dataset.mode == "upsert":
@@ -100,7 +104,7 @@ async def _postgresql(
     async with driver.cursor() as cursor:
         copy_sql = f"COPY {into} ({_names(dataset, chr(34))}) FROM STDIN WITH (FORMAT csv, NULL 'NULL')"
         async with cursor.copy(copy_sql) as copy:
-            for part in parts:
+            async for part in parts:
                 with part.open("rb") as source:
                     while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
                         await copy.write(chunk)
@@ -123,7 +127,7 @@ def _postgresql_merge(dataset: DatasetSpec, table: sa.Table, stage_name: str) ->
     return insert.on_conflict_do_update(index_elements=dataset.primary_key, set_=updates)
 
 
-async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, parts: list[Path]) -> None:
+async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, parts: AsyncIterator[Path]) -> None:
     # Untyped columns: the values go in as SQLite's own (below), past SQLAlchemy's type checks.
     table = sa.table(dataset.table, *(sa.column(name) for name in dataset.columns))
     statement: sa.Executable = sa.insert(table)
@@ -135,7 +139,7 @@ async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, parts: list[Path]
             if updates
             else upsert.on_conflict_do_nothing(index_elements=dataset.primary_key)
         )
-    for part in parts:
+    async for part in parts:
         with ipc.open_stream(str(part)) as batches:
             for batch in batches:
                 if batch.num_rows:

@@ -6,6 +6,7 @@ the transaction back; a redelivered load finds its own ``_loads`` row and merges
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from agent.errors import InvalidLoadError, RenderError, TransientLoadError
 from agent.loads.bulk import bulk_load
+from agent.loads.part_feed import listed
 from agent.loads.tables import loads_table, target_table
 from contracts.datasets import DatasetSpec
 
@@ -30,8 +32,18 @@ class LoadRecord:
     object_key: str  # s3://bucket/key: the object whose versions are ordered
     etag: str
     sequencer: str
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What checking the file's rows found: known once the whole file is read."""
+
     rows: int
     rejected_rows: int
+
+
+# Called once every part is loaded: the counts, or an error (too many rejects) that rolls back.
+Settle = Callable[[], Awaitable[Counted]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,17 @@ class Merger:
         self._target = target_table(dataset, self._metadata)
         self._loads = loads_table(self._metadata)
 
-    async def merge(self, record: LoadRecord, parts: list[Path]) -> Merged:
+    async def merge(self, record: LoadRecord, parts: list[Path], counted: Counted) -> Merged:
+        """Parts already spooled and counted."""
+
+        async def known() -> Counted:
+            return counted
+
+        return await self.merge_stream(record, listed(parts), known)
+
+    async def merge_stream(self, record: LoadRecord, parts: AsyncIterator[Path], settle: Settle) -> Merged:
+        """Loads each part as it comes, inside the transaction; ``settle`` then says what the file
+        held (or fails it, rolling everything back) before the commit."""
         try:
             await self._ensure_tables()
             async with self._engine.connect() as conn, conn.begin() as transaction:
@@ -61,15 +83,34 @@ class Merger:
                 newer = await self._newer_version(conn, record)
                 if newer is not None:
                     await transaction.rollback()
-                    return Merged(0, record.rejected_rows, skipped=newer)
+                    return Merged(0, 0, skipped=newer)
                 if self._dataset.mode == "replace":
                     await conn.execute(sa.delete(self._target))
-                await bulk_load(conn, self._dataset, self._target, parts, record.rows)
+                written = await bulk_load(conn, self._dataset, self._target, parts)
+                counted = await settle()
+                self._refuse_a_short_load(written, counted)
+                await conn.execute(
+                    sa.update(self._loads)
+                    .where(self._loads.c.load_id == record.load_id)
+                    .values(rows_loaded=counted.rows, rows_rejected=counted.rejected_rows)
+                )
         except RenderError:
             raise
         except Exception as exc:
             raise classify(exc) from exc
-        return Merged(record.rows, record.rejected_rows)
+        return Merged(counted.rows, counted.rejected_rows)
+
+    def _refuse_a_short_load(self, written: int | None, counted: Counted) -> None:
+        if self._dataset.mode == "replace" and counted.rows == 0:
+            raise InvalidLoadError(
+                f"the file has no rows: it would empty table {self._dataset.table} (mode replace)"
+            )
+        if written is not None and written != counted.rows:
+            raise InvalidLoadError(
+                f"{counted.rows - written} of {counted.rows} rows were not written to table"
+                f" {self._dataset.table} (a primary key already there or twice in the file);"
+                " nothing was merged"
+            )
 
     async def _ensure_tables(self) -> None:
         """Made from the catalog when missing. Two agents may race to make one: the loser sees it."""
@@ -95,8 +136,8 @@ class Merger:
                         key_hash=_key_hash(record.object_key),
                         etag=record.etag,
                         sequencer=record.sequencer.rjust(SEQUENCER_WIDTH, "0") if record.sequencer else "",
-                        rows_loaded=record.rows,
-                        rows_rejected=record.rejected_rows,
+                        rows_loaded=0,  # set with the counts before the commit
+                        rows_rejected=0,
                         loaded_at=datetime.now(UTC).replace(tzinfo=None),
                     )
                 )

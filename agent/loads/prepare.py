@@ -37,13 +37,22 @@ class Spool(Protocol):
     def close(self) -> None: ...
 
 
-class CsvSpool:
-    """For MySQL's LOAD DATA and PostgreSQL's COPY (see ``encode``), in parts of ``PART_BYTES``."""
+PartDone = Callable[[Path], None]
 
-    def __init__(self, stem: Path, dataset: DatasetSpec) -> None:
+
+def _ignore(_: Path) -> None:
+    pass
+
+
+class CsvSpool:
+    """For MySQL's LOAD DATA and PostgreSQL's COPY (see ``encode``), in parts of ``PART_BYTES``;
+    ``part_done`` hears of each part once it is complete (the merge may load it then)."""
+
+    def __init__(self, stem: Path, dataset: DatasetSpec, part_done: PartDone = _ignore) -> None:
         self.parts: list[Path] = []
         self._stem = stem
         self._dataset = dataset
+        self._part_done = part_done
         self._file: IO[bytes] | None = None
         self._size = 0
 
@@ -70,13 +79,15 @@ class CsvSpool:
         if self._file is not None:
             self._file.close()
             self._file = None
+            self._part_done(self.parts[-1])
 
 
 class ArrowSpool:
-    """For SQLite, which has no bulk path: typed batches, read back for executemany."""
+    """For SQLite, which has no bulk path: typed batches in one part, read back for executemany."""
 
-    def __init__(self, path: Path, dataset: DatasetSpec) -> None:
+    def __init__(self, path: Path, dataset: DatasetSpec, part_done: PartDone = _ignore) -> None:
         self.parts = [path]
+        self._part_done = part_done
         self._writer = ipc.new_stream(str(path), arrow_schema(dataset))
 
     def write(self, batch: pa.RecordBatch) -> None:
@@ -84,6 +95,7 @@ class ArrowSpool:
 
     def close(self) -> None:
         self._writer.close()
+        self._part_done(self.parts[0])
 
 
 @dataclass

@@ -7,13 +7,13 @@ import asyncio
 import contextlib
 import logging
 import tempfile
-import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agent.aws import AwsClients
 from agent.batcher import Batcher
@@ -23,8 +23,9 @@ from agent.inflight import InFlight
 from agent.lease import FleetSemaphore
 from agent.loads.databases import LoadDatabases
 from agent.loads.landed_file import fetch_landed
-from agent.loads.merge import LoadRecord, Merged, Merger
-from agent.loads.prepare import ArrowSpool, CsvSpool, LoadCancelled, Prepared, Spool, prepare
+from agent.loads.merge import LoadRecord, Merged
+from agent.loads.pipeline import check_and_merge
+from agent.loads.prepare import Prepared
 from agent.loads.rejects import store_rejects
 from agent.metrics import AgentMetrics
 from agent.settings import AgentSettings
@@ -136,49 +137,30 @@ class LoadProcessor:
                 if gone is not None:
                     return Merged(0, 0, skipped=gone)
                 engine = await self._databases.get(dataset.datasource)
-                prepared = await self._prepare(work / "landed", fmt, dataset, engine.dialect.name, work)
-                rejects_key = await store_rejects(
-                    self._aws.s3, job, prepared, self._settings.multipart_threshold_bytes
-                )
-                self._count(dataset, prepared)
-                _within_threshold(dataset, prepared, job.bucket, rejects_key)
-                record = LoadRecord(
-                    job.load_id,
-                    dataset.name,
-                    f"s3://{job.bucket}/{job.key}",
-                    job.etag,
-                    job.sequencer,
-                    prepared.good_rows,
-                    prepared.rejected_rows,
-                )
-                merged = await Merger(engine, dataset).merge(record, prepared.parts)
+                return await self._merge(job, dataset, fmt, engine, work)
         except TimeoutError as exc:
             raise TransientLoadError(
                 f"the load took longer than {self._settings.load_timeout_seconds:g}s; nothing was merged"
             ) from exc
-        return Merged(merged.rows, merged.rejected_rows, merged.already_loaded, merged.skipped, rejects_key)
 
-    async def _prepare(
-        self, source: Path, fmt: FileFormat, dataset: DatasetSpec, dialect: str, work: Path
-    ) -> Prepared:
-        """In a thread (Arrow releases the GIL), so the agent's other jobs and heartbeats go on. A
-        cancelled load stops its thread at the next batch before the work directory goes."""
-        spool: type[CsvSpool] | type[ArrowSpool] = ArrowSpool if dialect == "sqlite" else CsvSpool
-        cancelled = threading.Event()
+    async def _merge(
+        self, job: LoadMessage, dataset: DatasetSpec, fmt: FileFormat, engine: AsyncEngine, work: Path
+    ) -> Merged:
+        rejects_key: str | None = None
 
-        def make_spool(path: Path, spec: DatasetSpec) -> Spool:
-            return spool(path, spec)
+        async def checked(prepared: Prepared) -> None:
+            nonlocal rejects_key
+            rejects_key = await store_rejects(
+                self._aws.s3, job, prepared, self._settings.multipart_threshold_bytes
+            )
+            self._count(dataset, prepared)
+            _within_threshold(dataset, prepared, job.bucket, rejects_key)
 
-        future = asyncio.get_running_loop().run_in_executor(
-            None, prepare, source, fmt, dataset, make_spool, work, cancelled
+        record = LoadRecord(
+            job.load_id, dataset.name, f"s3://{job.bucket}/{job.key}", job.etag, job.sequencer
         )
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            cancelled.set()
-            with contextlib.suppress(LoadCancelled, RenderError):
-                await future
-            raise
+        merged, _ = await check_and_merge(work / "landed", fmt, dataset, engine, record, work, checked)
+        return Merged(merged.rows, merged.rejected_rows, merged.already_loaded, merged.skipped, rejects_key)
 
     def _count(self, dataset: DatasetSpec, prepared: Prepared) -> None:
         self._metrics.load_rows.labels(dataset.name, "checked").inc(prepared.good_rows)
@@ -199,8 +181,6 @@ class LoadProcessor:
 
 
 def _within_threshold(dataset: DatasetSpec, prepared: Prepared, bucket: str, rejects_key: str | None) -> None:
-    if prepared.rows == 0 and dataset.mode == "replace":
-        raise InvalidLoadError(f"the file has no rows: it would empty table {dataset.table} (mode replace)")
     if prepared.rejected_rows == 0:
         return
     share = prepared.rejected_rows / prepared.rows

@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agent.loads.databases import LoadDatabases
-from agent.loads.merge import LoadRecord, Merged, Merger
+from agent.loads.merge import LoadRecord, Merged
+from agent.loads.pipeline import check_and_merge
 from agent.loads.prepare import ArrowSpool, CsvSpool, Prepared, prepare
 from contracts.datasets import DatasetSpec, FileFormat, parse_datasets
 from tests.sql.conftest import SERVERS
@@ -83,12 +84,12 @@ class Target:
     ) -> Merged:
         fmt = dataset.format_of(key)
         assert fmt is not None
-        prepared = self.prepare(source, dataset, fmt)
         where = f"s3://landing-{self.table}/{key}"  # _loads is shared by every test on a server
-        record = LoadRecord(
-            ident or load_id(), "sales", where, "etag", sequencer, prepared.good_rows, prepared.rejected_rows
-        )
-        return await Merger(self.engine, dataset).merge(record, prepared.parts)
+        record = LoadRecord(ident or load_id(), "sales", where, "etag", sequencer)
+        work = self.work / uuid.uuid4().hex
+        work.mkdir()
+        merged, _ = await check_and_merge(source, fmt, dataset, self.engine, record, work)
+        return merged
 
     async def rows(self, columns: str = "id, units") -> list[tuple[object, ...]]:
         async with self.engine.connect() as conn:

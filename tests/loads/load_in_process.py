@@ -1,18 +1,17 @@
 """A load in a process of its own, for a test to kill halfway:
 ``python -m tests.loads.load_in_process <url> <table> <csv> <load id>``. Prints "merging" just
-before the merge transaction starts, and "merged" when it committed."""
+before the load starts (checking and merging overlap), and "merged" when it committed."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from agent.loads.databases import LoadDatabases
-from agent.loads.merge import LoadRecord, Merger
-from agent.loads.prepare import ArrowSpool, CsvSpool, prepare
+from agent.loads.merge import LoadRecord
+from agent.loads.pipeline import check_and_merge
 from tests.loads.conftest import sales_dataset
 
 
@@ -21,11 +20,9 @@ async def main(url: str, table: str, source: Path, load_id: str) -> None:
     engine = await databases.get("db")
     dataset = sales_dataset(table, "append")
     with tempfile.TemporaryDirectory() as work:
-        spool = ArrowSpool if engine.dialect.name == "sqlite" else CsvSpool
-        prepared = prepare(source, "csv", dataset, spool, Path(work), threading.Event())
-        record = LoadRecord(load_id, "sales", f"file://{source}", "e", "", prepared.good_rows, 0)
+        record = LoadRecord(load_id, "sales", f"file://{source}", "e", "")
         print("merging", flush=True)
-        await Merger(engine, dataset).merge(record, prepared.parts)
+        await check_and_merge(source, "csv", dataset, engine, record, Path(work))
     print("merged", flush=True)
     await databases.close()
 
