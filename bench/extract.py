@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from bench.extract_data import SERVERS, ensure_loaded
+from bench.section import run_alone
 
 SIZES = (1_000_000, 5_000_000)
 ROUNDS = 3
@@ -117,9 +118,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     """``python -m bench.extract``: this part alone, its figures printed (out/bench.json untouched)."""
-    raw = measure(lambda what: print(what, file=sys.stderr, flush=True))
-    print(json.dumps({"figures": summarise(raw), "raw": raw}, indent=2))
-    return 0
+    return run_alone(measure, summarise)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.extract_data import SERVERS, fresh_table
+from bench.section import run_alone
 
 ROWS = 1_000_000
 ROUNDS = 3
@@ -80,9 +81,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> int:
     """``python -m bench.loads``: this part alone, its figures printed (out/bench.json untouched)."""
-    raw = measure(lambda what: print(what, file=sys.stderr, flush=True))
-    print(json.dumps({"figures": summarise(raw), "raw": raw}, indent=2))
-    return 0
+    return run_alone(measure, summarise)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,13 @@ that leaves out a defaulted param gets the same snapshot as one that spells the 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from contracts.identity import EXTENSIONS
-from contracts.validation import first_error
+from contracts.named_tables import parse_named_tables
 
 ParamType = Literal["string", "integer", "number", "boolean", "date"]
 REPORT_NAME = r"^[a-z][a-z0-9_]{0,62}$"
@@ -200,17 +199,4 @@ class Catalog(BaseModel):
 
 def parse_catalog(text: str | bytes) -> Catalog:
     """Parse and check a catalog; ``CatalogError`` says what is wrong and where."""
-    try:
-        raw = tomllib.loads(text.decode() if isinstance(text, bytes) else text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"catalog is not valid TOML: {exc}") from exc
-    reports = raw.get("reports")
-    if not isinstance(reports, dict) or not reports:
-        raise CatalogError("catalog has no [reports.<name>] tables")
-    for name, body in reports.items():
-        if isinstance(body, dict):
-            body.setdefault("name", name)
-    try:
-        return Catalog.model_validate(raw)
-    except ValidationError as exc:
-        raise CatalogError(f"catalog error at {first_error(exc)}") from exc
+    return parse_named_tables(text, "reports", Catalog, CatalogError, "catalog")

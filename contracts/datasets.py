@@ -8,12 +8,11 @@ which table and mode) and by the tooling that makes the landing rules. The repor
 from __future__ import annotations
 
 import re
-import tomllib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from contracts.validation import first_error
+from contracts.named_tables import parse_named_tables
 
 ColumnType = Literal["string", "integer", "number", "decimal", "boolean", "date", "timestamp"]
 LoadMode = Literal["append", "upsert", "replace"]
@@ -138,17 +137,4 @@ class DatasetCatalog(BaseModel):
 
 def parse_datasets(text: str | bytes) -> DatasetCatalog:
     """Parse and check a dataset catalog; ``DatasetError`` says what is wrong and where."""
-    try:
-        raw = tomllib.loads(text.decode() if isinstance(text, bytes) else text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"dataset catalog is not valid TOML: {exc}") from exc
-    datasets = raw.get("datasets")
-    if not isinstance(datasets, dict) or not datasets:
-        raise DatasetError("dataset catalog has no [datasets.<name>] tables")
-    for name, body in datasets.items():
-        if isinstance(body, dict):
-            body.setdefault("name", name)
-    try:
-        return DatasetCatalog.model_validate(raw)
-    except ValidationError as exc:
-        raise DatasetError(f"dataset catalog error at {first_error(exc)}") from exc
+    return parse_named_tables(text, "datasets", DatasetCatalog, DatasetError, "dataset catalog")

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from agent.datasource_urls import DatasourceUrls
 from agent.errors import InvalidRenderError, TransientRenderError
 from agent.extract.dialects import FAST_DIALECTS, FastDialect
-from agent.secret_passwords import SecretPasswords, SecretUnavailable
+from agent.secret_passwords import SecretPasswords
 
 
 @dataclass(frozen=True)
@@ -37,21 +38,11 @@ class DataSources:
     changed password (a rotation) opens the datasource anew."""
 
     def __init__(self, urls: dict[str, str], passwords: SecretPasswords | None = None) -> None:
-        self._urls = urls
-        self._passwords = passwords
+        self._urls = DatasourceUrls(urls, passwords, InvalidRenderError, TransientRenderError)
         self._sources: dict[str, DataSource] = {}
 
     async def get(self, name: str) -> DataSource:
-        if name not in self._urls:
-            raise InvalidRenderError(
-                f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
-            )
-        url = self._urls[name]
-        if self._passwords is not None:
-            try:
-                url = await self._passwords.url(name, url)
-            except SecretUnavailable as exc:
-                raise TransientRenderError(f"datasource {name!r}: {exc}") from exc
+        url = await self._urls.url(name)
         current = self._sources.get(name)
         if current is not None and current.url == url:
             return current

@@ -10,8 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from agent.datasource_urls import DatasourceUrls
 from agent.errors import InvalidLoadError, TransientLoadError
-from agent.secret_passwords import SecretPasswords, SecretUnavailable
+from agent.secret_passwords import SecretPasswords
 
 ASYNC_DRIVERS = {"mysql": "mysql+aiomysql", "mariadb": "mysql+aiomysql", "postgresql": "postgresql+psycopg"}
 
@@ -21,21 +22,11 @@ class LoadDatabases:
     a changed password (a rotation) makes its engine anew."""
 
     def __init__(self, urls: dict[str, str], passwords: SecretPasswords | None = None) -> None:
-        self._urls = urls
-        self._passwords = passwords
+        self._urls = DatasourceUrls(urls, passwords, InvalidLoadError, TransientLoadError)
         self._engines: dict[str, tuple[str, AsyncEngine]] = {}
 
     async def get(self, name: str) -> AsyncEngine:
-        if name not in self._urls:
-            raise InvalidLoadError(
-                f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
-            )
-        url = self._urls[name]
-        if self._passwords is not None:
-            try:
-                url = await self._passwords.url(name, url)
-            except SecretUnavailable as exc:
-                raise TransientLoadError(f"datasource {name!r}: {exc}") from exc
+        url = await self._urls.url(name)
         current = self._engines.get(name)
         if current is not None and current[0] == url:
             return current[1]

@@ -1,0 +1,35 @@
+"""A datasource's URL as the agent connects with it: ``SNAPSHOT_DATA_SOURCES``' URL, with the
+password of its secret (``SNAPSHOT_DATA_SOURCE_SECRETS``) when it has one. Renders and loads
+fail with their own error kinds: an unknown datasource is the job's fault, an unreadable secret
+the moment's."""
+
+from __future__ import annotations
+
+from agent.errors import RenderError
+from agent.secret_passwords import SecretPasswords, SecretUnavailable
+
+
+class DatasourceUrls:
+    def __init__(
+        self,
+        urls: dict[str, str],
+        passwords: SecretPasswords | None,
+        invalid: type[RenderError],
+        transient: type[RenderError],
+    ) -> None:
+        self._urls = urls
+        self._passwords = passwords
+        self._invalid = invalid
+        self._transient = transient
+
+    async def url(self, name: str) -> str:
+        if name not in self._urls:
+            raise self._invalid(
+                f"datasource {name!r} is not configured on this agent (SNAPSHOT_DATA_SOURCES)"
+            )
+        if self._passwords is None:
+            return self._urls[name]
+        try:
+            return await self._passwords.url(name, self._urls[name])
+        except SecretUnavailable as exc:
+            raise self._transient(f"datasource {name!r}: {exc}") from exc
