@@ -29,7 +29,7 @@ from contracts.asl_template import render_asl
 from contracts.topology import CATALOG_KEY, EVENT_SOURCE
 from lambdas.dynamo_types import serialize
 from lambdas.settings import LandedSettings, StatusSettings, TriggerSettings
-from sandbox.data_platform import DataPlatform, create_data_platform
+from sandbox.data_platform import DataPlatform, LoadOptions, create_data_platform
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
@@ -173,7 +173,11 @@ def create_platform(
     queue_url, dlq_url = _create_queues(session, name, options)
     bus, events_queue_url = _create_bus(session, name)
     state_machine_arn = _create_state_machine(session, name, asl_values(table, queue_url, bus, options))
-    data = create_data_platform(session, name, ACCOUNT, bucket, datasets_path, queue_url, bus)
+    # The load state machine retries as the snapshot one does (sandbox-sized alike).
+    loads = LoadOptions(
+        retry_interval_seconds=options.retry_interval_seconds, retry_max_attempts=options.retry_max_attempts
+    )
+    data = create_data_platform(session, name, ACCOUNT, bucket, datasets_path, queue_url, bus, loads)
     return Platform(
         name=name,
         region=session.region_name or "us-east-1",

@@ -35,7 +35,7 @@ from sandbox.platform import (
 from tests.terraform.hcl_model import TERRAFORM, load_module, unquote
 from tests.terraform.moto_inventory import moto_inventory
 from tests.terraform.terraform_on_moto import LocalEnvironment, RootCopy, require_terraform
-from tests.terraform.topology import Names, describe
+from tests.terraform.topology import DataNames, Names, describe, describe_data
 
 pytestmark = pytest.mark.terraform
 
@@ -350,6 +350,42 @@ def test_the_sandbox_creates_the_same_topology(applied: dict[str, Any]) -> None:
             ["lambda"],
         )
         sandbox["rules"][rule]["targets"] = terraform["rules"][rule]["targets"]
+    assert sandbox == terraform
+
+
+def test_the_sandbox_creates_the_same_data_half(applied: dict[str, Any]) -> None:
+    outputs = applied["outputs"]
+    terraform = describe_data(
+        DataNames(
+            NAME,
+            outputs["landing_bucket_name"],
+            outputs["loads_table_name"],
+            outputs["load_state_machine_arn"],
+            outputs["bucket_name"],
+            outputs["event_streams"],
+        )
+    )
+    mark = moto_inventory()
+    platform = create_platform("data-check", options=terraform_options(outputs))
+    remove_event_streams(platform.data)
+    applied["not_terraform"] |= moto_inventory() - mark
+    data = platform.data
+    sandbox = describe_data(
+        DataNames(
+            platform.name,
+            data.landing_bucket,
+            data.ledger_table,
+            data.load_state_machine_arn,
+            platform.bucket,
+            data.event_streams,
+        )
+    )
+    # the rule starts loads through the landed function on AWS, through the shim's queue here
+    assert (sandbox["object_created"]["targets"], terraform["object_created"]["targets"]) == (
+        ["sqs"],
+        ["lambda"],
+    )
+    sandbox["object_created"]["targets"] = terraform["object_created"]["targets"]
     assert sandbox == terraform
 
 

@@ -91,3 +91,40 @@ def describe(names: Names) -> dict[str, Any]:
     text = json.dumps(described, sort_keys=True).replace(names.prefix, "<name>")
     result: dict[str, Any] = json.loads(text)
     return result
+
+
+@dataclass(frozen=True)
+class DataNames:
+    prefix: str
+    landing_bucket: str
+    ledger_table: str
+    load_state_machine_arn: str
+    catalog_bucket: str
+    event_streams: dict[str, str]
+
+
+def describe_data(names: DataNames) -> dict[str, Any]:
+    """The data half: the landing bucket, the ledger, the load state machine, the datasets object,
+    the streams and the rule that starts loads (its pattern; its target is the caller's to check)."""
+    s3 = boto3.client("s3")
+    machine = boto3.client("stepfunctions").describe_state_machine(
+        stateMachineArn=names.load_state_machine_arn
+    )
+    events = boto3.client("events")
+    rule = events.describe_rule(Name=f"{names.prefix}-object-created")
+    targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+    described = {
+        "landing": {"versioning": s3.get_bucket_versioning(Bucket=names.landing_bucket).get("Status")},
+        "datasets": s3.head_object(Bucket=names.catalog_bucket, Key="catalog/datasets.toml")["ContentLength"]
+        > 0,
+        "ledger": _table(names.ledger_table),
+        "load_state_machine": {"type": machine["type"], "definition": json.loads(machine["definition"])},
+        "object_created": {
+            "pattern": json.loads(rule["EventPattern"]),
+            "targets": sorted(t["Arn"].split(":")[2] for t in targets),
+        },
+        "event_streams": sorted(names.event_streams),
+    }
+    text = json.dumps(described, sort_keys=True).replace(names.prefix, "<name>")
+    result: dict[str, Any] = json.loads(text)
+    return result
