@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agent.errors import InvalidRenderError, TransientRenderError
-from agent.extract.errors import reason
+from agent.extract.errors import is_contention, reason
 
 
 class RowStream:
@@ -59,6 +59,8 @@ class RowStream:
         except sa_exc.DBAPIError as exc:
             if exc.connection_invalidated:
                 raise TransientRenderError(f"connection lost: {reason(exc)}") from exc
+            if is_contention(exc):
+                raise TransientRenderError(f"the database was busy: {reason(exc)}") from exc
             raise InvalidRenderError(f"query failed: {reason(exc)}") from exc
         except sa_exc.StatementError as exc:
             raise InvalidRenderError(f"query failed: {reason(exc)}") from exc

@@ -61,6 +61,11 @@ def _sqlite(url: URL) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "connect")
     def _driver_transactions_off(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # WAL: renders keep reading while a load writes (in rollback-journal mode a load's commit
+        # and a render's read lock each other out: "database is locked"). It stays on the file.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Any) -> None:
