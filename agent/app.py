@@ -27,14 +27,16 @@ from agent.worker import Agent
 log = logging.getLogger(__name__)
 
 
-def build_renderers(settings: AgentSettings, aws: AwsClients) -> RendererRegistry:
+def build_renderers(
+    settings: AgentSettings, aws: AwsClients, passwords: SecretPasswords | None = None
+) -> RendererRegistry:
     renderers: list[Renderer] = [
         SqlRenderer(
             settings.data_sources,
             settings.sql_concurrency,
             settings.sql_batch_rows,
             settings.sql_fast_batch_rows if settings.sql_fast_path else None,
-            SecretPasswords(aws.secretsmanager, settings.data_source_secrets),
+            passwords,
         )
     ]
     embeds = None
@@ -99,10 +101,18 @@ async def serve(
         else None
     )
     async with contextlib.AsyncExitStack() as stack:
-        aws = await stack.enter_async_context(open_clients(metrics, settings.concurrency + 16, quicksight))
-        renderers = renderers or build_renderers(settings, aws)
+        aws = await stack.enter_async_context(
+            open_clients(metrics, settings.concurrency + 16, quicksight, bool(settings.data_source_secrets))
+        )
+        # One cache of the secrets for renders and loads alike: each secret is read once a refresh.
+        passwords = (
+            SecretPasswords(aws.secretsmanager, settings.data_source_secrets)
+            if settings.data_source_secrets
+            else None
+        )
+        renderers = renderers or build_renderers(settings, aws, passwords)
         stack.push_async_callback(renderers.close)
-        agent = Agent(settings, aws, renderers, metrics)
+        agent = Agent(settings, aws, renderers, metrics, passwords)
         server = MetricsServer(agent, settings.metrics_host, settings.metrics_port)
         await server.start()
         stack.push_async_callback(server.stop)

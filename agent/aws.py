@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the stubs are a development dependency only
     from types_aiobotocore_stepfunctions import SFNClient
 
 log = logging.getLogger(__name__)
-SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions", "autoscaling", "secretsmanager")
+SERVICES = ("sqs", "s3", "dynamodb", "stepfunctions", "autoscaling")
 SQS_BATCH = 10
 # Step Functions no longer waits on this token: the answer is moot, the message can go.
 STALE_TOKEN_ERRORS = ("TaskTimedOut", "TaskDoesNotExist", "InvalidToken")
@@ -49,8 +49,8 @@ class AwsClients:
     dynamodb: DynamoDBClient
     stepfunctions: SFNClient
     autoscaling: Any
-    secretsmanager: Any
     quicksight: Any = None
+    secretsmanager: Any = None
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,18 @@ class QuickSightEndpoint:
 
 @contextlib.asynccontextmanager
 async def open_clients(
-    metrics: AgentMetrics, max_connections: int, quicksight: QuickSightEndpoint | None = None
+    metrics: AgentMetrics,
+    max_connections: int,
+    quicksight: QuickSightEndpoint | None = None,
+    secrets: bool = False,
 ) -> AsyncIterator[AwsClients]:
-    """``quicksight`` given, a QuickSight client too (its region may not be the agent's)."""
+    """``quicksight`` given, a QuickSight client too (its region may not be the agent's);
+    ``secrets``, a Secrets Manager client (only an agent with data source secrets reads any)."""
     session = aioboto3.Session()
     config = client_config(max_connections)
     async with contextlib.AsyncExitStack() as stack:
         clients = {}
-        for service in SERVICES:
+        for service in (*SERVICES, "secretsmanager") if secrets else SERVICES:
             client = await stack.enter_async_context(session.client(service, config=config))
             share_endpoint_cache(client)
             _count_calls(client, service, metrics)

@@ -64,6 +64,7 @@ class Agent:
         aws: AwsClients,
         renderers: RendererRegistry,
         metrics: AgentMetrics,
+        passwords: SecretPasswords | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = metrics
@@ -77,9 +78,7 @@ class Agent:
         self._deleter: Batcher[InFlight] = Batcher(self._delete_batch)
         catalog = report_catalog(settings.catalog_uri, aws.s3, settings.catalog_ttl_seconds)
         self._processor = JobProcessor(settings, aws, catalog, renderers, metrics, self._deleter)
-        self._databases = LoadDatabases(
-            settings.data_sources, SecretPasswords(aws.secretsmanager, settings.data_source_secrets)
-        )
+        self._databases = LoadDatabases(settings.data_sources, passwords)
         datasets = (
             CatalogSource(
                 settings.datasets_uri, aws.s3, settings.catalog_ttl_seconds, parse_datasets, "dataset catalog"

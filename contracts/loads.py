@@ -56,8 +56,12 @@ def landed_object(event: dict[str, Any]) -> LandedObject:
     etag = obj.get("etag") or obj.get("eTag")
     if not isinstance(bucket, str) or not isinstance(key, str) or not isinstance(etag, str):
         raise ValueError("the event names no bucket, key or etag")
+    return dataset_file(bucket, key, etag, str(obj.get("sequencer") or ""), int(obj.get("size") or 0))
+
+
+def dataset_file(bucket: str, key: str, etag: str, sequencer: str = "", size: int = 0) -> LandedObject:
+    """A landed object that is a dataset's file; ValueError for the platform's own keys, a key
+    outside every dataset's prefix, a folder marker. S3 quotes ETags in listings, not in events."""
     if key.startswith(PLATFORM_KEYS) or key.endswith("/") or "/" not in key:
         raise ValueError(f"{key} is not a dataset file (<dataset>/...)")
-    return LandedObject(
-        bucket, key, etag.strip('"'), str(obj.get("sequencer") or ""), int(obj.get("size") or 0)
-    )
+    return LandedObject(bucket, key, etag.strip('"'), sequencer, size)

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import boto3
 
-from contracts.loads import LandedObject, landed_object
+from contracts.loads import LandedObject, dataset_file
 from lambdas.landed import Landed
 from lambdas.settings import LandedSettings
 
@@ -23,16 +23,8 @@ def objects(s3: object, bucket: str, prefix: str) -> Iterator[LandedObject]:
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)  # type: ignore[attr-defined]
     for page in pages:
         for found in page.get("Contents", []):
-            event = {
-                "source": "aws.s3",
-                "detail-type": "Object Created",
-                "detail": {
-                    "bucket": {"name": bucket},
-                    "object": {"key": found["Key"], "etag": found["ETag"], "size": found["Size"]},
-                },
-            }
             try:
-                yield landed_object(event)
+                yield dataset_file(bucket, found["Key"], found["ETag"], size=found["Size"])
             except ValueError:
                 continue  # the platform's own objects, folder markers
 

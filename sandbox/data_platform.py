@@ -17,8 +17,9 @@ import boto3
 from contracts import topology
 from contracts.asl_template import LOAD_ASL_PATH, render_asl
 from contracts.datasets import PLATFORM_KEYS, DatasetCatalog, parse_datasets
-from contracts.loads import OBJECT_CREATED
+from contracts.loads import OBJECT_CREATED, LandedObject
 from contracts.topology import DATASETS_KEY, LOADS_EVENT_SOURCE, REQUEST_DETAIL_TYPES
+from sandbox.queues import rule_to_queue
 
 DEFAULT_BUS = "default"
 
@@ -100,10 +101,10 @@ def create_data_platform(
         roleArn=f"arn:aws:iam::{account}:role/{name}-load-state-machine",
         type="STANDARD",
     )["stateMachineArn"]
-    landed_queue = _rule_to_queue(
+    landed_queue = rule_to_queue(
         sqs, events, f"{name}-object-created", DEFAULT_BUS, object_created_pattern(landing)
     )
-    requests_queue = _rule_to_queue(
+    requests_queue = rule_to_queue(
         sqs, events, f"{name}-snapshot-requests", bus, {"detail-type": list(REQUEST_DETAIL_TYPES)}
     )
     return DataPlatform(
@@ -143,14 +144,6 @@ def _create_event_streams(
     return streams
 
 
-def _rule_to_queue(sqs: Any, events: Any, rule: str, bus: str, pattern: dict[str, Any]) -> str:
-    url: str = sqs.create_queue(QueueName=rule)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps(pattern))
-    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "shim", "Arn": arn}])
-    return url
-
-
 def snapshots_for(table: str, data_version: str) -> list[dict[str, Any]]:
     """The snapshot metadata items rendered for one data version (a load id), deserialised."""
     from lambdas.dynamo_types import deserialize
@@ -168,3 +161,27 @@ def remove_event_streams(data: DataPlatform) -> None:
     firehose = boto3.client("firehose")
     for stream in data.event_streams.values():
         firehose.delete_delivery_stream(DeliveryStreamName=stream)
+
+
+def land(data: DataPlatform, key: str, body: bytes) -> LandedObject:
+    """Put a file in the landing bucket, as a producer would: the load it starts."""
+    put = boto3.client("s3").put_object(Bucket=data.landing_bucket, Key=key, Body=body)
+    return LandedObject(data.landing_bucket, key, put["ETag"].strip('"'), "", len(body))
+
+
+def ledger_item(data: DataPlatform, load_id: str) -> dict[str, str]:
+    """A load's ledger item, each attribute as its text ({} before the load registers)."""
+    found = boto3.client("dynamodb").get_item(TableName=data.ledger_table, Key={"load_id": {"S": load_id}})
+    return {k: str(next(iter(v.values()))) for k, v in found.get("Item", {}).items()}
+
+
+def load_settled(data: DataPlatform, load_id: str) -> dict[str, str] | None:
+    """The ledger item once the load is LOADED or FAILED, else None."""
+    item = ledger_item(data, load_id)
+    return item if item.get("status") in ("LOADED", "FAILED") else None
+
+
+def load_executions(data: DataPlatform) -> list[str]:
+    """The names of the load state machine's executions (a load id, or ``<load id>-<attempt>``)."""
+    listed = boto3.client("stepfunctions").list_executions(stateMachineArn=data.load_state_machine_arn)
+    return [e["name"] for e in listed["executions"]]

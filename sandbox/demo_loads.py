@@ -22,7 +22,7 @@ import openpyxl
 
 from contracts.loads import LandedObject
 from sandbox.client import SnapshotClient
-from sandbox.data_platform import DataPlatform
+from sandbox.data_platform import DataPlatform, land, ledger_item, load_executions
 from sandbox.waiting import eventually
 
 PRODUCT = "product-01"
@@ -88,21 +88,6 @@ async def _snapshot_figure(client: SnapshotClient, final: dict[str, Any]) -> Fig
     return _figure_in(await client.download(str(fresh["download_url"])), final["format"])
 
 
-def _ledger(data: DataPlatform, load_id: str) -> dict[str, str]:
-    found = boto3.client("dynamodb").get_item(TableName=data.ledger_table, Key={"load_id": {"S": load_id}})
-    return {k: str(next(iter(v.values()))) for k, v in found.get("Item", {}).items()}
-
-
-def _executions(data: DataPlatform) -> list[dict[str, Any]]:
-    listed = boto3.client("stepfunctions").list_executions(stateMachineArn=data.load_state_machine_arn)
-    return [dict(e) for e in listed["executions"]]
-
-
-def _land(data: DataPlatform, key: str, body: bytes) -> LandedObject:
-    put = boto3.client("s3").put_object(Bucket=data.landing_bucket, Key=key, Body=body)
-    return LandedObject(data.landing_bucket, key, put["ETag"].strip('"'), "", len(body))
-
-
 def _send_events(data: DataPlatform, rows: list[dict[str, Any]]) -> LandedObject:
     """The events as a producer sends them: one JSON object per record, newline-terminated."""
     s3 = boto3.client("s3")
@@ -128,13 +113,13 @@ async def loads_act(client: SnapshotClient, data: DataPlatform, snapshots_of: An
     events = _rows(FIRST_ID + 1000, 50, REGION, 2, "7.10")
     corrections = _rows(FIRST_ID + 2000, 20, REGION, 1, "1.99")
     bad_row = f"{FIRST_ID + 2020},2026-11-31,{REGION},{PRODUCT},1,1.99\n"
-    landed = [_land(data, f"sales/{DAY}/orders.csv", _csv(day))]
-    _land(data, f"sales/{DAY}/orders.csv", _csv(day))  # delivered twice: the same bytes, one load
+    landed = [land(data, f"sales/{DAY}/orders.csv", _csv(day))]
+    land(data, f"sales/{DAY}/orders.csv", _csv(day))  # delivered twice: the same bytes, one load
     landed.append(_send_events(data, events))
-    landed.append(_land(data, f"sales/{DAY}/corrections.csv", _csv(corrections, bad_row)))
+    landed.append(land(data, f"sales/{DAY}/corrections.csv", _csv(corrections, bad_row)))
 
     async def all_settled() -> list[dict[str, str]] | None:
-        items = [_ledger(data, f.load_id) for f in landed]
+        items = [ledger_item(data, f.load_id) for f in landed]
         return items if all(i.get("status") in ("LOADED", "FAILED") for i in items) else None
 
     ledger: list[dict[str, str]] = await eventually(all_settled, within=180)
@@ -161,7 +146,7 @@ async def loads_act(client: SnapshotClient, data: DataPlatform, snapshots_of: An
         "rows": sum(int(i.get("rows", 0)) for i in ledger),
         "rejected_rows": sum(int(i.get("rejected_rows", 0)) for i in ledger),
         # every put of a file is an "Object Created"; only distinct files may start a load
-        "duplicates_ignored": len(landed) + 1 - len(_executions(data)),
+        "duplicates_ignored": len(landed) + 1 - len(load_executions(data)),
         "regenerated_snapshots": sum(1 for f in finals if f["status"] == "READY"),
         "figure_before": {"orders": before.orders, "units": before.units, "revenue": str(before.revenue)},
         "figure_after": {"orders": after.orders, "units": after.units, "revenue": str(after.revenue)},

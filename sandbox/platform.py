@@ -30,6 +30,7 @@ from contracts.topology import CATALOG_KEY, EVENT_SOURCE
 from lambdas.dynamo_types import serialize
 from lambdas.settings import LandedSettings, StatusSettings, TriggerSettings
 from sandbox.data_platform import DataPlatform, LoadOptions, create_data_platform
+from sandbox.queues import queue_arn, rule_to_queue
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
@@ -260,11 +261,6 @@ def _create_entitlements(session: boto3.session.Session, name: str, seed: Path) 
     return table
 
 
-def _queue_arn(sqs: Any, url: str) -> str:
-    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return arn
-
-
 def _create_queues(session: boto3.session.Session, name: str, options: PlatformOptions) -> tuple[str, str]:
     sqs = session.client("sqs")
     dlq_url = sqs.create_queue(
@@ -274,7 +270,7 @@ def _create_queues(session: boto3.session.Session, name: str, options: PlatformO
             "MaximumMessageSize": str(topology.MAX_MESSAGE_BYTES),
         },
     )["QueueUrl"]
-    redrive = {"deadLetterTargetArn": _queue_arn(sqs, dlq_url), "maxReceiveCount": options.max_receive_count}
+    redrive = {"deadLetterTargetArn": queue_arn(sqs, dlq_url), "maxReceiveCount": options.max_receive_count}
     queue_url = sqs.create_queue(
         QueueName=topology.jobs_queue(name),
         Attributes={
@@ -285,7 +281,7 @@ def _create_queues(session: boto3.session.Session, name: str, options: PlatformO
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
-    allow = {"redrivePermission": "byQueue", "sourceQueueArns": [_queue_arn(sqs, queue_url)]}
+    allow = {"redrivePermission": "byQueue", "sourceQueueArns": [queue_arn(sqs, queue_url)]}
     sqs.set_queue_attributes(QueueUrl=dlq_url, Attributes={"RedriveAllowPolicy": json.dumps(allow)})
     return queue_url, dlq_url
 
@@ -296,12 +292,7 @@ def _create_bus(session: boto3.session.Session, name: str) -> tuple[str, str]:
     sqs = session.client("sqs")
     bus = topology.event_bus(name)
     events.create_event_bus(Name=bus)
-    rule = f"{name}-notifications"
-    queue_url = sqs.create_queue(QueueName=rule)["QueueUrl"]
-    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"source": [EVENT_SOURCE]}))
-    queue_arn = _queue_arn(sqs, queue_url)
-    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
-    return bus, queue_url
+    return bus, rule_to_queue(sqs, events, f"{name}-notifications", bus, {"source": [EVENT_SOURCE]})
 
 
 def _create_state_machine(session: boto3.session.Session, name: str, values: dict[str, Any]) -> str:

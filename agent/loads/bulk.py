@@ -23,9 +23,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agent.errors import InvalidLoadError
+from agent.loads.encode import TIMESTAMP_FORMAT
+from agent.loads.prepare import ArrowSpool, CsvSpool
 from contracts.datasets import DatasetSpec
 
 CHUNK_BYTES = 1 << 20
+
+
+def spool_for(dialect: str) -> type[CsvSpool] | type[ArrowSpool]:
+    """The spool the dialect's bulk path below reads: SQLite's takes typed batches, the others CSV."""
+    return ArrowSpool if dialect == "sqlite" else CsvSpool
 
 
 async def bulk_load(
@@ -92,24 +99,23 @@ class _WarningsKept(aiomysql.Cursor):  # type: ignore[misc]
 async def _postgresql(
     conn: AsyncConnection, dataset: DatasetSpec, table: sa.Table, parts: AsyncIterator[Path]
 ) -> None:
-    into = f'"{dataset.table}"'
+    into = f"_stage_{uuid.uuid4().hex[:12]}" if dataset.mode == "upsert" else dataset.table
     if dataset.mode == "upsert":
-        into = f'"_stage_{uuid.uuid4().hex[:12]}"'
         await conn.execute(
             sa.text(
-                f'CREATE TEMPORARY TABLE {into} (LIKE "{dataset.table}" INCLUDING DEFAULTS) ON COMMIT DROP'
+                f'CREATE TEMPORARY TABLE "{into}" (LIKE "{dataset.table}" INCLUDING DEFAULTS) ON COMMIT DROP'
             )
         )
     driver = await _driver(conn)
     async with driver.cursor() as cursor:
-        copy_sql = f"COPY {into} ({_names(dataset, chr(34))}) FROM STDIN WITH (FORMAT csv, NULL 'NULL')"
+        copy_sql = f"COPY \"{into}\" ({_names(dataset, chr(34))}) FROM STDIN WITH (FORMAT csv, NULL 'NULL')"
         async with cursor.copy(copy_sql) as copy:
             async for part in parts:
                 with part.open("rb") as source:
                     while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
                         await copy.write(chunk)
     if dataset.mode == "upsert":
-        await conn.execute(_postgresql_merge(dataset, table, into.strip('"')))
+        await conn.execute(_postgresql_merge(dataset, table, into))
 
 
 def _postgresql_merge(dataset: DatasetSpec, table: sa.Table, stage_name: str) -> sa.Executable:
@@ -120,25 +126,23 @@ def _postgresql_merge(dataset: DatasetSpec, table: sa.Table, stage_name: str) ->
         .ext(postgresql.distinct_on(*keys))
         .order_by(*keys, sa.literal_column("ctid").desc())  # COPY appends: the later row wins
     )
-    insert = postgresql.insert(table).from_select(list(dataset.columns), latest)
+    return _on_conflict_replace(postgresql.insert(table).from_select(list(dataset.columns), latest), dataset)
+
+
+def _on_conflict_replace(insert: Any, dataset: DatasetSpec) -> sa.Executable:
+    """A PostgreSQL or SQLite insert that replaces the row of a key already there (upsert)."""
     updates = {c: insert.excluded[c] for c in dataset.columns if c not in dataset.primary_key}
     if not updates:
-        return insert.on_conflict_do_nothing(index_elements=dataset.primary_key)
-    return insert.on_conflict_do_update(index_elements=dataset.primary_key, set_=updates)
+        return insert.on_conflict_do_nothing(index_elements=dataset.primary_key)  # type: ignore[no-any-return]
+    return insert.on_conflict_do_update(index_elements=dataset.primary_key, set_=updates)  # type: ignore[no-any-return]
 
 
 async def _sqlite(conn: AsyncConnection, dataset: DatasetSpec, parts: AsyncIterator[Path]) -> None:
     # Untyped columns: the values go in as SQLite's own (below), past SQLAlchemy's type checks.
     table = sa.table(dataset.table, *(sa.column(name) for name in dataset.columns))
-    statement: sa.Executable = sa.insert(table)
-    if dataset.mode == "upsert":
-        upsert = sqlite.insert(table)
-        updates = {c: upsert.excluded[c] for c in dataset.columns if c not in dataset.primary_key}
-        statement = (
-            upsert.on_conflict_do_update(index_elements=dataset.primary_key, set_=updates)
-            if updates
-            else upsert.on_conflict_do_nothing(index_elements=dataset.primary_key)
-        )
+    statement = (
+        _on_conflict_replace(sqlite.insert(table), dataset) if dataset.mode == "upsert" else sa.insert(table)
+    )
     async for part in parts:
         with ipc.open_stream(str(part)) as batches:
             for batch in batches:
@@ -154,7 +158,7 @@ def _sqlite_rows(batch: pa.RecordBatch, dataset: DatasetSpec) -> list[dict[str, 
         if spec.type in ("date", "decimal"):
             column = pc.cast(column, pa.string())
         elif spec.type == "timestamp":
-            column = pc.strftime(column, "%Y-%m-%d %H:%M:%S")
+            column = pc.strftime(column, TIMESTAMP_FORMAT)
         columns[name] = column.to_pylist()
     names = list(columns)
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]

@@ -16,6 +16,8 @@ from agent.writers.arrow_text import concatenated
 from contracts.datasets import DatasetSpec
 
 NULL = "NULL"
+# A timestamp as every target stores it: UTC, no zone; %S carries the microseconds.
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def csv_lines(batch: pa.RecordBatch, dataset: DatasetSpec) -> bytes:
@@ -35,5 +37,5 @@ def _field(column: pa.Array, kind: str) -> pa.Array:
     if kind == "boolean":
         return pc.if_else(column, "1", "0")
     if kind == "timestamp":  # stored as UTC without a zone (DATETIME / TIMESTAMP)
-        return pc.strftime(column, "%Y-%m-%d %H:%M:%S")  # %S carries the microseconds
+        return pc.strftime(column, TIMESTAMP_FORMAT)
     return pc.cast(column, pa.string())

@@ -17,11 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from agent.errors import InvalidLoadError, RenderError, TransientLoadError
 from agent.loads.bulk import bulk_load
-from agent.loads.part_feed import listed
 from agent.loads.tables import loads_table, target_table
 from contracts.datasets import DatasetSpec
 
-# S3 sequencers are hex strings of varying length: padded, they compare as text.
 SEQUENCER_WIDTH = 64
 
 
@@ -31,7 +29,12 @@ class LoadRecord:
     dataset: str
     object_key: str  # s3://bucket/key: the object whose versions are ordered
     etag: str
-    sequencer: str
+    sequencer: str  # S3's, hex; empty for a backfill
+
+    @property
+    def ordered_sequencer(self) -> str:
+        """Sequencers differ in length: padded, they compare as text."""
+        return self.sequencer.rjust(SEQUENCER_WIDTH, "0") if self.sequencer else ""
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,7 @@ class Merger:
         self._target = target_table(dataset, self._metadata)
         self._loads = loads_table(self._metadata)
 
-    async def merge(self, record: LoadRecord, parts: list[Path], counted: Counted) -> Merged:
-        """Parts already spooled and counted."""
-
-        async def known() -> Counted:
-            return counted
-
-        return await self.merge_stream(record, listed(parts), known)
-
-    async def merge_stream(self, record: LoadRecord, parts: AsyncIterator[Path], settle: Settle) -> Merged:
+    async def merge(self, record: LoadRecord, parts: AsyncIterator[Path], settle: Settle) -> Merged:
         """Loads each part as it comes, inside the transaction; ``settle`` then says what the file
         held (or fails it, rolling everything back) before the commit."""
         try:
@@ -135,7 +130,7 @@ class Merger:
                         object_key=record.object_key,
                         key_hash=_key_hash(record.object_key),
                         etag=record.etag,
-                        sequencer=record.sequencer.rjust(SEQUENCER_WIDTH, "0") if record.sequencer else "",
+                        sequencer=record.ordered_sequencer,
                         rows_loaded=0,  # set with the counts before the commit
                         rows_rejected=0,
                         loaded_at=datetime.now(UTC).replace(tzinfo=None),
@@ -159,13 +154,12 @@ class Merger:
     async def _newer_version(self, conn: AsyncConnection, record: LoadRecord) -> str | None:
         if not record.sequencer:
             return None
-        ours = record.sequencer.rjust(SEQUENCER_WIDTH, "0")
         loads = self._loads.c
         newer = (
             await conn.execute(
                 sa.select(loads.load_id, loads.sequencer)
                 .where(loads.key_hash == _key_hash(record.object_key), loads.load_id != record.load_id)
-                .where(loads.sequencer > ours)
+                .where(loads.sequencer > record.ordered_sequencer)
                 .limit(1)
             )
         ).first()

@@ -16,9 +16,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agent.errors import RenderError
+from agent.loads.bulk import spool_for
 from agent.loads.merge import Counted, LoadRecord, Merged, Merger
 from agent.loads.part_feed import PartFeed
-from agent.loads.prepare import ArrowSpool, CsvSpool, LoadCancelled, Prepared, Spool, prepare
+from agent.loads.prepare import LoadCancelled, Prepared, Spool, prepare
 from contracts.datasets import DatasetSpec, FileFormat
 
 Checked = Callable[[Prepared], Awaitable[None]]
@@ -39,8 +40,8 @@ async def check_and_merge(
 ) -> tuple[Merged, Prepared | None]:
     """The merge's outcome, and what checking found (None when the merge ended before the file was
     read: already loaded, or a newer version merged)."""
-    feed: PartFeed[Prepared] = PartFeed()
-    spool: type[CsvSpool] | type[ArrowSpool] = ArrowSpool if engine.dialect.name == "sqlite" else CsvSpool
+    feed = PartFeed()
+    spool = spool_for(engine.dialect.name)
     cancelled = threading.Event()
 
     def make_spool(path: Path, spec: DatasetSpec) -> Spool:
@@ -60,7 +61,7 @@ async def check_and_merge(
 
     async with contextlib.AsyncExitStack() as stack:
         stack.push_async_callback(_stopped, checking, cancelled)
-        merged = await Merger(engine, dataset).merge_stream(record, feed.parts(), settle)
+        merged = await Merger(engine, dataset).merge(record, feed.parts(), settle)
     return merged, (found[0] if found else None)
 
 

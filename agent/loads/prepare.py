@@ -4,6 +4,7 @@ with its reason, as JSON Lines. Memory holds one batch at a time; both spools ar
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable
@@ -145,22 +146,21 @@ def prepare(
     workdir: Path,
     cancelled: threading.Event,
 ) -> Prepared:
-    spool = make_spool(workdir / "good", dataset)
     rejects_path = workdir / "rejects.jsonl"
     good = 0
     records = 0
-    try:
-        with rejects_path.open("w", encoding="utf-8") as out:
-            rejects = _Rejects(out)
-            for batch in read_batches(source, fmt, dataset, rejects.add):
-                if cancelled.is_set():
-                    raise LoadCancelled
-                checked = check_batch(batch, dataset, MAX_ROW_BYTES)
-                for index, reason in sorted(checked.bad.items()):
-                    rejects.add(f"record {records + index + 1}", reason, batch.slice(index, 1).to_pylist()[0])
-                spool.write(checked.good)
-                good += checked.good.num_rows
-                records += batch.num_rows
-    finally:
-        spool.close()
+    with (
+        contextlib.closing(make_spool(workdir / "good", dataset)) as spool,
+        rejects_path.open("w", encoding="utf-8") as out,
+    ):
+        rejects = _Rejects(out)
+        for batch in read_batches(source, fmt, dataset, rejects.add):
+            if cancelled.is_set():
+                raise LoadCancelled
+            checked = check_batch(batch, dataset, MAX_ROW_BYTES)
+            for index, reason in sorted(checked.bad.items()):
+                rejects.add(f"record {records + index + 1}", reason, batch.slice(index, 1).to_pylist()[0])
+            spool.write(checked.good)
+            good += checked.good.num_rows
+            records += batch.num_rows
     return Prepared(good, rejects.count, spool.parts, rejects_path, rejects.first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+import dataclasses
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -38,7 +38,6 @@ from contracts.validation import first_error
 if TYPE_CHECKING:
     from types_aiobotocore_sqs.type_defs import MessageTypeDef
 
-log = logging.getLogger(__name__)
 LABEL = "load"  # the jobs metric's renderer label for load jobs
 
 
@@ -160,7 +159,7 @@ class LoadProcessor:
             job.load_id, dataset.name, f"s3://{job.bucket}/{job.key}", job.etag, job.sequencer
         )
         merged, _ = await check_and_merge(work / "landed", fmt, dataset, engine, record, work, checked)
-        return Merged(merged.rows, merged.rejected_rows, merged.already_loaded, merged.skipped, rejects_key)
+        return dataclasses.replace(merged, rejects_key=rejects_key)
 
     def _count(self, dataset: DatasetSpec, prepared: Prepared) -> None:
         self._metrics.load_rows.labels(dataset.name, "checked").inc(prepared.good_rows)

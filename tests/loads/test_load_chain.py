@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import io
 import shutil
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ import pytest
 from contracts.loads import LandedObject
 from lambdas import backfill
 from sandbox.client import SnapshotClient
-from sandbox.data_platform import snapshots_for
+from sandbox.data_platform import land, load_executions, load_settled, snapshots_for
 from sandbox.event_shim import event_shim
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
@@ -49,24 +51,10 @@ async def chain(platform: Platform, functions: Functions, own_dataset: Path) -> 
         yield platform
 
 
-def land(platform: Platform, key: str, body: bytes) -> LandedObject:
-    put = boto3.client("s3").put_object(Bucket=platform.data.landing_bucket, Key=key, Body=body)
-    return LandedObject(platform.data.landing_bucket, key, put["ETag"].strip('"'), "", len(body))
-
-
-def ledger(platform: Platform, load_id: str) -> dict[str, Any]:
-    found = boto3.client("dynamodb").get_item(
-        TableName=platform.data.ledger_table, Key={"load_id": {"S": load_id}}
+async def settled(platform: Platform, load_id: str) -> dict[str, str]:
+    found: dict[str, str] = await eventually(
+        functools.partial(load_settled, platform.data, load_id), within=60
     )
-    return {k: next(iter(v.values())) for k, v in found.get("Item", {}).items()}
-
-
-async def settled(platform: Platform, load_id: str) -> dict[str, Any]:
-    def done() -> dict[str, Any] | None:
-        item = ledger(platform, load_id)
-        return item if item.get("status") in ("LOADED", "FAILED") else None
-
-    found: dict[str, Any] = await eventually(done, within=60)
     return found
 
 
@@ -77,12 +65,14 @@ def sales_csv(
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
 
-def load_executions(platform: Platform) -> list[str]:
-    sfn = boto3.client("stepfunctions")
-    return [
-        e["name"]
-        for e in sfn.list_executions(stateMachineArn=platform.data.load_state_machine_arn)["executions"]
-    ]
+async def events_handled_up_to(chain: Platform) -> LandedObject:
+    """Land a marker file and wait for its load to start: the landed function, taking events in
+    the order they came, has then handled every event before it."""
+    body = f"{HEADER}\n90000001,2026-11-27,APAC,marker,1,1.00\n".encode()
+    marker = land(chain.data, f"sales/markers/{uuid.uuid4().hex}.csv", body)
+    await eventually(lambda: marker.load_id in load_executions(chain.data), within=30)
+    await settled(chain, marker.load_id)
+    return marker
 
 
 async def refreshed_snapshot(platform: Platform, api: SnapshotClient, load_id: str) -> dict[str, Any]:
@@ -107,7 +97,9 @@ async def product_row(api: SnapshotClient, snapshot: dict[str, Any]) -> tuple[An
 async def test_a_landed_file_is_loaded_once_and_refreshes_the_report(
     chain: Platform, api: SnapshotClient, own_dataset: Path
 ) -> None:
-    landed = land(chain, "sales/2026-11-27/orders.csv", sales_csv(5_000_001, 40, units=3, amount="12.25"))
+    landed = land(
+        chain.data, "sales/2026-11-27/orders.csv", sales_csv(5_000_001, 40, units=3, amount="12.25")
+    )
     item = await settled(chain, landed.load_id)
     assert item["status"] == "LOADED", item
     assert (item["rows"], item["rejected_rows"], item["skipped"]) == ("40", "0", "")
@@ -119,10 +111,10 @@ async def test_a_landed_file_is_loaded_once_and_refreshes_the_report(
         "the new rows are in the new snapshot"
     )
 
-    again = land(chain, "sales/2026-11-27/orders.csv", sales_csv(5_000_001, 40, units=3, amount="12.25"))
+    again = land(chain.data, "sales/2026-11-27/orders.csv", sales_csv(5_000_001, 40, units=3, amount="12.25"))
     assert again.load_id == landed.load_id, "the same bytes at the same key: the same load"
-    await asyncio.sleep(3)
-    assert load_executions(chain).count(landed.load_id) == 1, "the duplicate event started nothing"
+    await events_handled_up_to(chain)
+    assert load_executions(chain.data).count(landed.load_id) == 1, "the duplicate event started nothing"
     with sqlite3.connect(own_dataset) as db:
         assert db.execute("SELECT COUNT(*) FROM sales WHERE product = ?", (FRESH_PRODUCT,)).fetchone() == (
             40,
@@ -135,7 +127,7 @@ async def test_a_landed_file_is_loaded_once_and_refreshes_the_report(
 async def test_bad_rows_go_to_a_rejects_object_and_too_many_fail_the_load(chain: Platform) -> None:
     good = sales_csv(6_000_001, 30).decode().splitlines()
     some_bad = "\n".join([*good, "6000031,2026-11-31,EMEA,product-99,1,1.00"]) + "\n"
-    landed = land(chain, "sales/2026-11-27/some-bad.csv", some_bad.encode())
+    landed = land(chain.data, "sales/2026-11-27/some-bad.csv", some_bad.encode())
     item = await settled(chain, landed.load_id)
     assert (item["status"], item["rows"], item["rejected_rows"]) == ("LOADED", "30", "1")
     rejects = (
@@ -146,23 +138,24 @@ async def test_bad_rows_go_to_a_rejects_object_and_too_many_fail_the_load(chain:
     assert b"day: '2026-11-31' is not a date" in rejects
 
     mostly_bad = "\n".join([HEADER, *(f"{7_000_000 + n},someday,EMEA,p,1,1" for n in range(10))]) + "\n"
-    failed = land(chain, "sales/2026-11-27/mostly-bad.csv", mostly_bad.encode())
+    failed = land(chain.data, "sales/2026-11-27/mostly-bad.csv", mostly_bad.encode())
     item = await settled(chain, failed.load_id)
     assert (item["status"], item["error"]) == ("FAILED", "Load.Invalid"), item
     assert "10 of 10 rows rejected" in item["cause"] and "nothing was merged" in item["cause"]
 
 
 async def test_a_file_of_a_format_the_dataset_does_not_take_fails_with_its_reason(chain: Platform) -> None:
-    landed = land(chain, "sales/2026-11-27/orders.xml", b"<orders/>")
+    landed = land(chain.data, "sales/2026-11-27/orders.xml", b"<orders/>")
     item = await settled(chain, landed.load_id)
     assert (item["status"], item["error"]) == ("FAILED", "Load.Invalid")
     assert "takes csv, csv.gz, parquet, jsonl, jsonl.gz" in item["cause"]
 
 
 async def test_the_platforms_own_rejects_start_no_load(chain: Platform) -> None:
-    land(chain, "_rejects/sales/ld-x.jsonl", b"{}\n")
-    await asyncio.sleep(3)
-    assert load_executions(chain) == []
+    land(chain.data, "_rejects/sales/ld-x.jsonl", b"{}\n")
+    land(chain.data, "_firehose-errors/sales/processing-failed/x", b"{}\n")
+    marker = await events_handled_up_to(chain)
+    assert load_executions(chain.data) == [marker.load_id], "only the dataset's file started a load"
 
 
 async def test_a_backfill_loads_a_whole_prefix_once(
@@ -170,9 +163,10 @@ async def test_a_backfill_loads_a_whole_prefix_once(
 ) -> None:
     """No event reaches the landed function here (no shim): the backfill starts every load."""
     files = [
-        land(platform, f"sales/backfill/part-{n}.csv", sales_csv(8_000_000 + 10 * n, 10)) for n in range(3)
+        land(platform.data, f"sales/backfill/part-{n}.csv", sales_csv(8_000_000 + 10 * n, 10))
+        for n in range(3)
     ]
-    land(platform, "_rejects/sales/old.jsonl", b"{}\n")
+    land(platform.data, "_rejects/sales/old.jsonl", b"{}\n")
     arn = platform.data.load_state_machine_arn
     prefix = f"s3://{platform.data.landing_bucket}/sales/"
     async with running_agent(agent_settings(platform, own_dataset)):
@@ -183,7 +177,7 @@ async def test_a_backfill_loads_a_whole_prefix_once(
     out = capsys.readouterr().out
     assert "backfill: 3 started, 0 already had their load" in out
     assert "backfill: 0 started, 3 already had their load" in out
-    assert sorted(load_executions(platform)) == sorted(f.load_id for f in files)
+    assert sorted(load_executions(platform.data)) == sorted(f.load_id for f in files)
     with pytest.raises(SystemExit) as refused:
         backfill.main(["not-a-uri", "--state-machine-arn", arn])
     assert refused.value.code == 2

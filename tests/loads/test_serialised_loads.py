@@ -3,7 +3,6 @@ dataset's lease has one slot), never both into the table at the same time, and b
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,10 +10,12 @@ from pathlib import Path
 import boto3
 import pytest
 
+from sandbox.data_platform import land, load_settled
 from sandbox.event_shim import event_shim
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
-from tests.loads.test_load_chain import land, ledger, sales_csv, settled
+from sandbox.waiting import eventually
+from tests.loads.test_load_chain import sales_csv, settled
 from tests.support.agents import agent_settings, running_agent
 
 ROWS = 60_000
@@ -43,24 +44,20 @@ def lease_holders(platform: Platform) -> int:
 
 
 async def test_two_files_of_one_dataset_load_one_at_a_time(platform: Platform, two_agents: Path) -> None:
-    first = land(platform, "sales/at-once/a.csv", sales_csv(30_000_001, ROWS))
-    second = land(platform, "sales/at-once/b.csv", sales_csv(31_000_001, ROWS))
+    first = land(platform.data, "sales/at-once/a.csv", sales_csv(30_000_001, ROWS))
+    second = land(platform.data, "sales/at-once/b.csv", sales_csv(31_000_001, ROWS))
     most = 0
     seen_held = False
-    while True:
+
+    def both_settled() -> bool:
+        nonlocal most, seen_held
         holders = lease_holders(platform)
         most, seen_held = max(most, holders), seen_held or holders == 1
-        items = [await settled_now(platform, f.load_id) for f in (first, second)]
-        if all(i is not None for i in items):
-            break
-        await asyncio.sleep(0.02)
+        return all(load_settled(platform.data, f.load_id) is not None for f in (first, second))
+
+    await eventually(both_settled, within=120, every=0.02)
     assert seen_held, "the loads took the dataset's lease"
     assert most == 1, "never two loads of one dataset at once"
     for landed in (first, second):
         item = await settled(platform, landed.load_id)
         assert (item["status"], item["rows"]) == ("LOADED", str(ROWS))
-
-
-async def settled_now(platform: Platform, load_id: str) -> dict[str, str] | None:
-    item = ledger(platform, load_id)
-    return item if item.get("status") in ("LOADED", "FAILED") else None

@@ -9,16 +9,17 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aioboto3
 import boto3
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from agent.aws import open_clients
 from agent.errors import TransientLoadError, TransientRenderError
 from agent.extract.sources import DataSources
 from agent.loads.databases import LoadDatabases
+from agent.metrics import AgentMetrics
 from agent.secret_passwords import SecretPasswords
 from sandbox.moto_server import MotoSandbox
 from tests.sql.conftest import SERVERS
@@ -41,8 +42,14 @@ async def as_admin(*statements: str) -> None:
 
 @pytest.fixture
 async def secretsmanager(moto_server: MotoSandbox) -> AsyncIterator[Any]:
-    async with aioboto3.Session().client("secretsmanager") as client:
-        yield client
+    """The agent's own client, as ``serve()`` opens it for an agent with data source secrets."""
+    async with open_clients(AgentMetrics(), 4, secrets=True) as aws:
+        yield aws.secretsmanager
+
+
+async def test_an_agent_without_data_source_secrets_opens_no_secrets_client(moto_server: MotoSandbox) -> None:
+    async with open_clients(AgentMetrics(), 4) as aws:
+        assert aws.secretsmanager is None
 
 
 @pytest.fixture

@@ -294,3 +294,20 @@ def test_a_rotated_password_is_picked_up_within_the_retries_reach() -> None:
     # the last retry starts after all the waits: by then the secret has been read again
     assert sum(first * 2**n for n in range(attempts)) > REFRESH_SECONDS
     assert f"({REFRESH_SECONDS:.0f} s)" in timers_row("data source password")
+
+
+def test_load_retries_and_landed_event_delivery_are_the_readmes() -> None:
+    etl = load_module(MODULES / "etl")
+    first = int(unquote(etl.variables["retry_interval_seconds"]["default"]))
+    attempts = int(unquote(etl.variables["retry_max_attempts"]["default"]))
+    row = timers_row("load transient retries")
+    assert f"`retry_interval_seconds` {first} s, doubling, {attempts} times" in row
+    template = LOAD_ASL_PATH.read_text()
+    assert '"IntervalSeconds": ${retry_interval_seconds}' in template
+    assert '"MaxAttempts": ${retry_max_attempts}' in template
+    (policy,) = etl.resources[("aws_cloudwatch_event_target", "object_created")]["retry_policy"]
+    age, tries = (
+        int(unquote(policy["maximum_event_age_in_seconds"])),
+        int(unquote(policy["maximum_retry_attempts"])),
+    )
+    assert f"retries for {age // 3600} h, {tries} attempts" in timers_row("landed-event delivery")
