@@ -189,4 +189,7 @@ module "monitoring" {
   function_names         = module.api.function_names
   autoscaling_group_name = module.workers.autoscaling_group_name
   scaler_function_name   = module.workers.scaler_function_name
+  landed_dlq_name        = module.etl.landed_dlq_name
+  load_state_machine_arn = module.etl.load_state_machine_arn
+  landed_function_name   = module.etl.landed_function_name
 }

@@ -221,9 +221,14 @@ ROLES: dict[str, Role] = {
         lambda: calls_in(closure("lambdas.status")),
         LAMBDA_RUNTIME,
     ),
-    "state-machine": (policy("orchestration", "state_machine"), asl_actions, STATE_MACHINE_RUNTIME),
+    # The caller's document (the ASL's integrations) and the state_machine module's runtime one.
+    "state-machine": (
+        policy("orchestration", "state_machine") + policy("state_machine", "runtime"),
+        asl_actions,
+        STATE_MACHINE_RUNTIME,
+    ),
     "load-state-machine": (
-        policy("etl", "state_machine"),
+        policy("etl", "state_machine") + policy("state_machine", "runtime"),
         lambda: asl_actions(LOAD_ASL_PATH),
         STATE_MACHINE_RUNTIME,
     ),
@@ -313,7 +318,7 @@ def _keys(expression: str) -> set[str]:
 
 
 def test_templatefile_fills_exactly_the_asl_placeholders() -> None:
-    machine = load_module(MODULES / "orchestration").resources[("aws_sfn_state_machine", "snapshot")]
+    machine = load_module(MODULES / "orchestration").calls["machine"]
     (code,) = interpolations(machine["definition"])
     assert "var.asl_path" in code
     assert _keys(code) == placeholders(ASL_PATH.read_text())
@@ -322,7 +327,7 @@ def test_templatefile_fills_exactly_the_asl_placeholders() -> None:
 
 
 def test_templatefile_fills_exactly_the_load_asl_placeholders() -> None:
-    machine = load_module(MODULES / "etl").resources[("aws_sfn_state_machine", "load")]
+    machine = load_module(MODULES / "etl").calls["machine"]
     (code,) = interpolations(machine["definition"])
     assert "var.asl_path" in code
     assert _keys(code) == placeholders(LOAD_ASL_PATH.read_text())
@@ -432,3 +437,15 @@ def test_every_traced_function_runs_under_the_tracer() -> None:
         code = (ROOT / (module.replace(".", "/") + ".py")).read_text()
         assert re.search(r"^tracer = Tracer\(", code, re.M), f"{module} has no Tracer"
         assert "entry_point(logger, tracer," in code, f"{module} does not trace its entry point"
+
+
+@pytest.mark.parametrize("module", ["orchestration", "etl"])
+def test_each_state_machine_is_the_modules_with_its_integrations_and_clock_checks(module: str) -> None:
+    machine = load_module(MODULES / module).calls["machine"]
+    assert unquote(machine["source"]) == "../state_machine"
+    assert "data.aws_iam_policy_document.state_machine.json" in str(machine["integrations_policy_json"])
+    assert "timeout_seconds >=" in str(machine["checks"]), (
+        "its budget is held to its timeout and capacity wait"
+    )
+    role = load_module(MODULES / "state_machine").data[("aws_iam_policy_document", "role")]
+    assert "var.integrations_policy_json" in str(role["source_policy_documents"])

@@ -39,10 +39,10 @@ def test_resource_names_follow_the_topology() -> None:
         name("queue", "aws_sqs_queue", "jobs"): topology.jobs_queue(NAME),
         name("queue", "aws_sqs_queue", "dlq"): topology.dead_letter_queue(NAME),
         name("orchestration", "aws_cloudwatch_event_bus", "this"): topology.event_bus(NAME),
-        name("orchestration", "aws_sfn_state_machine", "snapshot"): topology.state_machine(NAME),
+        unquote(module("orchestration").calls["machine"]["name"]): topology.state_machine(NAME),
         unquote(module("etl").locals["landing"]): topology.landing_bucket(NAME, account),
         name("etl", "aws_dynamodb_table", "ledger"): topology.loads_table(NAME),
-        name("etl", "aws_sfn_state_machine", "load"): topology.load_state_machine(NAME),
+        unquote(module("etl").calls["machine"]["name"]): topology.load_state_machine(NAME),
         name("ingestion", "aws_kinesis_firehose_delivery_stream", "events"): topology.events_stream(
             NAME, "${each.key}"
         ),

@@ -34,55 +34,27 @@ module "function" {
   reserved_concurrency = var.reserved_concurrency
   kms_key_arn          = var.kms_key_arn
   policy_json          = each.key == "trigger" ? data.aws_iam_policy_document.trigger.json : data.aws_iam_policy_document.status.json
-  dead_letter_arn      = aws_sqs_queue.trigger_dlq.arn
+  dead_letter_arn      = module.trigger_dlq.arn
   network              = var.network
   log_retention_days   = var.log_retention_days
 }
 
 # Failed asynchronous invocations (EventBridge deliveries) land here.
-resource "aws_sqs_queue" "trigger_dlq" {
-  name                              = "${var.name}-trigger-dlq"
-  message_retention_seconds         = 1209600
-  kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = 3600
+module "trigger_dlq" {
+  source      = "../event_dlq"
+  name        = "${var.name}-trigger-dlq"
+  rule_arn    = aws_cloudwatch_event_rule.requests.arn
+  kms_key_arn = var.kms_key_arn
 }
 
-resource "aws_sqs_queue_policy" "trigger_dlq" {
-  queue_url = aws_sqs_queue.trigger_dlq.id
-  policy    = data.aws_iam_policy_document.trigger_dlq.json
+moved {
+  from = aws_sqs_queue.trigger_dlq
+  to   = module.trigger_dlq.aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "trigger_dlq" {
-  statement {
-    sid       = "EventBridgeDeadLetters"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.trigger_dlq.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.requests.arn]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.trigger_dlq.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.trigger_dlq
+  to   = module.trigger_dlq.aws_sqs_queue_policy.this
 }
 
 # HTTP API with IAM authorization on every route.
@@ -185,7 +157,7 @@ resource "aws_cloudwatch_event_target" "requests" {
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.trigger_dlq.arn
+    arn = module.trigger_dlq.arn
   }
 }
 

@@ -15,5 +15,5 @@ output "function_names" {
 
 output "trigger_dlq_name" {
   description = "Dead-letter queue of the trigger's asynchronous invocations (CloudWatch dimension)."
-  value       = aws_sqs_queue.trigger_dlq.name
+  value       = module.trigger_dlq.name
 }

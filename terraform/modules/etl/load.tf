@@ -1,8 +1,9 @@
 # The load state machine (stepfunctions/load.asl.json) and what starts it.
-resource "aws_sfn_state_machine" "load" {
-  name     = "${var.name}-load"
-  type     = "STANDARD"
-  role_arn = aws_iam_role.state_machine.arn
+module "machine" {
+  source      = "../state_machine"
+  name        = "${var.name}-load"
+  role_name   = "${var.name}-load-state-machine"
+  policy_name = "load-flow"
   definition = templatefile(var.asl_path, {
     ledger_table             = aws_dynamodb_table.ledger.name
     queue_url                = var.queue.url
@@ -12,55 +13,13 @@ resource "aws_sfn_state_machine" "load" {
     retry_interval_seconds   = var.retry_interval_seconds
     retry_max_attempts       = var.retry_max_attempts
   })
-
-  logging_configuration {
-    log_destination        = "${aws_cloudwatch_log_group.state_machine.arn}:*"
-    include_execution_data = true
-    level                  = "ALL"
-  }
-
-  tracing_configuration {
-    enabled = true
-  }
-
-  lifecycle {
-    precondition {
-      condition     = var.load_job_timeout_seconds >= var.load_timeout_seconds + var.capacity_wait_seconds
-      error_message = "load_job_timeout_seconds must cover load_timeout_seconds + capacity_wait_seconds: a load that waits for capacity must never fail for it."
-    }
-  }
-}
-
-resource "aws_cloudwatch_log_group" "state_machine" {
-  name              = "/aws/vendedlogs/states/${var.name}-load"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_iam_role" "state_machine" {
-  name               = "${var.name}-load-state-machine"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
-}
-
-data "aws_iam_policy_document" "states_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "state_machine" {
-  name   = "load-flow"
-  role   = aws_iam_role.state_machine.id
-  policy = data.aws_iam_policy_document.state_machine.json
+  integrations_policy_json = data.aws_iam_policy_document.state_machine.json
+  checks = [{
+    condition     = var.load_job_timeout_seconds >= var.load_timeout_seconds + var.capacity_wait_seconds
+    error_message = "load_job_timeout_seconds must cover load_timeout_seconds + capacity_wait_seconds: a load that waits for capacity must never fail for it."
+  }]
+  kms_key_arn        = var.kms_key_arn
+  log_retention_days = var.log_retention_days
 }
 
 # Exactly the ASL's integrations: Register/MarkLoaded/MarkFailed, Load, AnnounceLanded/AnnounceFailed.
@@ -87,22 +46,6 @@ data "aws_iam_policy_document" "state_machine" {
     sid       = "Announce"
     actions   = ["events:PutEvents"]
     resources = [var.event_bus.arn]
-  }
-
-  # Log delivery and X-Ray accept no resource narrower than "*" (AWS documents it so for both).
-  statement {
-    sid = "ExecutionLogs"
-    actions = [
-      "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
-    ]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "Tracing"
-    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
-    resources = ["*"]
   }
 }
 
@@ -131,7 +74,7 @@ resource "aws_cloudwatch_event_target" "object_created" {
   }
 
   dead_letter_config {
-    arn = aws_sqs_queue.landed_dlq.arn
+    arn = module.landed_dlq.arn
   }
 }
 
@@ -154,14 +97,14 @@ module "landed" {
   reserved_concurrency = var.reserved_concurrency
   kms_key_arn          = var.kms_key_arn
   policy_json          = data.aws_iam_policy_document.landed.json
-  dead_letter_arn      = aws_sqs_queue.landed_dlq.arn
+  dead_letter_arn      = module.landed_dlq.arn
   network              = var.network
   log_retention_days   = var.log_retention_days
 }
 
 locals {
   landed_environment = {
-    LOAD_STATE_MACHINE_ARN  = aws_sfn_state_machine.load.arn
+    LOAD_STATE_MACHINE_ARN  = module.machine.arn
     POWERTOOLS_SERVICE_NAME = "snapshot-engine"
     POWERTOOLS_LOG_LEVEL    = "INFO"
   }
@@ -172,58 +115,51 @@ data "aws_iam_policy_document" "landed" {
   statement {
     sid       = "StartLoads"
     actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.load.arn]
+    resources = [module.machine.arn]
   }
 
   statement {
     sid       = "ReadLoads"
     actions   = ["states:DescribeExecution"]
-    resources = ["${replace(aws_sfn_state_machine.load.arn, ":stateMachine:", ":execution:")}:*"]
+    resources = ["${replace(module.machine.arn, ":stateMachine:", ":execution:")}:*"]
   }
 }
 
 # Failed asynchronous invocations (EventBridge deliveries of landed files) land here.
-resource "aws_sqs_queue" "landed_dlq" {
-  name                              = "${var.name}-landed-dlq"
-  message_retention_seconds         = 1209600
-  kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = 3600
+module "landed_dlq" {
+  source      = "../event_dlq"
+  name        = "${var.name}-landed-dlq"
+  rule_arn    = aws_cloudwatch_event_rule.object_created.arn
+  kms_key_arn = var.kms_key_arn
 }
 
-resource "aws_sqs_queue_policy" "landed_dlq" {
-  queue_url = aws_sqs_queue.landed_dlq.id
-  policy    = data.aws_iam_policy_document.landed_dlq.json
+# Where these lived before the state_machine and event_dlq modules: an apply moves them.
+moved {
+  from = aws_sfn_state_machine.load
+  to   = module.machine.aws_sfn_state_machine.this
 }
 
-data "aws_iam_policy_document" "landed_dlq" {
-  statement {
-    sid       = "EventBridgeDeadLetters"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.landed_dlq.arn]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.object_created.arn]
-    }
-  }
+moved {
+  from = aws_cloudwatch_log_group.state_machine
+  to   = module.machine.aws_cloudwatch_log_group.this
+}
 
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.landed_dlq.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_iam_role.state_machine
+  to   = module.machine.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.state_machine
+  to   = module.machine.aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_sqs_queue.landed_dlq
+  to   = module.landed_dlq.aws_sqs_queue.this
+}
+
+moved {
+  from = aws_sqs_queue_policy.landed_dlq
+  to   = module.landed_dlq.aws_sqs_queue_policy.this
 }

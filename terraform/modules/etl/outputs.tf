@@ -10,7 +10,7 @@ output "ledger_table" {
 
 output "load_state_machine_arn" {
   description = "ARN of the load state machine."
-  value       = aws_sfn_state_machine.load.arn
+  value       = module.machine.arn
 }
 
 output "datasets" {
@@ -23,5 +23,10 @@ output "datasets" {
 
 output "landed_dlq_name" {
   description = "Dead-letter queue of the landed function's failed deliveries."
-  value       = aws_sqs_queue.landed_dlq.name
+  value       = module.landed_dlq.name
+}
+
+output "landed_function_name" {
+  description = "Name of the landed function (its errors are alarmed)."
+  value       = module.landed.function_name
 }

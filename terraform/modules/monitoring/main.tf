@@ -26,6 +26,12 @@ locals {
       threshold   = 0
       description = "EventBridge could not deliver Snapshot Requested / Data Landed events to the trigger."
     }
+    dead-landed-events = {
+      queue       = var.landed_dlq_name
+      metric      = "ApproximateNumberOfMessagesVisible"
+      threshold   = 0
+      description = "EventBridge could not deliver landed files' Object Created events to the landed function: those files start no load until redriven (or backfilled)."
+    }
     old-jobs = {
       queue       = var.queue_name
       metric      = "ApproximateAgeOfOldestMessage"
@@ -68,8 +74,24 @@ resource "aws_cloudwatch_metric_alarm" "failed_executions" {
   ok_actions          = local.alarm_actions
 }
 
+resource "aws_cloudwatch_metric_alarm" "failed_loads" {
+  alarm_name          = "${var.name}-failed-loads"
+  alarm_description   = "Loads failed (Load.Invalid: a bad file, its cause and rejects in the loads ledger; anything else needs a look)."
+  namespace           = "AWS/States"
+  metric_name         = "ExecutionsFailed"
+  dimensions          = { StateMachineArn = var.load_state_machine_arn }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each            = merge(var.function_names, { scaler = var.scaler_function_name })
+  for_each            = merge(var.function_names, { scaler = var.scaler_function_name }, { landed = var.landed_function_name })
   alarm_name          = "${var.name}-${each.key}-errors"
   alarm_description   = "The ${each.key} Lambda raised errors (5xx to callers)."
   namespace           = "AWS/Lambda"

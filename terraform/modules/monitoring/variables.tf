@@ -71,3 +71,18 @@ variable "scaler_function_name" {
   description = "The workers' scaler Lambda (alarm on its errors)."
   type        = string
 }
+
+variable "landed_dlq_name" {
+  description = "Dead-letter queue of landed files' event deliveries (the etl module's)."
+  type        = string
+}
+
+variable "load_state_machine_arn" {
+  description = "ARN of the load state machine."
+  type        = string
+}
+
+variable "landed_function_name" {
+  description = "Name of the landed function."
+  type        = string
+}

@@ -5,12 +5,12 @@ output "event_bus" {
 
 output "state_machine_arn" {
   description = "ARN of the snapshot state machine."
-  value       = aws_sfn_state_machine.snapshot.arn
+  value       = module.machine.arn
 }
 
 output "state_machine_name" {
   description = "Name of the snapshot state machine (CloudWatch dimension)."
-  value       = aws_sfn_state_machine.snapshot.name
+  value       = module.machine.name
 }
 
 output "event_source" {
