@@ -58,12 +58,26 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
   ok_actions          = local.alarm_actions
 }
 
+locals {
+  failed_executions = {
+    "failed-executions" = {
+      arn         = var.state_machine_arn
+      description = "Snapshot executions failed (Render.Invalid is a caller's error; anything else needs a look)."
+    }
+    "failed-loads" = {
+      arn         = var.load_state_machine_arn
+      description = "Loads failed (Load.Invalid: a bad file, its cause and rejects in the loads ledger; anything else needs a look)."
+    }
+  }
+}
+
 resource "aws_cloudwatch_metric_alarm" "failed_executions" {
-  alarm_name          = "${var.name}-failed-executions"
-  alarm_description   = "Snapshot executions failed (Render.Invalid is a caller's error; anything else needs a look)."
+  for_each            = local.failed_executions
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
   namespace           = "AWS/States"
   metric_name         = "ExecutionsFailed"
-  dimensions          = { StateMachineArn = var.state_machine_arn }
+  dimensions          = { StateMachineArn = each.value.arn }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -74,20 +88,15 @@ resource "aws_cloudwatch_metric_alarm" "failed_executions" {
   ok_actions          = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "failed_loads" {
-  alarm_name          = "${var.name}-failed-loads"
-  alarm_description   = "Loads failed (Load.Invalid: a bad file, its cause and rejects in the loads ledger; anything else needs a look)."
-  namespace           = "AWS/States"
-  metric_name         = "ExecutionsFailed"
-  dimensions          = { StateMachineArn = var.load_state_machine_arn }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+# One resource for both machines' failure alarms; the snapshot machine's alarm keeps its state.
+moved {
+  from = aws_cloudwatch_metric_alarm.failed_executions
+  to   = aws_cloudwatch_metric_alarm.failed_executions["failed-executions"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.failed_loads
+  to   = aws_cloudwatch_metric_alarm.failed_executions["failed-loads"]
 }
 
 resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
