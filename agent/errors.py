@@ -45,3 +45,9 @@ class InvalidLoadError(RenderError):
     """A load never worth retrying: a bad file, too many rejected rows, an unknown dataset."""
 
     error: ErrorName = "Load.Invalid"
+
+
+class QueuedLoadError(RenderError):
+    """Not this load's turn: an earlier file of its dataset is still loading (asked again later)."""
+
+    error: ErrorName = "Load.Queued"

@@ -27,6 +27,11 @@ class AgentSettings(BaseSettings):
         description="`s3://bucket/key` or `file:///path` of the dataset catalog; unset, load jobs fail"
         " with `Load.Invalid`",
     )
+    loads_ledger_table: str | None = Field(
+        default=None,
+        description="the load state machine's ledger: a load waits (`Load.Queued`) while an earlier file"
+        " of its dataset is still loading; unset, load jobs fail with `Load.Invalid`",
+    )
     concurrency: int = Field(default=64, ge=1, le=4096, description="jobs in flight at once")
     visibility_timeout_seconds: int = Field(
         default=120, ge=2, le=43200, description="visibility set on receive and on every heartbeat"

@@ -10,7 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.identity import KEY_PATTERN
 
 ErrorName = Literal[
-    "Render.Transient", "Render.Invalid", "Render.Timeout", "Render.Poison", "Load.Transient", "Load.Invalid"
+    "Render.Transient",
+    "Render.Invalid",
+    "Render.Timeout",
+    "Render.Poison",
+    "Load.Transient",
+    "Load.Invalid",
+    "Load.Queued",
 ]
 
 
@@ -64,6 +70,7 @@ class LoadMessage(BaseModel):
     key: str = Field(min_length=1, max_length=1024)
     etag: str = Field(min_length=1)
     sequencer: str = ""  # S3's per-key event order (hex); empty for a backfill
+    landed_at: str = ""  # contracts.loads.landed_time: files of a dataset merge in this order
     task_token: str = Field(min_length=1)
 
 

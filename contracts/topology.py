@@ -15,8 +15,13 @@ LOAD_FAILED = "Load Failed"
 # Where a Firehose stream writes the records it could not deliver (no dataset lands there).
 FIREHOSE_ERRORS_PREFIX = "_firehose-errors/"
 
-# The loads ledger: one item per load (id from bucket, key and ETag).
+# The loads ledger: one item per load (id from bucket, key and ETag), and per dataset in the
+# order its files landed (a load waits while an earlier one of its dataset is still loading).
 LOADS_KEY = "load_id"
+LOADS_BY_DATASET_INDEX = "by-dataset"
+LOADS_BY_DATASET_HASH_KEY = "dataset"
+LOADS_BY_DATASET_RANGE_KEY = "landed_at"
+LOADS_BY_DATASET_ATTRIBUTES = ("status", "key", "execution_arn")
 
 # The snapshots table: one item per key, newest-first listing per report, TTL on retention.
 SNAPSHOTS_KEY = "key"

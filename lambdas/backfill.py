@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import boto3
 
-from contracts.loads import LandedObject, dataset_file
+from contracts.loads import LandedObject, dataset_file, landed_time
 from lambdas.landed import Landed
 from lambdas.settings import LandedSettings
 
@@ -24,7 +24,13 @@ def objects(s3: object, bucket: str, prefix: str) -> Iterator[LandedObject]:
     for page in pages:
         for found in page.get("Contents", []):
             try:
-                yield dataset_file(bucket, found["Key"], found["ETag"], size=found["Size"])
+                yield dataset_file(
+                    bucket,
+                    found["Key"],
+                    found["ETag"],
+                    size=found["Size"],
+                    landed_at=landed_time(found["LastModified"]),
+                )
             except ValueError:
                 continue  # the platform's own objects, folder markers
 

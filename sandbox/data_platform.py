@@ -40,6 +40,8 @@ class LoadOptions:
     load_job_timeout_seconds: int = 21_600
     retry_interval_seconds: int = 1
     retry_max_attempts: int = 2
+    queued_interval_seconds: int = 1
+    queued_max_attempts: int = 600
 
 
 def object_created_pattern(landing_bucket: str) -> dict[str, Any]:
@@ -64,6 +66,8 @@ def load_asl_values(ledger: str, queue_url: str, bus: str, options: LoadOptions)
         "load_job_timeout_seconds": options.load_job_timeout_seconds,
         "retry_interval_seconds": options.retry_interval_seconds,
         "retry_max_attempts": options.retry_max_attempts,
+        "queued_interval_seconds": options.queued_interval_seconds,
+        "queued_max_attempts": options.queued_max_attempts,
     }
 
 
@@ -92,8 +96,28 @@ def create_data_platform(
     ddb.create_table(
         TableName=ledger,
         BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": topology.LOADS_KEY, "AttributeType": "S"}],
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in (
+                topology.LOADS_KEY,
+                topology.LOADS_BY_DATASET_HASH_KEY,
+                topology.LOADS_BY_DATASET_RANGE_KEY,
+            )
+        ],
         KeySchema=[{"AttributeName": topology.LOADS_KEY, "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": topology.LOADS_BY_DATASET_INDEX,
+                "KeySchema": [
+                    {"AttributeName": topology.LOADS_BY_DATASET_HASH_KEY, "KeyType": "HASH"},
+                    {"AttributeName": topology.LOADS_BY_DATASET_RANGE_KEY, "KeyType": "RANGE"},
+                ],
+                "Projection": {
+                    "ProjectionType": "INCLUDE",
+                    "NonKeyAttributes": list(topology.LOADS_BY_DATASET_ATTRIBUTES),
+                },
+            }
+        ],
     )
     machine = session.client("stepfunctions").create_state_machine(
         name=topology.load_state_machine(name),

@@ -46,6 +46,9 @@ under test), and each names the AWS behaviour it restores:
    default input template for ``PutEvents`` deliveries leaves it out, so a consumer that parses
    the envelope (Powertools' ``EventBridgeModel``, in the trigger) refuses a "Data Landed" event
    the load state machine put on the bus.
+13. ``StopExecution`` ends an execution at once on AWS: it is ABORTED from then on. moto only
+   signals the interpreter, and the execution stays RUNNING until its current state ends, so one
+   waiting for a task token stays RUNNING until that state's timeout (hours).
 """
 
 from __future__ import annotations
@@ -66,11 +69,13 @@ from moto.events.utils import EventTemplateParser
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.s3.models import FakeBucket
 from moto.sqs.models import Queue, SQSBackend
+from moto.stepfunctions.parser.api import ExecutionStatus
 from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_dynamodb as sfn_dynamodb,
 )
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
 _lock = threading.RLock()
@@ -287,6 +292,18 @@ def _fresh_token_per_attempt(original: Callable[[Any, Any], None]) -> Callable[[
     return _once(fixed)
 
 
+def _aborted_at_once(original: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    @functools.wraps(original)
+    def fixed(self: Any, execution_arn: str) -> Any:
+        execution = original(self, execution_arn)
+        if execution.exec_status == ExecutionStatus.RUNNING:
+            execution.exec_status = ExecutionStatus.ABORTED
+            execution.stop_date = datetime.datetime.now(datetime.UTC)
+        return execution
+
+    return _once(fixed)
+
+
 def apply_moto_fixes() -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     if '"account"' not in EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE:
@@ -294,6 +311,9 @@ def apply_moto_fixes() -> None:
     attempt = ExecutionState._evaluate_with_timeout
     if not getattr(attempt, _MARK, False):
         ExecutionState._evaluate_with_timeout = _fresh_token_per_attempt(attempt)  # type: ignore[method-assign,assignment]
+    stop = StepFunctionsParserBackend.stop_execution
+    if not getattr(stop, _MARK, False):
+        StepFunctionsParserBackend.stop_execution = _aborted_at_once(stop)  # type: ignore[method-assign,assignment]
     environment = ExecutionWorker._get_evaluation_environment
     if not getattr(environment, _MARK, False):
         ExecutionWorker._get_evaluation_environment = _start_time_as_text(environment)  # type: ignore[method-assign,assignment]

@@ -38,7 +38,13 @@ DEFAULT_ENTITLEMENTS = ROOT / "catalog" / "entitlements.toml"
 DEFAULT_DATASETS = ROOT / "catalog" / "datasets.toml"
 ACCOUNT = "123456789012"
 # The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
-SANDBOX_SIZED = ("visibility_timeout_seconds", "retry_interval_seconds", "retry_max_attempts")
+SANDBOX_SIZED = (
+    "visibility_timeout_seconds",
+    "retry_interval_seconds",
+    "retry_max_attempts",
+    "queued_interval_seconds",
+    "queued_max_attempts",
+)
 # Rules on the bus, by name without the platform's prefix, that only one of the two creates.
 SANDBOX_ONLY_RULES = {
     "notifications": "Snapshot Ready/Failed into an SQS queue that tests and the demo read; on AWS "
@@ -56,7 +62,8 @@ SHIMMED_RULES = {
 class PlatformOptions:
     """The platform's numbers (the README's timers table says what each clock does). Defaults are
     sandbox-sized where ``SANDBOX_SIZED`` says so (Terraform: the agent's visibility of 120 s,
-    retries from 30 s, 3 of them); the rest are Terraform's."""
+    retries from 30 s, 3 of them, a queued load asking every 20 s, 180 times); the rest are
+    Terraform's."""
 
     visibility_timeout_seconds: int = 60
     """The agents' message visibility, extended by their heartbeat (a quarter of it here)."""
@@ -67,6 +74,9 @@ class PlatformOptions:
     render_timeout_seconds: int = 900
     retry_interval_seconds: int = 1
     retry_max_attempts: int = 2
+    queued_interval_seconds: int = 1
+    """How often a load queued behind an earlier file of its dataset asks again."""
+    queued_max_attempts: int = 600
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,7 @@ class Platform:
             "SNAPSHOT_LEASE_TABLE": self.lease_table,
             "SNAPSHOT_CATALOG_URI": self.catalog_uri,
             "SNAPSHOT_DATASETS_URI": self.data.datasets_uri,
+            "SNAPSHOT_LOADS_LEDGER_TABLE": self.data.ledger_table,
             "SNAPSHOT_DATA_SOURCES": json.dumps(data_sources),
             "SNAPSHOT_VISIBILITY_TIMEOUT_SECONDS": str(self.options.visibility_timeout_seconds),
             "SNAPSHOT_HEARTBEAT_SECONDS": str(max(1, self.options.visibility_timeout_seconds // 4)),
@@ -176,7 +187,10 @@ def create_platform(
     state_machine_arn = _create_state_machine(session, name, asl_values(table, queue_url, bus, options))
     # The load state machine retries as the snapshot one does (sandbox-sized alike).
     loads = LoadOptions(
-        retry_interval_seconds=options.retry_interval_seconds, retry_max_attempts=options.retry_max_attempts
+        retry_interval_seconds=options.retry_interval_seconds,
+        retry_max_attempts=options.retry_max_attempts,
+        queued_interval_seconds=options.queued_interval_seconds,
+        queued_max_attempts=options.queued_max_attempts,
     )
     data = create_data_platform(session, name, ACCOUNT, bucket, datasets_path, queue_url, bus, loads)
     return Platform(

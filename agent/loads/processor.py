@@ -1,5 +1,6 @@
-"""One load job, start to end: parse, find the dataset, take its lease, fetch the landed file,
-check and spool its rows, store the rejects, merge, report to Step Functions, delete."""
+"""One load job, start to end: parse, find the dataset, wait for the earlier files of the dataset,
+take its lease, fetch the landed file, check and spool its rows, store the rejects, merge, report
+to Step Functions, delete."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from agent.loads.merge import LoadRecord, Merged
 from agent.loads.pipeline import check_and_merge
 from agent.loads.prepare import Prepared
 from agent.loads.rejects import store_rejects
+from agent.loads.turns import EarlierLoads
 from agent.metrics import AgentMetrics
 from agent.settings import AgentSettings
 from agent.task_answers import TaskAnswers
@@ -70,6 +72,7 @@ class LoadProcessor:
         started = time.monotonic()
         try:
             dataset, fmt = await self._resolve(job)
+            await self._earlier_loads().wait_for_turn(job)
             async with self._serialised(job, dataset), self._workdir() as work:
                 merged = await self._load(job, dataset, fmt, work)
         except RenderError as exc:
@@ -100,6 +103,14 @@ class LoadProcessor:
                 f"{job.key}: dataset {dataset.name} takes {', '.join(dataset.formats)} (by the name's suffix)"
             )
         return dataset, fmt
+
+    def _earlier_loads(self) -> EarlierLoads:
+        if not self._settings.loads_ledger_table:
+            raise InvalidLoadError(
+                "this agent has no loads ledger (SNAPSHOT_LOADS_LEDGER_TABLE):"
+                " files cannot be loaded in order"
+            )
+        return EarlierLoads(self._aws.dynamodb, self._aws.stepfunctions, self._settings.loads_ledger_table)
 
     @contextlib.asynccontextmanager
     async def _serialised(self, job: LoadMessage, dataset: DatasetSpec) -> AsyncIterator[None]:

@@ -129,6 +129,7 @@ module "workers" {
   loads = {
     landing_bucket    = module.etl.landing_bucket
     datasets          = module.etl.datasets
+    ledger            = module.etl.ledger_table
     state_machine_arn = module.etl.load_state_machine_arn
   }
   data_source_access = var.reporting_enabled ? {

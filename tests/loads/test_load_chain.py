@@ -23,7 +23,7 @@ import pytest
 from contracts.loads import LandedObject
 from lambdas import backfill
 from sandbox.client import SnapshotClient
-from sandbox.data_platform import land, load_executions, load_settled, snapshots_for
+from sandbox.data_platform import land, ledger_item, load_executions, load_settled, snapshots_for
 from sandbox.event_shim import event_shim
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
@@ -181,3 +181,25 @@ async def test_a_backfill_loads_a_whole_prefix_once(
     with pytest.raises(SystemExit) as refused:
         backfill.main(["not-a-uri", "--state-machine-arn", arn])
     assert refused.value.code == 2
+
+
+async def test_a_load_an_operator_aborted_runs_again_and_loads(platform: Platform, own_dataset: Path) -> None:
+    """Stopped before any agent answered, its ledger item is left LOADING: the next start of the
+    file (another event, a backfill) takes it over as ``<load id>-2`` and loads it."""
+    landed = land(platform.data, "sales/aborted/day.csv", sales_csv(9_100_001, 5))
+    arn = platform.data.load_state_machine_arn
+    prefix = f"s3://{platform.data.landing_bucket}/sales/aborted/"
+    sfn = boto3.client("stepfunctions")
+    assert await asyncio.to_thread(backfill.main, [prefix, "--state-machine-arn", arn]) == 0
+    first = arn.replace(":stateMachine:", ":execution:") + f":{landed.load_id}"
+    await eventually(
+        lambda: ledger_item(platform.data, landed.load_id).get("execution_arn") == first, within=30
+    )
+    sfn.stop_execution(executionArn=first)
+    assert ledger_item(platform.data, landed.load_id)["status"] == "LOADING"
+
+    assert await asyncio.to_thread(backfill.main, [prefix, "--state-machine-arn", arn]) == 0
+    async with running_agent(agent_settings(platform, own_dataset)):
+        item = await settled(platform, landed.load_id)
+    assert (item["status"], item["rows"]) == ("LOADED", "5"), item
+    assert item["execution_arn"] == f"{first}-2"

@@ -28,6 +28,7 @@ def agent_settings(platform: Platform, dataset: Path, **overrides: Any) -> Agent
         "lease_table": platform.lease_table,
         "catalog_uri": platform.catalog_uri,
         "datasets_uri": platform.data.datasets_uri,
+        "loads_ledger_table": platform.data.ledger_table,
         "data_sources": {"demo": sqlite_url(dataset)},
         "metrics_port": 0,
         "metrics_host": "127.0.0.1",

@@ -93,6 +93,7 @@ def terraform_options(outputs: dict[str, Any]) -> PlatformOptions:
     """Terraform's numbers as the sandbox's options: its defaults, and the agents' applied settings."""
     orchestration = load_module(MODULES / "orchestration").variables
     queue = load_module(MODULES / "queue").variables
+    etl = load_module(MODULES / "etl").variables
     return PlatformOptions(
         visibility_timeout_seconds=int(
             agent_environment(outputs).get(
@@ -105,6 +106,8 @@ def terraform_options(outputs: dict[str, Any]) -> PlatformOptions:
         render_timeout_seconds=int(platform_variable("render_timeout_seconds")),
         retry_interval_seconds=int(unquote(orchestration["retry_interval_seconds"]["default"])),
         retry_max_attempts=int(unquote(orchestration["retry_max_attempts"]["default"])),
+        queued_interval_seconds=int(unquote(etl["queued_interval_seconds"]["default"])),
+        queued_max_attempts=int(unquote(etl["queued_max_attempts"]["default"])),
     )
 
 

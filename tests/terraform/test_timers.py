@@ -267,7 +267,27 @@ def test_the_load_job_waits_on_no_heartbeat_and_a_spent_budget_is_not_retried() 
     assert '"TimeoutSeconds": ${load_job_timeout_seconds}' in load[1]
     assert "HeartbeatSeconds" not in template
     retried = re.findall(r'"ErrorEquals": \[([^\]]*)\]', load[1].split('"Catch"')[0])
-    assert retried == ['"Load.Transient"']
+    assert retried == ['"Load.Transient"', '"Load.Queued"']
+
+
+def test_a_queued_load_asks_again_as_the_readme_says() -> None:
+    etl = load_module(MODULES / "etl").variables
+    interval = int(unquote(etl["queued_interval_seconds"]["default"]))
+    attempts = int(unquote(etl["queued_max_attempts"]["default"]))
+    row = timers_row("load waiting its turn")
+    assert f"`queued_interval_seconds` {interval} s, `queued_max_attempts` {attempts} times" in row
+    assert f"({interval * attempts // 3600} h;" in row
+    sandbox = PlatformOptions()
+    assert f"asks every {sandbox.queued_interval_seconds} s, {sandbox.queued_max_attempts} times)" in row
+    assert (LoadOptions().queued_interval_seconds, LoadOptions().queued_max_attempts) == (
+        sandbox.queued_interval_seconds,
+        sandbox.queued_max_attempts,
+    )
+    template = LOAD_ASL_PATH.read_text()
+    queued = template[template.index('"ErrorEquals": ["Load.Queued"]') :].split("\n        }", 1)[0]
+    assert '"IntervalSeconds": ${queued_interval_seconds}' in queued
+    assert '"MaxAttempts": ${queued_max_attempts}' in queued
+    assert '"BackoffRate": 1.0' in queued
 
 
 def test_a_dataset_lease_outlives_its_renewal_and_is_shorter_than_a_load() -> None:

@@ -76,7 +76,7 @@ def test_every_index_arn_in_terraform_names_the_topologys_index() -> None:
         for text in expressions(value)
         for match in re.findall(r"/index/([\w*-]+)", text)
     }
-    assert named == {topology.BY_REPORT_INDEX}
+    assert named == {topology.BY_REPORT_INDEX, topology.LOADS_BY_DATASET_INDEX}
 
 
 def test_the_lease_table_is_keyed_by_the_topologys_key() -> None:
@@ -122,6 +122,19 @@ def test_the_request_rule_matches_the_topologys_detail_types() -> None:
 def test_the_data_half_uses_the_topologys_keys_prefixes_and_source() -> None:
     ledger = resource("etl", "aws_dynamodb_table", "ledger")
     assert unquote(ledger["hash_key"]) == topology.LOADS_KEY
+    index = block(ledger, "global_secondary_index")
+    assert (index["name"], index["hash_key"], index["range_key"], index["projection_type"]) == (
+        topology.LOADS_BY_DATASET_INDEX,
+        topology.LOADS_BY_DATASET_HASH_KEY,
+        topology.LOADS_BY_DATASET_RANGE_KEY,
+        "INCLUDE",
+    )
+    assert tuple(unquote(a) for a in index["non_key_attributes"]) == topology.LOADS_BY_DATASET_ATTRIBUTES
+    assert {unquote(a["name"]) for a in ledger["attribute"]} == {
+        topology.LOADS_KEY,
+        topology.LOADS_BY_DATASET_HASH_KEY,
+        topology.LOADS_BY_DATASET_RANGE_KEY,
+    }
     etl = module("etl")
     assert unquote(etl.locals["datasets_key"]) == topology.DATASETS_KEY
     assert unquote(etl.locals["loads_event_source"]) == topology.LOADS_EVENT_SOURCE

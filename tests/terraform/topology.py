@@ -5,6 +5,7 @@ be equal but for the differences sandbox/platform.py names."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +44,16 @@ def _table(name: str) -> dict[str, Any]:
         "attributes": sorted(table["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
         "billing": table.get("BillingModeSummary", {}).get("BillingMode"),
         "indexes": [
-            {"name": i["IndexName"], "keys": i["KeySchema"], "projection": i["Projection"]}
+            {"name": i["IndexName"], "keys": i["KeySchema"], "projection": _projection(i["Projection"])}
             for i in table.get("GlobalSecondaryIndexes", [])
         ],
         "ttl": dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"],
     }
+
+
+def _projection(projection: Mapping[str, Any]) -> dict[str, Any]:
+    """Terraform keeps an index's non-key attributes as a set: their order is not the point."""
+    return {**projection, "NonKeyAttributes": sorted(projection.get("NonKeyAttributes", []))}
 
 
 def _queue(url: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from agent.errors import (
     InvalidLoadError,
     InvalidRenderError,
     PoisonError,
+    QueuedLoadError,
     RenderTimeoutError,
     TransientLoadError,
     TransientRenderError,
@@ -86,13 +87,16 @@ def test_retry_and_error_names_match_the_agent() -> None:
         PoisonError.error,
         TransientLoadError.error,
         InvalidLoadError.error,
+        QueuedLoadError.error,
     }
     assert agent_errors == set(typing.get_args(ErrorName))
     retried = {e for r in DEFINITION["States"]["Render"]["Retry"] for e in r["ErrorEquals"]}
     assert retried == {"Render.Transient", "Render.Timeout"}, "Invalid, Poison and a spent budget end the job"
     load = render_asl(load_asl_values("ledger", "queue", "bus", LoadOptions()), LOAD_ASL_PATH)
     retried = {e for r in load["States"]["Load"]["Retry"] for e in r["ErrorEquals"]}
-    assert retried == {TransientLoadError.error}, "an invalid file and a spent budget end the load"
+    assert retried == {TransientLoadError.error, QueuedLoadError.error}, (
+        "an invalid file and a spent budget end the load"
+    )
 
 
 def _evaluate(template: dict[str, Any], data: dict[str, Any], token: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from pydantic import ValidationError
 
 from contracts.catalog import parse_catalog
 from contracts.datasets import DatasetError, parse_datasets
-from contracts.loads import landed_object
+from contracts.loads import landed_object, landed_time
 from contracts.messages import LoadMessage, job_kind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,10 +83,11 @@ def test_the_format_comes_from_the_suffix_and_events_from_their_prefix() -> None
     assert DATASETS.for_key("sales/x.csv") is sales and DATASETS.for_key("nope/x.csv") is None
 
 
-def event(key: str, **obj: object) -> dict[str, object]:
+def event(key: str, time: object = "2026-11-28T10:00:00Z", **obj: object) -> dict[str, object]:
     return {
         "source": "aws.s3",
         "detail-type": "Object Created",
+        "time": time,
         "detail": {"bucket": {"name": "landing"}, "object": {"key": key, "size": 5, **obj}},
     }
 
@@ -104,6 +106,27 @@ def test_a_landed_object_reads_s3s_event_and_motos() -> None:
     assert landed_object(event("sales/a.csv", etag="abd")).load_id != aws.load_id
     assert aws.load_id.startswith("ld-") and len(aws.load_id) == 35
     assert json.loads(json.dumps(aws.execution_input()))["load_id"] == aws.load_id
+
+
+def test_files_are_ordered_by_when_they_landed_whoever_wrote_the_time() -> None:
+    """S3 writes ISO seconds, moto epoch seconds, a listing a datetime: one sortable UTC text."""
+    aws = landed_object(event("sales/a.csv", etag="e")).landed_at
+    moto = landed_object(event("sales/a.csv", time=1795860000.25, etag="e")).landed_at
+    listed = landed_time(
+        datetime.datetime(2026, 11, 28, 11, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    )
+    assert aws == listed == "2026-11-28T10:00:00.000000Z"
+    assert moto == "2026-11-28T10:00:00.250000Z" and aws < moto
+    assert (
+        json.loads(json.dumps(landed_object(event("sales/a.csv", etag="e")).execution_input()))["landed_at"]
+        == aws
+    )
+
+
+@pytest.mark.parametrize("time", [None, "", "2026-11-28T10:00:00", "yesterday", True])
+def test_an_event_without_a_usable_time_is_refused(time: object) -> None:
+    with pytest.raises(ValueError, match="the event's time"):
+        landed_object(event("sales/a.csv", time=time, etag="e"))
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ module "machine" {
     load_job_timeout_seconds = var.load_job_timeout_seconds
     retry_interval_seconds   = var.retry_interval_seconds
     retry_max_attempts       = var.retry_max_attempts
+    queued_interval_seconds  = var.queued_interval_seconds
+    queued_max_attempts      = var.queued_max_attempts
   })
   integrations_policy_json = data.aws_iam_policy_document.state_machine.json
   checks = [{

@@ -132,7 +132,7 @@ resource "aws_s3_object" "datasets" {
   content_type = "application/toml"
 }
 
-# One item per load: REGISTERED by the state machine, then LOADED or FAILED with its figures.
+# One item per load: LOADING once the state machine registers it, then LOADED or FAILED with its figures.
 resource "aws_dynamodb_table" "ledger" {
   name                        = "${var.name}-loads"
   billing_mode                = "PAY_PER_REQUEST"
@@ -142,6 +142,25 @@ resource "aws_dynamodb_table" "ledger" {
   attribute {
     name = "load_id"
     type = "S"
+  }
+
+  attribute {
+    name = "dataset"
+    type = "S"
+  }
+
+  attribute {
+    name = "landed_at"
+    type = "S"
+  }
+
+  # A dataset's loads in the order their files landed: an agent finds an earlier one still loading.
+  global_secondary_index {
+    name               = "by-dataset"
+    hash_key           = "dataset"
+    range_key          = "landed_at"
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["status", "key", "execution_arn"]
   }
 
   point_in_time_recovery {

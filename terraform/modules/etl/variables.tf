@@ -97,6 +97,28 @@ variable "retry_max_attempts" {
   default     = 3
 }
 
+variable "queued_interval_seconds" {
+  description = "How often a load queued behind an earlier file of its dataset asks again (Load.Queued's retry interval, no backoff)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.queued_interval_seconds >= 1 && var.queued_interval_seconds <= 3600
+    error_message = "queued_interval_seconds must be between 1 and 3600."
+  }
+}
+
+variable "queued_max_attempts" {
+  description = "How many times a queued load asks again before it fails: interval x attempts is the longest a file waits for the earlier files of its dataset."
+  type        = number
+  default     = 180
+
+  validation {
+    condition     = var.queued_max_attempts >= 1 && var.queued_max_attempts <= 99999999
+    error_message = "queued_max_attempts must be between 1 and 99999999 (the ASL limit)."
+  }
+}
+
 variable "landing_days" {
   description = "Days a landed file is kept after it lands (for replays and audits)."
   type        = number

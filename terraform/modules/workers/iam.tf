@@ -86,6 +86,20 @@ data "aws_iam_policy_document" "agent" {
     resources = [var.lease_table.arn]
   }
 
+  # A load waits while an earlier file of its dataset is still loading: the ledger's by-dataset
+  # index names it, and its execution says whether it is still running.
+  statement {
+    sid       = "EarlierLoads"
+    actions   = ["dynamodb:Query"]
+    resources = ["${var.loads.ledger.arn}/index/by-dataset"]
+  }
+
+  statement {
+    sid       = "EarlierLoadRuns"
+    actions   = ["states:DescribeExecution"]
+    resources = ["${replace(var.loads.state_machine_arn, ":stateMachine:", ":execution:")}:*"]
+  }
+
   # QuickSight snapshot jobs and embed URLs, for the account's dashboards only. Granted even
   # while the renderer is off (SNAPSHOT_QUICKSIGHT_ACCOUNT_ID unset): nothing calls them then.
   statement {

@@ -38,6 +38,7 @@ locals {
       SNAPSHOT_DATA_SOURCES          = jsonencode(var.data_sources)
       SNAPSHOT_DATA_SOURCE_SECRETS   = jsonencode(var.data_source_secrets)
       SNAPSHOT_LEASE_TABLE           = var.lease_table.name
+      SNAPSHOT_LOADS_LEDGER_TABLE    = var.loads.ledger.name
       # The agent protects itself while busy and drains on the "drain" termination hook.
       SNAPSHOT_AUTOSCALING_GROUP = local.asg_name
       SNAPSHOT_LIFECYCLE_HOOK    = local.lifecycle_hook

@@ -185,10 +185,11 @@ variable "metrics" {
 }
 
 variable "loads" {
-  description = "The data half the agents' load jobs work in: the landing bucket, the dataset catalog and the load state machine (whose task tokens they answer)."
+  description = "The data half the agents' load jobs work in: the landing bucket, the dataset catalog, the loads ledger (a load waits for the earlier files of its dataset) and the load state machine (whose task tokens they answer)."
   type = object({
     landing_bucket    = object({ name = string, arn = string })
     datasets          = object({ uri = string, object_arn = string })
+    ledger            = object({ name = string, arn = string })
     state_machine_arn = string
   })
 }
