@@ -1,0 +1,85 @@
+"""``migrate``: the tools for the move off Azure (docs/migration.md).
+
+``migrate schema SOURCE.sql`` converts SQL Server DDL to MySQL's. It writes the MySQL script and a
+JSON report, prints what a person must act on, and exits 0 when nothing needs acting on, 1 when
+something does (the script is still written), 2 when the input cannot be read."""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrate.schema.convert import Conversion
+
+OUT = Path("out/migration")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="migrate", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    schema = commands.add_parser("schema", help="convert SQL Server DDL (T-SQL) to MySQL DDL")
+    schema.add_argument("source", type=Path, help="a T-SQL script (as SSMS or sqlpackage writes it)")
+    schema.add_argument(
+        "-o", "--output", type=Path, default=OUT / "schema.mysql.sql", help="the MySQL script"
+    )
+    schema.add_argument(
+        "--report", type=Path, default=OUT / "schema-report.json", help="tables and findings as JSON"
+    )
+    args = parser.parse_args(argv)
+    return _schema(args.source, args.output, args.report)
+
+
+def _schema(source: Path, output: Path, report: Path) -> int:
+    try:
+        from migrate.schema.convert import convert
+        from migrate.schema.tokens import DdlError
+    except ImportError as exc:  # the worker AMI installs the wheel without the migrate extra
+        print(
+            f"migrate schema needs the migrate extra (pip install 'snapshot-engine[migrate]'): {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        conversion = convert(read_script(source))
+    except (OSError, UnicodeDecodeError, DdlError) as exc:
+        print(f"migrate schema: {source}: {exc}", file=sys.stderr)
+        return 2
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(conversion.ddl, encoding="utf-8")
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(_report(source, output, conversion), indent=2) + "\n", encoding="utf-8")
+    for finding in conversion.findings:
+        print(finding.line())
+    actions = len(conversion.findings.actions)
+    print(
+        f"migrate schema: {len(conversion.tables)} tables -> {output};"
+        f" {actions} to act on, {len(conversion.findings) - actions} notes; report {report}"
+    )
+    return 0 if conversion.complete else 1
+
+
+def read_script(source: Path) -> str:
+    """SSMS saves scripts as UTF-16 with a byte-order mark, sqlpackage as UTF-8 (with or without)."""
+    raw = source.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
+def _report(source: Path, output: Path, conversion: Conversion) -> dict[str, object]:
+    return {
+        "source": str(source),
+        "output": str(output),
+        "tables": conversion.tables,
+        "complete": conversion.complete,
+        "findings": [f.as_json() for f in conversion.findings],
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

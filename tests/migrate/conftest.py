@@ -1,0 +1,35 @@
+"""The migration tools against real servers: MariaDB (the target) and PostgreSQL (the stand-in for
+SQL Server, which cannot run here). Outside CI a missing server skips; in CI it fails."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from tests.sql.conftest import SERVERS
+from tests.support.services import require_service
+
+MARIADB_URL = sa.engine.make_url(SERVERS["mariadb"]).set(drivername="mysql+pymysql")
+
+
+@pytest.fixture
+def mariadb_database() -> Iterator[sa.Engine]:
+    """An engine on a fresh, empty MariaDB database, dropped afterwards."""
+    server = sa.create_engine(MARIADB_URL)
+    name = f"mig_{uuid.uuid4().hex[:10]}"
+    try:
+        with server.begin() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
+    except (OSError, DBAPIError) as exc:
+        server.dispose()
+        require_service("mariadb", str(exc))
+    engine = sa.create_engine(MARIADB_URL.set(database=name))
+    yield engine
+    engine.dispose()
+    with server.begin() as conn:
+        conn.execute(sa.text(f"DROP DATABASE {name}"))
+    server.dispose()
