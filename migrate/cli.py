@@ -2,7 +2,12 @@
 
 ``migrate schema SOURCE.sql`` converts SQL Server DDL to MySQL's. It writes the MySQL script and a
 JSON report, prints what a person must act on, and exits 0 when nothing needs acting on, 1 when
-something does (the script is still written), 2 when the input cannot be read."""
+something does (the script is still written), 2 when the input cannot be read.
+
+``migrate verify --source URL --target URL`` compares tables row by row without writing to
+either side. It prints one line per table, writes a JSON report, and exits 0 when everything
+matches, 1 when something differs, 2 for bad arguments or a database it cannot reach, 130 when
+interrupted (``--resume`` goes on from there)."""
 
 from __future__ import annotations
 
@@ -30,7 +35,26 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument(
         "--report", type=Path, default=OUT / "schema-report.json", help="tables and findings as JSON"
     )
+    verify = commands.add_parser("verify", help="prove that every row arrived intact (read-only)")
+    verify.add_argument("--source", required=True, help="SQLAlchemy URL of the source (e.g. postgresql://…)")
+    verify.add_argument("--target", required=True, help="SQLAlchemy URL of the target (e.g. mysql://…)")
+    verify.add_argument(
+        "--tables", default="", help="comma-separated names (default: every table of the target)"
+    )
+    verify.add_argument("--source-schema", help="the source's schema (PostgreSQL: public by default)")
+    verify.add_argument("--threads", type=int, default=4, help="queries at once on each side")
+    verify.add_argument("-o", "--output", type=Path, default=OUT / "migration-verify.json", help="the report")
+    verify.add_argument(
+        "--state", type=Path, default=OUT / "verify-state.json", help="where progress is saved"
+    )
+    verify.add_argument("--resume", action="store_true", help="skip the tables an earlier run finished")
     args = parser.parse_args(argv)
+    if args.command == "verify":
+        if args.threads < 1:
+            parser.error("--threads must be at least 1")
+        from migrate.verify.cli import verify_command
+
+        return verify_command(args)
     return _schema(args.source, args.output, args.report)
 
 

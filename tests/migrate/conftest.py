@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
@@ -33,3 +34,29 @@ def mariadb_database() -> Iterator[sa.Engine]:
     with server.begin() as conn:
         conn.execute(sa.text(f"DROP DATABASE {name}"))
     server.dispose()
+
+
+POSTGRES_URL = sa.engine.make_url(SERVERS["postgres"]).set(drivername="postgresql+psycopg")
+
+
+@dataclass(frozen=True)
+class PostgresSchema:
+    engine: sa.Engine
+    schema: str
+
+
+@pytest.fixture
+def postgres_schema() -> Iterator[PostgresSchema]:
+    """A fresh PostgreSQL schema (the stand-in for the SQL Server source), dropped afterwards."""
+    engine = sa.create_engine(POSTGRES_URL)
+    name = f"mig_{uuid.uuid4().hex[:10]}"
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {name}"))
+    except (OSError, DBAPIError) as exc:
+        engine.dispose()
+        require_service("postgres", str(exc))
+    yield PostgresSchema(engine, name)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {name} CASCADE"))
+    engine.dispose()

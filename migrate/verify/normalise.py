@@ -1,0 +1,131 @@
+"""Equal data hashes equal on both engines: each column is written as one text the same way on
+MySQL/MariaDB and PostgreSQL before it is hashed.
+
+- text as UTF-8, byte for byte (trailing spaces and Unicode normalisation count);
+- integers in decimal; decimals at the larger of the two declared scales; floats at 9 places;
+- booleans as 1/0 (MySQL's TINYINT(1) against PostgreSQL's boolean);
+- datetimes in UTC to the microsecond, dates and times likewise;
+- binary as upper-case hex; UUIDs in lower case;
+- NULL as ``n``, any value as ``v<length>:<text>``, so NULL, '' and 'NULL' all differ and no two
+  columns can run together.
+
+A row hashes to the low 60 bits of the MD5 of its columns' texts; a segment's checksum is their
+sum, with its row count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
+
+Kind = Literal["integer", "decimal", "float", "boolean", "text", "uuid", "binary", "datetime", "date", "time"]
+Dialect = Literal["mysql", "postgresql"]
+FLOAT_PLACES = 9
+DEFAULT_SCALE = 10  # PostgreSQL's unconstrained NUMERIC, when neither side declares a scale
+
+
+@dataclass(frozen=True)
+class ColumnKind:
+    kind: Kind
+    scale: int = 0
+    utc: bool = False  # a zoned timestamp (PostgreSQL timestamptz, MySQL TIMESTAMP): compared in UTC
+
+
+def kind_of(column_type: sa.types.TypeEngine[object]) -> ColumnKind:
+    """One side's column as the comparison sees it."""
+    if isinstance(column_type, sa.Boolean):
+        return ColumnKind("boolean")
+    if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
+        return ColumnKind("boolean")
+    if isinstance(column_type, sa.Integer):
+        return ColumnKind("integer")
+    if isinstance(column_type, sa.Float):
+        return ColumnKind("float")
+    if isinstance(column_type, sa.Numeric):
+        return ColumnKind("decimal", column_type.scale if column_type.scale is not None else -1)
+    if isinstance(column_type, postgresql.UUID | sa.Uuid):
+        return ColumnKind("uuid")
+    if isinstance(column_type, sa.DateTime):
+        return ColumnKind(
+            "datetime", utc=bool(column_type.timezone) or isinstance(column_type, mysql.TIMESTAMP)
+        )
+    if isinstance(column_type, sa.Date):
+        return ColumnKind("date")
+    if isinstance(column_type, sa.Time):
+        return ColumnKind("time")
+    if isinstance(column_type, sa.LargeBinary | sa.BINARY | sa.VARBINARY):
+        return ColumnKind("binary")
+    return ColumnKind("text")
+
+
+def common_kind(source: ColumnKind, target: ColumnKind) -> ColumnKind:
+    """What both sides are written as: a boolean against a TINYINT(1) compares as a boolean, a
+    UUID against CHAR(36) as a UUID, decimals at the larger scale."""
+    kinds = {source.kind, target.kind}
+    if "boolean" in kinds and kinds <= {"boolean", "integer"}:
+        return ColumnKind("boolean")
+    if "uuid" in kinds and kinds <= {"uuid", "text"}:
+        return ColumnKind("uuid")
+    if kinds <= {"decimal", "integer"} and "decimal" in kinds:
+        scale = max(source.scale, target.scale)
+        return ColumnKind("decimal", scale if scale >= 0 else DEFAULT_SCALE)
+    if kinds == {"float", "decimal"} or kinds == {"float", "integer"}:
+        return ColumnKind("float")
+    if source.kind != target.kind:
+        return ColumnKind("text")  # compared as each engine writes it: a type change shows as a difference
+    return ColumnKind(source.kind, source.scale, source.utc or target.utc)
+
+
+def value_sql(column: str, kind: ColumnKind, dialect: Dialect) -> str:
+    """The column's normalised text (NULL stays NULL)."""
+    c = column
+    if dialect == "mysql":
+        return {
+            "integer": f"CAST({c} AS CHAR)",
+            "decimal": f"CAST(CAST({c} AS DECIMAL(65,{kind.scale})) AS CHAR)",
+            "float": f"CAST(CAST({c} AS DECIMAL(65,{FLOAT_PLACES})) AS CHAR)",
+            "boolean": f"CASE WHEN {c} IS NULL THEN NULL WHEN {c} <> 0 THEN '1' ELSE '0' END",
+            "text": f"CONVERT({c} USING utf8mb4)",
+            "uuid": f"LOWER(CONVERT({c} USING utf8mb4))",
+            "binary": f"HEX({c})",
+            "datetime": f"DATE_FORMAT({c}, '%Y-%m-%d %H:%i:%s.%f')",
+            "date": f"DATE_FORMAT({c}, '%Y-%m-%d')",
+            "time": f"TIME_FORMAT({c}, '%H:%i:%s.%f')",
+        }[kind.kind]
+    return {
+        "integer": f"{c}::text",
+        "decimal": f"round({c}::numeric, {kind.scale})::text",
+        "float": f"round({c}::numeric, {FLOAT_PLACES})::text",
+        "boolean": f"CASE WHEN {c} IS NULL THEN NULL WHEN {c}::int <> 0 THEN '1' ELSE '0' END",
+        "text": f"{c}::text",
+        "uuid": f"lower({c}::text)",
+        "binary": f"upper(encode({c}, 'hex'))",
+        "datetime": (
+            f"to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+            if kind.utc
+            else f"to_char({c}, 'YYYY-MM-DD HH24:MI:SS.US')"
+        ),
+        "date": f"to_char({c}, 'YYYY-MM-DD')",
+        "time": f"to_char(DATE '2000-01-01' + {c}, 'HH24:MI:SS.US')",
+    }[kind.kind]
+
+
+def piece_sql(column: str, kind: ColumnKind, dialect: Dialect) -> str:
+    value = value_sql(column, kind, dialect)
+    if dialect == "mysql":
+        return f"COALESCE(CONCAT('v', CHAR_LENGTH({value}), ':', {value}), 'n')"
+    return f"COALESCE('v' || length({value}) || ':' || {value}, 'n')"
+
+
+def row_md5_sql(pieces: list[str], dialect: Dialect) -> str:
+    joined = f"CONCAT({', '.join(pieces)})" if dialect == "mysql" else " || ".join(pieces)
+    return f"md5({joined})" if dialect == "postgresql" else f"MD5({joined})"
+
+
+def row_hash_sql(md5: str, dialect: Dialect) -> str:
+    """The MD5's low 60 bits as an integer (15 hex digits fit a signed 64-bit sum per row)."""
+    if dialect == "mysql":
+        return f"CAST(CONV(SUBSTRING({md5}, 18), 16, 10) AS UNSIGNED)"
+    return f"('x' || substr({md5}, 18))::bit(60)::bigint"
