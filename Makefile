@@ -14,6 +14,8 @@ SYNCED := $(VENV)/.synced
 TERRAFORM_FMT := $(TOOLS)/terraform/bin/terraform
 CHECKOV := $(TOOLS)/checkov/bin/checkov
 AWS_SCHEMA := $(TOOLS)/aws-provider-schema.json
+# Azurite (npm, pinned by tools/azurite/package-lock.json): Azure Blob on loopback for migrate verify's tests.
+AZURITE := $(TOOLS)/azurite/node_modules/.bin/azurite-blob
 SCHEMA_WHEEL := $(TOOLS)/cache/cdktf_cdktf_provider_aws-21.22.1-py3-none-any.whl
 LAMBDAS := build/lambdas.zip
 ENVS := $(notdir $(wildcard terraform/environments/*))
@@ -40,7 +42,7 @@ PACKER_MIN := 1.10.0
 
 
 .PHONY: simulate
-.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools lambdas schedules docs plan apply destroy providers-lock wheel ami
+.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools azurite lambdas schedules docs plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -64,7 +66,7 @@ up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoint
 moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until Ctrl-C, for ENV=local
 	$(PY) -m sandbox moto --port $(SANDBOX_PORT)
 
-test: lint tf-tools lambdas wheel ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
+test: lint tf-tools azurite lambdas wheel ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
 
 simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
@@ -108,6 +110,14 @@ $(AWS_SCHEMA): $(SCHEMA_WHEEL) tools/aws_schema.py | $(SYNCED)
 	$(PY) tools/aws_schema.py $< $@
 
 tf-tools: $(TERRAFORM_FMT) $(CHECKOV) $(AWS_SCHEMA) ## terraform fmt, checkov and the AWS provider schema, for the offline checks
+
+$(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
+	mkdir -p $(TOOLS)/azurite
+	cp $^ $(TOOLS)/azurite/
+	cd $(TOOLS)/azurite && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+azurite: $(AZURITE) ## Azurite (Azure Blob on loopback) for migrate verify's tests, from npm into .tools/
 
 lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py

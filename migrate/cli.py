@@ -36,10 +36,18 @@ def main(argv: list[str] | None = None) -> int:
         "--report", type=Path, default=OUT / "schema-report.json", help="tables and findings as JSON"
     )
     verify = commands.add_parser("verify", help="prove that every row arrived intact (read-only)")
-    verify.add_argument("--source", required=True, help="SQLAlchemy URL of the source (e.g. postgresql://…)")
-    verify.add_argument("--target", required=True, help="SQLAlchemy URL of the target (e.g. mysql://…)")
+    verify.add_argument("--source", help="SQLAlchemy URL of the source (e.g. postgresql://…)")
+    verify.add_argument("--target", help="SQLAlchemy URL of the target (e.g. mysql://…)")
     verify.add_argument(
         "--tables", default="", help="comma-separated names (default: every table of the target)"
+    )
+    verify.add_argument(
+        "--files",
+        action="append",
+        default=[],
+        metavar="azure://CONTAINER/PREFIX=s3://BUCKET/PREFIX",
+        help="compare a Blob prefix with an S3 prefix (repeatable; Azure credentials from"
+        " AZURE_STORAGE_CONNECTION_STRING)",
     )
     verify.add_argument("--source-schema", help="the source's schema (PostgreSQL: public by default)")
     verify.add_argument("--threads", type=int, default=4, help="queries at once on each side")
@@ -52,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "verify":
         if args.threads < 1:
             parser.error("--threads must be at least 1")
+        if bool(args.source) != bool(args.target) or not (args.source or args.files):
+            parser.error("give --source and --target (tables), or --files, or both")
         from migrate.verify.cli import verify_command
 
         return verify_command(args)
