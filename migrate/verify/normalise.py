@@ -6,8 +6,8 @@ MySQL/MariaDB and PostgreSQL before it is hashed.
 - booleans as 1/0 (MySQL's TINYINT(1) against PostgreSQL's boolean);
 - datetimes in UTC to the microsecond, dates and times likewise;
 - binary as upper-case hex; UUIDs in lower case;
-- NULL as ``n``, any value as ``v<length>:<text>``, so NULL, '' and 'NULL' all differ and no two
-  columns can run together.
+- NULL as ``n``, any value as ``v<text>`` (free text as ``v<length>:<text>``), each ended by
+  ``|``, so NULL, '' and 'NULL' all differ and no two columns can run together.
 
 A row hashes to the low 60 bits of the MD5 of its columns' texts; a segment's checksum is their
 sum, with its row count."""
@@ -113,10 +113,16 @@ def value_sql(column: str, kind: ColumnKind, dialect: Dialect) -> str:
 
 
 def piece_sql(column: str, kind: ColumnKind, dialect: Dialect) -> str:
+    """``n`` for NULL, else ``v`` and the text, ended by ``|``. Only free text can hold a ``|``,
+    so only text carries its length (``v<length>:``) and its value is written twice."""
     value = value_sql(column, kind, dialect)
     if dialect == "mysql":
-        return f"COALESCE(CONCAT('v', CHAR_LENGTH({value}), ':', {value}), 'n')"
-    return f"COALESCE('v' || length({value}) || ':' || {value}, 'n')"
+        if kind.kind == "text":
+            return f"COALESCE(CONCAT('v', CHAR_LENGTH({value}), ':', {value}, '|'), 'n|')"
+        return f"COALESCE(CONCAT('v', {value}, '|'), 'n|')"
+    if kind.kind == "text":
+        return f"COALESCE('v' || length({value}) || ':' || {value} || '|', 'n|')"
+    return f"COALESCE('v' || {value} || '|', 'n|')"
 
 
 def row_md5_sql(pieces: list[str], dialect: Dialect) -> str:

@@ -107,6 +107,10 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f"BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT};"
         )
         process.terminate()
+        try:  # Azurite waits for idle keep-alive connections to close; nothing here needs that
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _listening(port: int) -> bool:
