@@ -117,21 +117,15 @@ class Cursor:
 
     def skip_until(self, *stops: TokenType) -> str:
         """Past tokens at this depth up to (not including) one of ``stops``: their source text."""
-        start = self.peek()
-        end = start
-        while not self.done:
-            token = self.peek()
-            assert token is not None
-            if token.token_type in stops:
-                break
-            if token.token_type == TokenType.L_PAREN:
+        first = self.at
+        while not self.done and self.tokens[self.at].token_type not in stops:
+            if self.tokens[self.at].token_type == TokenType.L_PAREN:
                 self.group()
             else:
                 self.at += 1
-            end = self.tokens[self.at - 1]
-        if start is None or end is None or self.at == 0 or start is self.peek():
+        if self.at == first:
             return ""
-        return self.text[start.start : end.end + 1].strip()
+        return self.text[self.tokens[first].start : self.tokens[self.at - 1].end + 1].strip()
 
     def line(self, token: Token | None = None) -> int:
         token = token or self.peek() or (self.tokens[-1] if self.tokens else None)
