@@ -172,9 +172,34 @@ module "reporting" {
   quicksight_enabled  = var.quicksight_enabled
   quicksight_role_arn = var.quicksight_role_arn
   network             = module.network.network
-  clients             = { agents = module.workers.security_group_id }
-  kms_key_arn         = module.encryption.key_arn
-  production          = var.production
+  clients = merge(
+    { agents = module.workers.security_group_id },
+    local.migration_tables ? { migration = module.migration[0].dms.security_group_id } : {},
+  )
+  kms_key_arn = module.encryption.key_arn
+  production  = var.production
+}
+
+locals {
+  migration_tables = try(var.migration.tables, null) != null
+}
+
+module "migration" {
+  source             = "../modules/migration"
+  count              = var.migration == null ? 0 : 1
+  name               = var.name
+  region             = var.region
+  kms_key_arn        = module.encryption.key_arn
+  network            = module.network.network
+  log_retention_days = var.log_retention_days
+  landing_bucket     = module.etl.landing_bucket
+  target = var.reporting_enabled ? {
+    security_group_id = module.reporting.security_group_id
+    database_name     = module.reporting.database_name
+  } : null
+  tables    = try(var.migration.tables, null)
+  files     = try(var.migration.files, null)
+  sas_token = var.migration_sas_token
 }
 
 module "monitoring" {

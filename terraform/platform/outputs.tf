@@ -19,5 +19,9 @@ output "operator" {
     load_state_machine_arn = module.etl.load_state_machine_arn
     datasets_uri           = module.etl.datasets.uri
     event_streams          = module.ingestion.stream_names
+    migration = var.migration == null ? null : {
+      dms                = module.migration[0].dms
+      datasync_task_arns = module.migration[0].datasync_task_arns
+    }
   }
 }

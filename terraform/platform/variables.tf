@@ -144,3 +144,16 @@ variable "jwt_authorizer" {
   })
   default = null
 }
+
+variable "migration" {
+  description = "The move off Azure: null (the default) creates nothing; an object with tables and/or files turns on modules/migration (DMS and DataSync), typed and validated there."
+  type        = any
+  default     = null
+}
+
+variable "migration_sas_token" {
+  description = "SAS token of migration.files.container_url, when it is not in Secrets Manager."
+  type        = string
+  default     = null
+  sensitive   = true
+}

@@ -204,6 +204,25 @@ def asl_actions(path: Path = ASL_PATH) -> set[str]:
     return found
 
 
+# What AWS documents its services need of a role they act as (no code of ours makes these calls).
+# DataSync's S3 location: "Creating an IAM role for DataSync to access your S3 location".
+DATASYNC_S3_LOCATION = {
+    "s3:GetBucketLocation",
+    "s3:ListBucket",
+    "s3:ListBucketMultipartUploads",
+    "s3:AbortMultipartUpload",
+    "s3:DeleteObject",
+    "s3:GetObject",
+    "s3:GetObjectTagging",
+    "s3:GetObjectVersion",
+    "s3:GetObjectVersionTagging",
+    "s3:ListMultipartUploadParts",
+    "s3:PutObject",
+    "s3:PutObjectTagging",
+}
+# DMS endpoint secrets: "Using secrets to access AWS Database Migration Service endpoints".
+DMS_ENDPOINT_SECRETS = {"secretsmanager:GetSecretValue"}
+
 Role = tuple[list[dict[str, Any]], Callable[[], set[str]], set[str]]
 ROLES: dict[str, Role] = {
     "agent": (
@@ -236,6 +255,16 @@ ROLES: dict[str, Role] = {
         policy("etl", "landed") + policy("function", "runtime"),
         lambda: calls_in(closure("lambdas.landed")),
         LAMBDA_RUNTIME,
+    ),
+    "dms-secrets": (
+        policy("migration", "dms_secrets"),
+        lambda: DMS_ENDPOINT_SECRETS,
+        {"kms:Decrypt"},  # the secrets' own keys, only through Secrets Manager (kms:ViaService)
+    ),
+    "datasync-landing": (
+        policy("migration", "datasync"),
+        lambda: DATASYNC_S3_LOCATION,
+        ENCRYPTION,  # the landing bucket's platform key
     ),
     "scaler": (
         policy("workers", "scaler") + policy("function", "runtime"),
@@ -449,3 +478,48 @@ def test_each_state_machine_is_the_modules_with_its_integrations_and_clock_check
     )
     role = load_module(MODULES / "state_machine").data[("aws_iam_policy_document", "role")]
     assert "var.integrations_policy_json" in str(role["source_policy_documents"])
+
+
+@pytest.mark.parametrize(
+    ("document", "service"),
+    [("dms_assume", "dms.${var.region}.amazonaws.com"), ("datasync_assume", "datasync.amazonaws.com")],
+)
+def test_the_migration_roles_trust_only_their_service_for_this_account(document: str, service: str) -> None:
+    body = load_module(MODULES / "migration").data[("aws_iam_policy_document", document)]
+    (statement,) = [clean(s) for s in body["statement"]]
+    (principal,) = statement["principals"]
+    assert [unquote(i) for i in principal["identifiers"]] == [service]
+    variables = {unquote(c["variable"]) for c in statement["condition"]}
+    assert "aws:SourceAccount" in variables, "a confused deputy could use the role for another account"
+
+
+def test_the_dms_account_roles_carry_only_aws_policies_for_dms() -> None:
+    """dms-vpc-role and dms-cloudwatch-logs-role are DMS's fixed names; AWS's managed policies
+    are all they hold."""
+    migration = load_module(MODULES / "migration")
+    roles = migration.locals["dms_account_roles"]
+    assert {unquote(k): unquote(v) for k, v in roles.items()} == {
+        "dms-vpc-role": "service-role/AmazonDMSVPCManagementRole",
+        "dms-cloudwatch-logs-role": "service-role/AmazonDMSCloudWatchLogsRole",
+    }
+    inline = [name for (kind, name) in migration.resources if kind == "aws_iam_role_policy"]
+    assert sorted(inline) == ["datasync", "dms_secrets"]
+
+
+# The AWS services the agents, the Lambdas and DMS call, by the VPC endpoint that carries them
+# (private subnets have no route to the internet). QuickSight's API has no VPC endpoint here.
+ENDPOINT_OF = {"cloudwatch": "monitoring", "stepfunctions": "states"}
+
+
+def test_every_service_the_code_calls_is_reachable_from_the_private_subnets() -> None:
+    network = load_module(MODULES / "network")
+    interfaces = set(re.findall(r'"([a-z]+)"', network.locals["interface_services"]))
+    gateways = {"s3", "dynamodb"}
+    deployed = sorted((ROOT / "agent").rglob("*.py"))
+    for handler in ("trigger", "status", "landed", "scaler"):
+        deployed += closure(f"lambdas.{handler}")
+    called = {action.split(":")[0] for action in calls_in(deployed)}
+    prefixes = {v: k for k, v in IAM_PREFIX.items()}
+    services = {ENDPOINT_OF.get(prefixes[p], prefixes[p]) for p in called} - {"quicksight"}
+    assert services - interfaces - gateways == set()
+    assert "secretsmanager" in interfaces, "DMS reads its endpoint secrets from the VPC"

@@ -147,6 +147,28 @@ def applied(local: LocalEnvironment) -> Iterator[dict[str, Any]]:
         local.make("destroy")
 
 
+PROD_MIGRATION = {
+    "migration": """{
+      tables = {
+        source = {
+          kind = "azure_sql_managed_instance", server_name = "sales-mi.abc.database.windows.net",
+          database_name = "Sales", cidr_blocks = ["172.16.0.0/16"],
+          secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:azure-sql-AbCdEf"
+        }
+        target_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dms-target-AbCdEf"
+        replication_type  = "full-load-and-cdc"
+        schemas           = { dbo = { include = ["%"] } }
+      }
+      files = {
+        agent         = { activation_key = "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE" }
+        container_url = "https://salesexports.blob.core.windows.net/exports"
+        transfers     = { sales = { source_folder = "/sales", landing_prefix = "sales/" } }
+      }
+    }""",
+    "migration_sas_token": "sv=2022-11-02&sp=rl&sig=NotARealSignature",
+}
+
+
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_dev_and_prod_plan_against_moto(
     environment: str, terraform: str, moto_server: MotoSandbox, tmp_path: Path
@@ -154,7 +176,8 @@ def test_dev_and_prod_plan_against_moto(
     started = time.monotonic()
     # prod also shows an environment choosing a JWT authorizer (people through an OIDC issuer)
     jwt = '{issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE", audience = ["app"]}'
-    variables = {"jwt_authorizer": jwt} if environment == "prod" else {}
+    # and turns the migration on (tables and files), with the SAS token given for the run only
+    variables = {"jwt_authorizer": jwt, **PROD_MIGRATION} if environment == "prod" else {}
     plan = RootCopy.make(moto_server.endpoint, tmp_path).plan(environment, variables)
     (to_add,) = re.findall(r"Plan: (\d+) to add, 0 to change, 0 to destroy", plan)
     print(f"\nplan {environment}: {to_add} to add in {time.monotonic() - started:.0f} s")
@@ -164,8 +187,17 @@ def test_dev_and_prod_plan_against_moto(
         assert "aws_db_instance.reporting[0]" in plan, "prod turns the reporting database on"
         assert "module.platform.module.api.aws_apigatewayv2_authorizer.jwt[0]" in plan
         assert routes == ["JWT"] * len(OPERATIONS)
+        migration = "module.platform.module.migration[0]"
+        assert f"{migration}.aws_dms_replication_config.this[0]" in plan
+        assert f'{migration}.aws_datasync_task.transfer["sales"]' in plan
+        assert (
+            'module.platform.module.reporting.aws_vpc_security_group_ingress_rule.clients["migration"]'
+            in plan
+        )
+        assert "NotARealSignature" not in plan
     else:
         assert "aws_apigatewayv2_authorizer" not in plan
+        assert "module.migration" not in plan, "the migration is off unless an environment sets it"
         assert routes == ["AWS_IAM"] * len(OPERATIONS)
 
 

@@ -12,4 +12,6 @@ module "platform" {
   alarm_emails         = var.alarm_emails
   quicksight_snapshots = var.quicksight_snapshots
   jwt_authorizer       = var.jwt_authorizer
+  migration            = var.migration
+  migration_sas_token  = var.migration_sas_token
 }

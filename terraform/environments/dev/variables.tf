@@ -77,3 +77,16 @@ variable "jwt_authorizer" {
   })
   default = null
 }
+
+variable "migration" {
+  description = "The move off Azure (see docs/migration.md): null creates nothing; { tables = {...}, files = {...} } creates DMS for the tables and DataSync for the files (modules/migration's variables say what each takes)."
+  type        = any
+  default     = null
+}
+
+variable "migration_sas_token" {
+  description = "SAS token (read, list) of migration.files.container_url when it is not in Secrets Manager. Set TF_VAR_migration_sas_token for the run; never write it in tfvars."
+  type        = string
+  default     = null
+  sensitive   = true
+}

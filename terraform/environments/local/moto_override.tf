@@ -14,25 +14,28 @@ provider "aws" {
   max_retries                 = 2
 
   endpoints {
-    apigatewayv2 = var.sandbox_endpoint
-    autoscaling  = var.sandbox_endpoint
-    cloudwatch   = var.sandbox_endpoint
-    ec2          = var.sandbox_endpoint
-    events       = var.sandbox_endpoint
-    firehose     = var.sandbox_endpoint
-    dynamodb     = var.sandbox_endpoint
-    iam          = var.sandbox_endpoint
-    kms          = var.sandbox_endpoint
-    lambda       = var.sandbox_endpoint
-    logs         = var.sandbox_endpoint
-    quicksight   = var.sandbox_endpoint
-    rds          = var.sandbox_endpoint
-    s3           = var.sandbox_endpoint
-    scheduler    = var.sandbox_endpoint
-    sfn          = var.sandbox_endpoint
-    sns          = var.sandbox_endpoint
-    sqs          = var.sandbox_endpoint
-    ssm          = var.sandbox_endpoint
-    sts          = var.sandbox_endpoint
+    apigatewayv2   = var.sandbox_endpoint
+    autoscaling    = var.sandbox_endpoint
+    cloudwatch     = var.sandbox_endpoint
+    datasync       = var.sandbox_endpoint
+    dms            = var.sandbox_endpoint
+    ec2            = var.sandbox_endpoint
+    events         = var.sandbox_endpoint
+    firehose       = var.sandbox_endpoint
+    dynamodb       = var.sandbox_endpoint
+    iam            = var.sandbox_endpoint
+    kms            = var.sandbox_endpoint
+    lambda         = var.sandbox_endpoint
+    logs           = var.sandbox_endpoint
+    quicksight     = var.sandbox_endpoint
+    rds            = var.sandbox_endpoint
+    s3             = var.sandbox_endpoint
+    scheduler      = var.sandbox_endpoint
+    secretsmanager = var.sandbox_endpoint
+    sfn            = var.sandbox_endpoint
+    sns            = var.sandbox_endpoint
+    sqs            = var.sandbox_endpoint
+    ssm            = var.sandbox_endpoint
+    sts            = var.sandbox_endpoint
   }
 }

@@ -17,3 +17,8 @@ output "quicksight_data_source_arn" {
   description = "ARN of the QuickSight data source, or null."
   value       = var.enabled && var.quicksight_enabled ? aws_quicksight_data_source.reporting[0].arn : null
 }
+
+output "database_name" {
+  description = "The database the reports read (and DMS fills), or null when disabled."
+  value       = var.enabled ? var.database_name : null
+}
