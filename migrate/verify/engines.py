@@ -25,7 +25,13 @@ def readonly_engine(url: str, connections: int) -> sa.Engine:
         sa.event.listen(engine, "connect", _mysql_session)
         return engine
     if backend == "postgresql":
-        options = "-c default_transaction_read_only=on -c TimeZone=UTC"
+        # DateStyle ISO: a date column is hashed as the server prints it (normalise.py). No
+        # parallel workers: the verifier already runs a query per range at once, and a worker
+        # started for each of them only crowds the same cores.
+        options = (
+            "-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO"
+            " -c max_parallel_workers_per_gather=0"
+        )
         return sa.create_engine(
             parsed, pool_size=connections, pool_pre_ping=True, connect_args={"options": options}
         )

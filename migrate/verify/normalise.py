@@ -10,7 +10,12 @@ MySQL/MariaDB and PostgreSQL before it is hashed.
   ``|``, so NULL, '' and 'NULL' all differ and no two columns can run together.
 
 A row hashes to the low 60 bits of the MD5 of its columns' texts; a segment's checksum is their
-sum, with its row count."""
+sum, with its row count.
+
+The hash is written per side, as cheaply as gives the same text: a column whose own type already
+prints the normalised text (an integer, a date, a decimal at the compared scale) is not cast, and
+a NOT NULL column needs no NULL case. Each side decides from its own columns only, so the two
+sides' SQL may differ while their texts cannot. This is most of a scan's cost on the servers."""
 
 from __future__ import annotations
 
@@ -112,21 +117,48 @@ def value_sql(column: str, kind: ColumnKind, dialect: Dialect) -> str:
     }[kind.kind]
 
 
-def piece_sql(column: str, kind: ColumnKind, dialect: Dialect) -> str:
-    """``n`` for NULL, else ``v`` and the text, ended by ``|``. Only free text can hold a ``|``,
-    so only text carries its length (``v<length>:``) and its value is written twice."""
-    value = value_sql(column, kind, dialect)
+@dataclass(frozen=True)
+class SideColumn:
+    """A column as one side declares it: its own kind, and whether it may hold NULL."""
+
+    native: ColumnKind
+    nullable: bool = True
+    utf8: bool = False  # text stored as UTF-8 already (MySQL: no CONVERT needed)
+
+
+# Kinds whose values both engines print as the normalised text when the column's own type is
+# that kind (PostgreSQL prints dates as ISO: the verifier's sessions set DateStyle).
+PRINTS_AS_NORMALISED = {"integer", "date"}
+
+
+def hash_value_sql(column: str, kind: ColumnKind, dialect: Dialect, side: SideColumn) -> str:
+    """``value_sql``'s text, without the cast where the column's own type prints it already."""
+    native = side.native
+    plain = native.kind == kind.kind and (
+        kind.kind in PRINTS_AS_NORMALISED
+        or (kind.kind == "decimal" and native.scale == kind.scale)
+        or (kind.kind == "text" and side.utf8 and dialect == "mysql")
+    )
+    return column if plain else value_sql(column, kind, dialect)
+
+
+def piece_sql(column: str, kind: ColumnKind, dialect: Dialect, side: SideColumn | None = None) -> list[str]:
+    """The parts of the column's text in the hash: ``n`` for NULL, else ``v`` and the text, ended by
+    ``|``. Only free text can hold a ``|``, so only text carries its length (``v<length>:``)."""
+    side = side or SideColumn(kind)
+    value = hash_value_sql(column, kind, dialect, side)
+    length = f"CHAR_LENGTH({value})" if dialect == "mysql" else f"length({value})"
+    parts = ["'v'", length, "':'", value, "'|'"] if kind.kind == "text" else ["'v'", value, "'|'"]
+    if not side.nullable:
+        return parts
     if dialect == "mysql":
-        if kind.kind == "text":
-            return f"COALESCE(CONCAT('v', CHAR_LENGTH({value}), ':', {value}, '|'), 'n|')"
-        return f"COALESCE(CONCAT('v', {value}, '|'), 'n|')"
-    if kind.kind == "text":
-        return f"COALESCE('v' || length({value}) || ':' || {value} || '|', 'n|')"
-    return f"COALESCE('v' || {value} || '|', 'n|')"
+        return [f"COALESCE(CONCAT({', '.join(parts)}), 'n|')"]
+    return [f"COALESCE({' || '.join(parts)}, 'n|')"]
 
 
-def row_md5_sql(pieces: list[str], dialect: Dialect) -> str:
-    joined = f"CONCAT({', '.join(pieces)})" if dialect == "mysql" else " || ".join(pieces)
+def row_md5_sql(pieces: list[list[str]], dialect: Dialect) -> str:
+    parts = _merge_literals([part for piece in pieces for part in piece])
+    joined = f"CONCAT({', '.join(parts)})" if dialect == "mysql" else " || ".join(parts)
     return f"md5({joined})" if dialect == "postgresql" else f"MD5({joined})"
 
 
@@ -135,3 +167,19 @@ def row_hash_sql(md5: str, dialect: Dialect) -> str:
     if dialect == "mysql":
         return f"CAST(CONV(SUBSTRING({md5}, 18), 16, 10) AS UNSIGNED)"
     return f"('x' || substr({md5}, 18))::bit(60)::bigint"
+
+
+def _merge_literals(parts: list[str]) -> list[str]:
+    """Adjacent quoted literals as one (``'|', 'v'`` as ``'|v'``): each concatenation is a call
+    per row, and building the text costs a server more than hashing it."""
+    merged: list[str] = []
+    for part in parts:
+        if merged and _literal(part) and _literal(merged[-1]):
+            merged[-1] = merged[-1][:-1] + part[1:]
+        else:
+            merged.append(part)
+    return merged
+
+
+def _literal(part: str) -> bool:
+    return len(part) >= 2 and part[0] == part[-1] == "'" and "'" not in part[1:-1]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from migrate.verify.normalise import ColumnKind, common_kind, kind_of
+from migrate.verify.normalise import ColumnKind, SideColumn, common_kind, kind_of
 from migrate.verify.table_side import TableSide
 
 TEXT_KEYS = {"text", "uuid"}
@@ -72,12 +72,24 @@ def plan_table(name: str, source: sa.Engine, target: sa.Engine, schemas: Schemas
     )
 
 
-def _columns(
-    engine: sa.Engine, table: str, schema: str | None
-) -> dict[str, tuple[str, sa.types.TypeEngine[object]]]:
+# lower name → name, type, nullable, text stored as UTF-8
+Columns = dict[str, tuple[str, sa.types.TypeEngine[object], bool, bool]]
+UTF8 = {"utf8mb4", "utf8mb3", "utf8"}
+
+
+def _columns(engine: sa.Engine, table: str, schema: str | None) -> Columns:
+    inspector = sa.inspect(engine)
+    default_charset = None
+    if engine.dialect.name in {"mysql", "mariadb"}:
+        default_charset = inspector.get_table_options(table, schema=schema).get("mysql_default charset")
     return {
-        c["name"].lower(): (c["name"], c["type"])
-        for c in sa.inspect(engine).get_columns(table, schema=schema)
+        c["name"].lower(): (
+            c["name"],
+            c["type"],
+            bool(c.get("nullable", True)),
+            (getattr(c["type"], "charset", None) or default_charset or "").lower() in UTF8,
+        )
+        for c in inspector.get_columns(table, schema=schema)
     }
 
 
@@ -89,7 +101,7 @@ def _side(
     engine: sa.Engine,
     table: str,
     schema: str | None,
-    columns: dict[str, tuple[str, sa.types.TypeEngine[object]]],
+    columns: Columns,
     key: list[str],
     common: list[str],
     kinds: dict[str, ColumnKind],
@@ -104,4 +116,5 @@ def _side(
         spelled,
         {columns[c][0]: kinds[c] for c in common},
         {columns[k][0] for k in text_keys},
+        {columns[c][0]: SideColumn(kind_of(columns[c][1]), columns[c][2], columns[c][3]) for c in common},
     )

@@ -11,7 +11,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from migrate.verify.normalise import ColumnKind, Dialect, piece_sql, row_hash_sql, row_md5_sql, value_sql
+from migrate.verify.normalise import (
+    ColumnKind,
+    Dialect,
+    SideColumn,
+    piece_sql,
+    row_hash_sql,
+    row_md5_sql,
+    value_sql,
+)
 
 Key = tuple[Any, ...]
 
@@ -40,6 +48,7 @@ class TableSide:
         columns: Sequence[str],
         kinds: dict[str, ColumnKind],
         text_keys: set[str],
+        declared: dict[str, SideColumn] | None = None,
     ) -> None:
         self.engine = engine
         self.dialect: Dialect = "mysql" if engine.dialect.name in {"mysql", "mariadb"} else "postgresql"
@@ -49,7 +58,8 @@ class TableSide:
         self.ordered_keys = [self._byte_order(quote(k)) if k in text_keys else quote(k) for k in key]
         self.columns = list(columns)
         self.values_sql = [value_sql(quote(c), kinds[c], self.dialect) for c in columns]
-        pieces = [piece_sql(quote(c), kinds[c], self.dialect) for c in columns]
+        declared = declared or {}
+        pieces = [piece_sql(quote(c), kinds[c], self.dialect, declared.get(c)) for c in columns]
         self.md5 = row_md5_sql(pieces, self.dialect)
         self.hash = row_hash_sql(self.md5, self.dialect)
 

@@ -124,7 +124,8 @@ def change(target: sa.Engine, sql: str, **params: Any) -> None:
 
 
 def test_equal_tables_match_in_one_range_each(both: tuple[PostgresSchema, sa.Engine]) -> None:
-    result = compare(both)
+    """A key narrower than factor x download_rows values is checksummed whole."""
+    result = compare(both, download_rows=ROWS)
     assert (result.status, result.source_rows, result.target_rows, result.segments) == (
         "match",
         ROWS,
@@ -132,6 +133,20 @@ def test_equal_tables_match_in_one_range_each(both: tuple[PostgresSchema, sa.Eng
         1,
     )
     assert compare(both, "regions").status == "match"
+
+
+def test_a_wide_integer_key_is_read_in_parts_from_the_start(
+    both: tuple[PostgresSchema, sa.Engine],
+) -> None:
+    """Past factor x download_rows key values, the first checksums are already the split's (read
+    in parallel), and their counts add up to the whole table's."""
+    result = compare(both, factor=4, download_rows=10)
+    assert (result.status, result.source_rows, result.target_rows, result.segments) == (
+        "match",
+        ROWS,
+        ROWS,
+        4,
+    )
 
 
 def test_missing_and_extra_rows_are_named(both: tuple[PostgresSchema, sa.Engine]) -> None:
@@ -315,3 +330,64 @@ def test_bad_arguments_and_unreachable_databases_exit_2(
         ]
     )
     assert code == 2 and "migrate verify:" in capsys.readouterr().err
+
+
+def test_columns_declared_differently_hash_alike_while_their_values_are_equal(
+    postgres_schema: PostgresSchema, mariadb_database: sa.Engine
+) -> None:
+    """Each side writes its hash from its own columns: a NOT NULL DECIMAL(12,2) printed as it is
+    against a nullable NUMERIC(14,4) cast to scale 4, a NOT NULL DATE against a nullable one. The
+    texts are the same, so equal values match and a changed one is still found."""
+    schema = postgres_schema.schema
+    with postgres_schema.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                f"CREATE TABLE {schema}.loose"
+                " (id bigint PRIMARY KEY, amount numeric(14, 4), day date, n integer)"
+            )
+        )
+    with mariadb_database.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE loose (id BIGINT PRIMARY KEY, amount DECIMAL(12, 2) NOT NULL,"
+                " day DATE NOT NULL, n INT NOT NULL)"
+            )
+        )
+    rows = [
+        {"id": n, "amount": decimal.Decimal(n) / 4, "day": datetime.date(2026, 1, 1 + n % 28), "n": -n}
+        for n in range(1, 101)
+    ]
+    for engine, table in ((postgres_schema.engine, f"{schema}.loose"), (mariadb_database, "loose")):
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"INSERT INTO {table} VALUES (:id, :amount, :day, :n)"), rows)
+    assert compare((postgres_schema, mariadb_database), "loose").status == "match"
+    change(mariadb_database, "UPDATE loose SET amount = amount + 0.01 WHERE id = 42")
+    result = compare((postgres_schema, mariadb_database), "loose")
+    assert (result.status, result.different_keys) == ("differ", [{"key": 42, "columns": ["amount"]}])
+
+
+def test_text_in_a_latin1_column_is_hashed_as_utf8(
+    postgres_schema: PostgresSchema, mariadb_database: sa.Engine
+) -> None:
+    """A UTF-8 column is hashed as it is stored; a column in another character set is converted
+    first, so 'café' in latin1 hashes as 'café' in UTF-8 does."""
+    schema = postgres_schema.schema
+    with postgres_schema.engine.begin() as conn:
+        conn.execute(
+            sa.text(f"CREATE TABLE {schema}.words (id int PRIMARY KEY, word varchar(20), latin varchar(20))")
+        )
+    with mariadb_database.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE words (id INT PRIMARY KEY, word VARCHAR(20),"
+                " latin VARCHAR(20) CHARACTER SET latin1) DEFAULT CHARSET=utf8mb4"
+            )
+        )
+    rows = [{"id": 1, "word": "café", "latin": "café"}, {"id": 2, "word": "naïve", "latin": "Zoë"}]
+    for engine, table in ((postgres_schema.engine, f"{schema}.words"), (mariadb_database, "words")):
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"INSERT INTO {table} VALUES (:id, :word, :latin)"), rows)
+    assert compare((postgres_schema, mariadb_database), "words").status == "match"
+    change(mariadb_database, "UPDATE words SET latin = 'Zoe' WHERE id = 2")
+    result = compare((postgres_schema, mariadb_database), "words")
+    assert result.different_keys == [{"key": 2, "columns": ["latin"]}]
