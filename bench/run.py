@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 
-from bench import extract, loads
+from bench import extract, loads, verify
 from bench.browser import measure as measure_browser
 from bench.extract_data import SERVERS
 
@@ -52,6 +52,7 @@ TARGETS = {
     "extract_peak_rss_mb": ("<=", 300),
     **{f"load_ratio_{server.name}": (">=", 0.7) for server in SERVERS},
     "load_peak_rss_mb": ("<=", 300),
+    "verify_ratio": (">=", 1.0),
 }
 
 
@@ -336,6 +337,9 @@ def bench(noop_jobs: int) -> dict[str, Any]:
 
         # 10. Loads: the load job against the servers' own bulk loaders, same file.
         results["loads"] = loads.measure(progress)
+
+        # 11. migrate verify against reladiff on the same tables.
+        results["verify"] = verify.measure(progress)
     finally:
         endpoint.stop()
         idle_endpoint.stop()
@@ -369,6 +373,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         **{k: v for k, v in raw["browser"].items() if k.startswith("browser_")},
         **extract.summarise(raw["extract"]),
         **loads.summarise(raw["loads"]),
+        **verify.summarise(raw["verify"]),
     }
 
 
@@ -384,6 +389,9 @@ def check(figures: dict[str, Any]) -> list[str]:
             failures.append(f"{name} = {value}, target {op} {target}")
     if figures["drain_seconds"] > figures["drain_timeout_seconds"] + 2:
         failures.append(f"drain_seconds = {figures['drain_seconds']}, target <= timeout + 2")
+    for case in verify.CASES:
+        if not figures[f"verify_identical_findings_{case}"]:
+            failures.append(f"verify, {case}: migrate verify and reladiff found different keys")
     if figures["drain_lost_messages"] != 0:
         failures.append(f"{figures['drain_lost_messages']} messages neither done nor visible after drain")
     return failures
