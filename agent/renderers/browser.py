@@ -3,9 +3,11 @@ Playwright driving the system's Chromium (``SNAPSHOT_BROWSER_EXECUTABLE``; no br
 
 The catalog's ``source`` gives the URL template (``{param}`` placeholders, filled URL-quoted with
 the request's checked params) or a QuickSight dashboard to embed (``quicksight_embed``), the
-viewport, what to wait for (``networkidle``, ``load`` or ``selector:<css>``) and the timeout.
-Each job gets a fresh context (no cookies or storage shared between jobs) in the agent's one
-browser (``browser_pool``). Concurrency is bounded by memory: the available RAM at start divided
+viewport, what to wait for (``browser_ready``: one condition or a list, and a settle delay) and
+the timeout. Each job gets a fresh context (no cookies or storage shared between jobs) in the
+agent's one browser (``browser_pool``). The context refuses downloads and grants no permission;
+a popup is closed as it opens and a dialog is dismissed, so a hostile page ends in a capture or
+a clear error. Concurrency is bounded by memory: the available RAM at start divided
 by ``SNAPSHOT_BROWSER_PAGE_BUDGET_MB``, capped by ``SNAPSHOT_BROWSER_CONCURRENCY``.
 
 A page that does not settle in time is ``Render.Timeout``; an HTTP 4xx page ``Render.Invalid``;
@@ -17,16 +19,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from agent.renderers.base import Sink
 from agent.renderers.browser_pool import BrowserPool, Lease
+from agent.renderers.browser_ready import Readiness, check_condition
 from agent.renderers.quicksight_embed import EmbedSource, EmbedUrls
 from agent.renderers.spec import fill, parse_source
 from contracts.catalog import ReportSpec
@@ -45,7 +50,8 @@ class BrowserSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str | None = None
     quicksight: EmbedSource | None = None
-    wait_for: str = "networkidle"
+    wait_for: list[str] = Field(default_factory=lambda: ["networkidle"], min_length=1, max_length=16)
+    settle_ms: int = Field(default=0, ge=0, le=30_000)
     viewport: Viewport = Field(default_factory=Viewport)
     timeout_seconds: float = Field(default=60, gt=0, le=900)
     full_page: bool = True
@@ -65,14 +71,19 @@ class BrowserSource(BaseModel):
             raise ValueError("give either url or quicksight (an embedded dashboard)")
         return self
 
+    @field_validator("wait_for", mode="before")
+    @classmethod
+    def _conditions(cls, wait_for: object) -> object:
+        return [wait_for] if isinstance(wait_for, str) else wait_for
+
     @field_validator("wait_for")
     @classmethod
-    def _known_wait(cls, wait_for: str) -> str:
-        if wait_for not in ("networkidle", "load") and not (
-            wait_for.startswith("selector:") and wait_for[9:]
-        ):
-            raise ValueError("wait_for must be networkidle, load or selector:<css>")
-        return wait_for
+    def _known_waits(cls, wait_for: list[str]) -> list[str]:
+        return [check_condition(condition) for condition in wait_for]
+
+    @property
+    def readiness(self) -> Readiness:
+        return Readiness.of(self.wait_for, self.settle_ms)
 
 
 def memory_bounded(concurrency: int, page_budget_mb: int, meminfo: str = "/proc/meminfo") -> int:
@@ -113,7 +124,7 @@ class BrowserRenderer:
             raise TransientRenderError(f"the browser stopped answering while rendering {url}") from exc
         except PlaywrightTimeoutError as exc:
             raise RenderTimeoutError(
-                f"{url} did not settle ({source.wait_for}) within {source.timeout_seconds:g}s"
+                f"{url} did not settle ({', '.join(source.wait_for)}) within {source.timeout_seconds:g}s"
             ) from exc
         except PlaywrightError as exc:
             state = "the browser crashed" if not lease.browser.is_connected() else "the page failed"
@@ -126,19 +137,25 @@ class BrowserRenderer:
         self, lease: Lease, fmt: str, source: BrowserSource, url: str, timeout_ms: float
     ) -> bytes:
         context = await lease.browser.new_context(
-            viewport={"width": source.viewport.width, "height": source.viewport.height}
+            viewport={"width": source.viewport.width, "height": source.viewport.height},
+            accept_downloads=False,
+            service_workers="block",
         )
         try:
             page = await context.new_page()
-            wait: Literal["load", "networkidle"] = (
-                "networkidle" if source.wait_for == "networkidle" else "load"
-            )
-            response = await page.goto(url, wait_until=wait, timeout=timeout_ms)
+            context.on("page", _close_popup)
+            ready = source.readiness
+            started = time.monotonic()
+            try:
+                response = await page.goto(url, wait_until=ready.navigation, timeout=timeout_ms)
+            except PlaywrightError as exc:
+                if "Download is starting" in str(exc):
+                    raise InvalidRenderError(f"{url} is a file download, not a page") from exc
+                raise
             if response is not None and response.status >= 400:
                 error = TransientRenderError if response.status >= 500 else InvalidRenderError
                 raise error(f"{url} answered HTTP {response.status}")
-            if source.wait_for.startswith("selector:"):
-                await page.wait_for_selector(source.wait_for[9:], state="visible", timeout=timeout_ms)
+            await ready.wait(page, started, timeout_ms)
             if fmt == "pdf":
                 return await page.pdf(
                     format=source.pdf_format, landscape=source.landscape, print_background=True
@@ -169,3 +186,10 @@ class BrowserRenderer:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+async def _close_popup(popup: Page) -> None:
+    """A page the dashboard opened (window.open, target=_blank): not the capture, closed at once."""
+    log.info("closed a popup the page opened: %s", popup.url)
+    with contextlib.suppress(PlaywrightError):
+        await popup.close()

@@ -1,0 +1,173 @@
+"""What a dashboard means by "ready", and pages that fight back, in the system's Chromium on pages
+served locally by aiohttp. Captures are PDFs so their text can be read back: the capture must
+show the page as it is once ready (spinner gone, charts drawn, animation settled)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from pypdf import PdfReader
+
+from agent.errors import InvalidRenderError, RenderTimeoutError
+from agent.renderers.browser import BrowserRenderer
+from contracts.catalog import ReportSpec
+from sandbox.loopback import serve_on_loopback
+from tests.browser.conftest import Collected, job
+
+PAGES = {
+    # A spinner for 400 ms, then the chart (drawn after the page's load event).
+    "spinner": """<div id="spinner">loading data</div><script>
+setTimeout(() => { document.getElementById('spinner').remove();
+  document.body.insertAdjacentHTML('beforeend', '<p id="chart">Chart drawn</p>') }, 400)</script>""",
+    # Charts that report themselves drawn through a global, as many chart libraries can.
+    "function": """<p id="status">charts pending</p><script>
+setTimeout(() => { document.getElementById('status').textContent = 'rendered charts: 3';
+  window.chartsReady = true }, 500)</script>""",
+    # An animation: its final frame 600 ms after load.
+    "animated": """<p id="frame">first frame</p><script>
+setTimeout(() => { document.getElementById('frame').textContent = 'final frame' }, 600)</script>""",
+    "popup": """<p>the dashboard</p><script>window.open('/spinner'); window.open('about:blank')</script>
+<a id="l" href="/spinner" target="_blank">x</a><script>document.getElementById('l').click()</script>""",
+    "dialogs": """<script>alert('hello'); confirm('sure?'); prompt('name?')</script><p>after dialogs</p>""",
+    "geolocation": """<p id="geo">asking</p><script>
+navigator.geolocation.getCurrentPosition(
+  () => { document.getElementById('geo').textContent = 'geolocation: granted' },
+  () => { document.getElementById('geo').textContent = 'geolocation: refused' })</script>""",
+    "leaves": """<p>first page</p><script>setTimeout(() => { location.href = '/animated' }, 100)</script>""",
+    "cookie": """<p id="c"></p><script>
+document.getElementById('c').textContent = 'cookies before: [' + document.cookie + ']';
+document.cookie = 'left=behind; max-age=3600'; localStorage.setItem('left', 'behind')</script>""",
+}
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[str]:
+    def html(body: str) -> Any:
+        async def serve(_: web.Request) -> web.Response:
+            return web.Response(
+                text=f"<!doctype html><html><body>{body}</body></html>", content_type="text/html"
+            )
+
+        return serve
+
+    async def download(_: web.Request) -> web.Response:
+        return web.Response(
+            body=b"a,b\n1,2\n",
+            content_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="export.csv"'},
+        )
+
+    app = web.Application()
+    for name, body in PAGES.items():
+        app.router.add_get(f"/{name}", html(body))
+    app.router.add_get("/download", download)
+    runner, port = await serve_on_loopback(app)
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def renderer(chromium: str) -> AsyncIterator[BrowserRenderer]:
+    made = BrowserRenderer(chromium, concurrency=4, page_budget_mb=150, recycle_after=50)
+    yield made
+    await made.close()
+
+
+def report(url: str, **source: Any) -> ReportSpec:
+    return ReportSpec.model_validate(
+        {
+            "name": "dashboard",
+            "renderer": "browser",
+            "formats": ["pdf"],
+            "params": {},
+            "source": {"url": url, "timeout_seconds": 10, **source},
+            "access": {"callers": ["*"]},
+        }
+    )
+
+
+async def text_of(renderer: BrowserRenderer, url: str, **source: Any) -> str:
+    sink = Collected()
+    await renderer.render(job("pdf"), report(url, **source), sink)
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(sink.data))).pages)
+
+
+async def test_a_spinner_gone_and_a_chart_shown(renderer: BrowserRenderer, site: str) -> None:
+    text = await text_of(renderer, f"{site}/spinner", wait_for=["load", "hidden:#spinner", "selector:#chart"])
+    assert "Chart drawn" in text and "loading data" not in text
+    early = await text_of(renderer, f"{site}/spinner", wait_for="load")
+    assert "loading data" in early, "without the conditions the capture is taken too soon"
+
+
+async def test_a_js_expression_the_app_sets_when_drawn(renderer: BrowserRenderer, site: str) -> None:
+    text = await text_of(
+        renderer, f"{site}/function", wait_for=["load", "function:window.chartsReady === true"]
+    )
+    assert "rendered charts: 3" in text
+
+
+async def test_a_settle_delay_lets_an_animation_finish(renderer: BrowserRenderer, site: str) -> None:
+    assert "final frame" in await text_of(renderer, f"{site}/animated", wait_for="load", settle_ms=1500)
+    assert "first frame" in await text_of(renderer, f"{site}/animated", wait_for="load")
+
+
+async def test_a_condition_never_met_times_out_naming_it(renderer: BrowserRenderer, site: str) -> None:
+    with pytest.raises(RenderTimeoutError, match=r"function:window.neverSet.*within 2s"):
+        await text_of(
+            renderer, f"{site}/function", wait_for=["load", "function:window.neverSet"], timeout_seconds=2
+        )
+
+
+@pytest.mark.parametrize(
+    ("wait_for", "settle_ms"),
+    [("spinner", 0), (["load", "selector:"], 0), ([], 0), ("load", 60_000)],
+)
+async def test_bad_waits_are_refused(
+    renderer: BrowserRenderer, site: str, wait_for: Any, settle_ms: int
+) -> None:
+    with pytest.raises(InvalidRenderError, match="source"):
+        await text_of(renderer, f"{site}/function", wait_for=wait_for, settle_ms=settle_ms)
+
+
+async def test_popups_are_closed_and_the_dashboard_captured(
+    renderer: BrowserRenderer, site: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="agent.renderers.browser")
+    assert "the dashboard" in await text_of(renderer, f"{site}/popup", wait_for="load", settle_ms=300)
+    closed = [r for r in caplog.records if r.getMessage().startswith("closed a popup")]
+    assert len(closed) >= 2, "window.open and a target=_blank link each opened a page"
+
+
+async def test_dialogs_are_dismissed(renderer: BrowserRenderer, site: str) -> None:
+    assert "after dialogs" in await text_of(renderer, f"{site}/dialogs", wait_for="load")
+
+
+async def test_a_permission_prompt_is_refused(renderer: BrowserRenderer, site: str) -> None:
+    text = await text_of(
+        renderer,
+        f"{site}/geolocation",
+        wait_for=["load", "function:!document.body.innerText.includes('asking')"],
+    )
+    assert "geolocation: refused" in text
+
+
+async def test_a_download_is_a_clear_error(renderer: BrowserRenderer, site: str) -> None:
+    with pytest.raises(InvalidRenderError, match="file download, not a page"):
+        await text_of(renderer, f"{site}/download", wait_for="load")
+
+
+async def test_a_page_that_navigates_away_is_captured_where_it_settles(
+    renderer: BrowserRenderer, site: str
+) -> None:
+    text = await text_of(renderer, f"{site}/leaves", wait_for=["load", "selector:#frame"], settle_ms=900)
+    assert "final frame" in text
+
+
+async def test_nothing_a_page_leaves_reaches_the_next_job(renderer: BrowserRenderer, site: str) -> None:
+    for _ in range(2):
+        assert "cookies before: []" in await text_of(renderer, f"{site}/cookie", wait_for="load")
