@@ -51,6 +51,7 @@ def build_renderers(
     chromium = find_chromium(settings.browser_executable)
     if chromium is not None:
         from agent.renderers.browser import BrowserRenderer  # Playwright only where a browser exists
+        from agent.renderers.browser_secrets import BrowserSecrets
 
         renderers.append(
             BrowserRenderer(
@@ -59,6 +60,7 @@ def build_renderers(
                 settings.browser_page_budget_mb,
                 settings.browser_recycle_jobs,
                 embeds,
+                BrowserSecrets(aws.secretsmanager),
             )
         )
     else:
@@ -102,7 +104,9 @@ async def serve(
     )
     async with contextlib.AsyncExitStack() as stack:
         aws = await stack.enter_async_context(
-            open_clients(metrics, settings.concurrency + 16, quicksight, bool(settings.data_source_secrets))
+            # Secrets Manager for data source passwords and browser credentials alike (a client
+            # calls nothing until a secret is read, and IAM grants only the secrets named).
+            open_clients(metrics, settings.concurrency + 16, quicksight, secrets=True)
         )
         # One cache of the secrets for renders and loads alike: each secret is read once a refresh.
         passwords = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
@@ -27,10 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"snapshot-agent: bad settings: {problems}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s [" + settings.worker_id + "] %(message)s",
-    )
+    from agent.log_setup import configure
+
+    configure(settings.log_level, settings.worker_id)
     from agent.app import serve
 
     try:

@@ -30,8 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from agent.renderers.base import Sink
+from agent.renderers.browser_auth import Auth, Credentials, credentials
 from agent.renderers.browser_pool import BrowserPool, Lease
 from agent.renderers.browser_ready import Readiness, check_condition
+from agent.renderers.browser_secrets import BrowserSecrets
 from agent.renderers.quicksight_embed import EmbedSource, EmbedUrls
 from agent.renderers.spec import fill, parse_source
 from contracts.catalog import ReportSpec
@@ -50,6 +52,7 @@ class BrowserSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str | None = None
     quicksight: EmbedSource | None = None
+    auth: Auth | None = None
     wait_for: list[str] = Field(default_factory=lambda: ["networkidle"], min_length=1, max_length=16)
     settle_ms: int = Field(default=0, ge=0, le=30_000)
     viewport: Viewport = Field(default_factory=Viewport)
@@ -106,19 +109,26 @@ class BrowserRenderer:
         page_budget_mb: int,
         recycle_after: int,
         embeds: EmbedUrls | None = None,
+        secrets: BrowserSecrets | None = None,
     ) -> None:
         self.max_concurrency = memory_bounded(concurrency, page_budget_mb)
         self.pool = BrowserPool(executable, recycle_after)
         self._embeds = embeds
+        self._secrets = secrets or BrowserSecrets(None)
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
         source, url = await self._target(job, report)
+        sent = await credentials(source.auth, url, self._secrets)
         timeout_ms = source.timeout_seconds * 1000
         lease = await self._acquire()
         try:
             # A watchdog over the whole page: a wedged browser must fail the job, never hold it.
             async with asyncio.timeout(source.timeout_seconds * 2 + 15):
-                data = await self._capture(lease, job.format, source, url, timeout_ms)
+                data = await self._capture(lease, job.format, source, url, timeout_ms, sent)
+        except InvalidRenderError:
+            if source.auth is not None:  # refused, perhaps rotated: the next job reads it afresh
+                self._secrets.forget(source.auth.secret)
+            raise
         except TimeoutError as exc:
             await self.pool.discard(lease)
             raise TransientRenderError(f"the browser stopped answering while rendering {url}") from exc
@@ -134,7 +144,7 @@ class BrowserRenderer:
         await sink.write(data)
 
     async def _capture(
-        self, lease: Lease, fmt: str, source: BrowserSource, url: str, timeout_ms: float
+        self, lease: Lease, fmt: str, source: BrowserSource, url: str, timeout_ms: float, sent: Credentials
     ) -> bytes:
         context = await lease.browser.new_context(
             viewport={"width": source.viewport.width, "height": source.viewport.height},
@@ -142,6 +152,7 @@ class BrowserRenderer:
             service_workers="block",
         )
         try:
+            await sent.apply(context, url)
             page = await context.new_page()
             context.on("page", _close_popup)
             ready = source.readiness

@@ -18,7 +18,16 @@ from playwright.async_api import Browser, Playwright, async_playwright
 log = logging.getLogger(__name__)
 # Chromium's own sandbox needs user namespaces, which the agent's systemd unit denies
 # (RestrictNamespaces, NoNewPrivileges); the unit's sandbox contains the browser instead.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars"]
+# Local Network Access checks off: a response the renderer fetched itself (an authenticated
+# request, browser_auth) reaches Chromium with no address, so Chromium would treat the dashboard
+# as a public site and refuse every asset it loads from the agent's private network.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--hide-scrollbars",
+    "--disable-features=LocalNetworkAccessChecks",
+]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.extract.extracts import STOP_WAIT_SECONDS
 from agent.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
+from agent.renderers.browser_secrets import TTL_SECONDS as BROWSER_SECRET_TTL
 from agent.secret_passwords import REFRESH_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH
@@ -314,6 +315,7 @@ def test_a_rotated_password_is_picked_up_within_the_retries_reach() -> None:
     # the last retry starts after all the waits: by then the secret has been read again
     assert sum(first * 2**n for n in range(attempts)) > REFRESH_SECONDS
     assert f"({REFRESH_SECONDS:.0f} s)" in timers_row("data source password")
+    assert f"({BROWSER_SECRET_TTL:.0f} s)" in timers_row("browser credential")
 
 
 def test_load_retries_and_landed_event_delivery_are_the_readmes() -> None:
