@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from agent.renderers.chromium import find_chromium
+from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 from tests.support.services import IN_CI
 
@@ -44,5 +45,23 @@ def job(fmt: str, params: dict[str, Any] | None = None) -> JobMessage:
             "bucket": "b",
             "s3_key": f"snapshots/dashboard/{key}/g1.{fmt}",
             "task_token": "t",
+        }
+    )
+
+
+REGION_PARAM = {"region": {"type": "string", "default": "EMEA"}}
+
+
+def browser_report(source: dict[str, Any], formats: list[str], region: bool = False) -> ReportSpec:
+    """A browser report named ``dashboard`` open to every caller; ``region`` adds an entitled
+    ``region`` param (default EMEA)."""
+    return ReportSpec.model_validate(
+        {
+            "name": "dashboard",
+            "renderer": "browser",
+            "formats": formats,
+            "params": REGION_PARAM if region else {},
+            "source": source,
+            "access": {"callers": ["*"], **({"entitled": ["region"]} if region else {})},
         }
     )

@@ -27,7 +27,7 @@ from agent.renderers.browser_secrets import BrowserSecrets
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox
-from tests.browser.conftest import Collected, job
+from tests.browser.conftest import Collected, browser_report, job
 
 PASSWORD = "s3cret-Pa55-" + uuid.uuid4().hex[:8]
 TOKEN = "tok-" + uuid.uuid4().hex
@@ -151,16 +151,7 @@ def report(url: str, auth: dict[str, Any] | None) -> ReportSpec:
     source: dict[str, Any] = {"url": url, "wait_for": ["networkidle", "function:window.libLoaded === true"]}
     if auth is not None:
         source["auth"] = auth
-    return ReportSpec.model_validate(
-        {
-            "name": "dashboard",
-            "renderer": "browser",
-            "formats": ["png", "pdf"],
-            "params": {},
-            "source": {**source, "timeout_seconds": 15},
-            "access": {"callers": ["*"]},
-        }
-    )
+    return browser_report({**source, "timeout_seconds": 15}, ["png", "pdf"])
 
 
 async def render(renderer: BrowserRenderer, url: str, auth: dict[str, Any] | None) -> bytes:

@@ -17,7 +17,7 @@ from agent.errors import InvalidRenderError, RenderTimeoutError
 from agent.renderers.browser import BrowserRenderer
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback
-from tests.browser.conftest import Collected, job
+from tests.browser.conftest import Collected, browser_report, job
 
 PAGES = {
     # A spinner for 400 ms, then the chart (drawn after the page's load event).
@@ -79,16 +79,7 @@ async def renderer(chromium: str) -> AsyncIterator[BrowserRenderer]:
 
 
 def report(url: str, **source: Any) -> ReportSpec:
-    return ReportSpec.model_validate(
-        {
-            "name": "dashboard",
-            "renderer": "browser",
-            "formats": ["pdf"],
-            "params": {},
-            "source": {"url": url, "timeout_seconds": 10, **source},
-            "access": {"callers": ["*"]},
-        }
-    )
+    return browser_report({"url": url, "timeout_seconds": 10, **source}, ["pdf"])
 
 
 async def text_of(renderer: BrowserRenderer, url: str, **source: Any) -> str:

@@ -19,7 +19,7 @@ from agent.renderers.browser import BrowserRenderer
 from bench.processes import chromium_pids, zombie_children
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback
-from tests.browser.conftest import Collected, job
+from tests.browser.conftest import Collected, browser_report, job
 from tests.support.waiting import eventually
 
 CHART = """<!doctype html><html><body style="margin:0;background:#fff">
@@ -75,16 +75,7 @@ async def renderer(chromium: str) -> AsyncIterator[BrowserRenderer]:
 
 
 def report(url: str, **source: Any) -> ReportSpec:
-    return ReportSpec.model_validate(
-        {
-            "name": "dashboard",
-            "renderer": "browser",
-            "formats": ["pdf", "png"],
-            "params": {"region": {"type": "string", "default": "EMEA"}},
-            "source": {"url": url, **source},
-            "access": {"callers": ["*"], "entitled": ["region"]},
-        }
-    )
+    return browser_report({"url": url, **source}, ["pdf", "png"], region=True)
 
 
 async def render(

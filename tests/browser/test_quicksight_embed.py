@@ -15,7 +15,7 @@ from agent.renderers.quicksight_embed import EmbedUrls
 from contracts.catalog import ReportSpec
 from sandbox.moto_server import MotoSandbox
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
-from tests.browser.conftest import Collected, job
+from tests.browser.conftest import Collected, browser_report, job
 
 pytestmark = pytest.mark.usefixtures("moto_server")  # fake credentials to sign with
 
@@ -38,19 +38,8 @@ async def renderer(chromium: str, quicksight: QuickSightDouble) -> AsyncIterator
 
 
 def embed_report(**quicksight: Any) -> ReportSpec:
-    return ReportSpec.model_validate(
-        {
-            "name": "dashboard",
-            "renderer": "browser",
-            "formats": ["png"],
-            "params": {"region": {"type": "string", "default": "EMEA"}},
-            "source": {
-                "quicksight": {"dashboard_id": "sales", **quicksight},
-                "wait_for": "selector:#dashboard-ready",
-            },
-            "access": {"callers": ["*"], "entitled": ["region"]},
-        }
-    )
+    source = {"quicksight": {"dashboard_id": "sales", **quicksight}, "wait_for": "selector:#dashboard-ready"}
+    return browser_report(source, ["png"], region=True)
 
 
 async def test_an_anonymous_embed_renders_with_the_requests_rls_tags(
