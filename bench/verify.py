@@ -89,7 +89,7 @@ def ours(target_database: str | None) -> tuple[float, dict[str, set[int]]]:
             "--tables", TABLE, "--threads", str(THREADS),
             "-o", str(report), "--state", str(Path(scratch) / "state.json"),
         ]  # fmt: skip
-        seconds = _timed(command, ok_codes=(0, 1))
+        seconds, _ = _timed(command, ok_codes=(0, 1))
         (table,) = json.loads(report.read_text())["tables"]
     return seconds, {
         "missing": set(table["missing_keys"]),
@@ -108,12 +108,7 @@ def theirs(target_database: str | None) -> tuple[float, dict[str, set[int]]]:
         "-k", "id", *columns, "-j", str(THREADS), "--json",
     ]  # fmt: skip
     # rich, which reladiff prints through, folds lines at the terminal's width
-    env = os.environ | {"COLUMNS": "100000"}
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"reladiff: {done.stderr.strip()[-800:]}")
+    seconds, done = _timed(command, ok_codes=(0,), env=os.environ | {"COLUMNS": "100000"})
     minus: set[int] = set()
     plus: set[int] = set()
     for line in done.stdout.splitlines():
@@ -122,13 +117,16 @@ def theirs(target_database: str | None) -> tuple[float, dict[str, set[int]]]:
     return seconds, {"missing": minus - plus, "extra": plus - minus, "different": minus & plus}
 
 
-def _timed(command: list[str], ok_codes: tuple[int, ...]) -> float:
+def _timed(
+    command: list[str], ok_codes: tuple[int, ...], env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """The command's wall-clock seconds and its outcome (an exit code not in ``ok_codes`` raises)."""
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
     if done.returncode not in ok_codes:
         raise RuntimeError(f"{' '.join(command[:4])}: exit {done.returncode}: {done.stderr.strip()[-800:]}")
-    return seconds
+    return seconds, done
 
 
 CASES = {"equal": None, "100_differences": DIFF_DATABASE}

@@ -106,7 +106,7 @@ data "aws_iam_policy_document" "datasync_assume" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:datasync:${var.region}:${local.account}:*"]
+      values   = local.datasync_source_arns
     }
   }
 }
@@ -171,7 +171,7 @@ data "aws_iam_policy_document" "datasync_logs" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:datasync:${var.region}:${local.account}:*"]
+      values   = local.datasync_source_arns
     }
   }
 }

@@ -8,6 +8,8 @@ data "aws_partition" "current" {}
 locals {
   account   = data.aws_caller_identity.current.account_id
   partition = data.aws_partition.current.partition
+  # What DataSync acts for, in its role's trust and its log group's policy alike.
+  datasync_source_arns = ["arn:${local.partition}:datasync:${var.region}:${local.account}:*"]
 
   tables_on = var.tables != null
   engines = {
