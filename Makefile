@@ -18,6 +18,8 @@ AWS_SCHEMA := $(TOOLS)/aws-provider-schema.json
 AZURITE := $(TOOLS)/azurite/node_modules/.bin/azurite-blob
 # reladiff (the maintained fork of data-diff), the yardstick migrate verify is benchmarked against.
 RELADIFF := $(TOOLS)/reladiff/bin/reladiff
+# Plotly Dash: the real dashboard application the browser renderer's login tests capture.
+DASH := $(TOOLS)/dash/bin/python
 SCHEMA_WHEEL := $(TOOLS)/cache/cdktf_cdktf_provider_aws-21.22.1-py3-none-any.whl
 LAMBDAS := build/lambdas.zip
 ENVS := $(notdir $(wildcard terraform/environments/*))
@@ -70,7 +72,7 @@ up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoint
 moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until Ctrl-C, for ENV=local
 	$(PY) -m sandbox moto --port $(SANDBOX_PORT)
 
-test: lint tf-tools azurite lambdas wheel $(RELADIFF) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
+test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
 
 simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
@@ -110,6 +112,11 @@ $(CHECKOV): tools/checkov.txt | $(UV)
 $(RELADIFF): tools/reladiff.txt | $(UV)
 	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/reladiff
 	$(UV) pip install -q --python $(TOOLS)/reladiff/bin/python --require-hashes --compile-bytecode -r $<
+	@touch $@
+
+$(DASH): tools/dash.txt | $(UV)
+	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/dash
+	$(UV) pip install -q --python $@ --require-hashes --compile-bytecode -r $<
 	@touch $@
 
 $(SCHEMA_WHEEL): tools/aws-schema.txt | $(UV)

@@ -9,38 +9,24 @@ engines anew: jobs that fail to connect in between fail ``Transient`` and are re
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from agent.aws import error_code
+from agent.secret_texts import SecretTexts, SecretUnavailable
+
+__all__ = ["REFRESH_SECONDS", "SecretPasswords", "SecretUnavailable"]
 
 REFRESH_SECONDS = 120.0
-
-
-class SecretUnavailable(RuntimeError):
-    """The secret could not be read or has no password (the caller decides how to fail)."""
-
-
-@dataclass
-class _Cached:
-    password: str
-    read_at: float
 
 
 class SecretPasswords:
     def __init__(
         self, secretsmanager: Any, secrets: dict[str, str], ttl_seconds: float = REFRESH_SECONDS
     ) -> None:
-        self._secretsmanager = secretsmanager
+        self._texts = SecretTexts(secretsmanager, ttl_seconds)
         self._secrets = secrets
-        self._ttl = ttl_seconds
-        self._cache: dict[str, _Cached] = {}
-        self._lock = asyncio.Lock()
 
     def names(self) -> set[str]:
         return set(self._secrets)
@@ -53,17 +39,8 @@ class SecretPasswords:
         return make_url(url).set(password=password).render_as_string(hide_password=False)
 
     async def _password(self, secret: str) -> str:
-        async with self._lock:
-            cached = self._cache.get(secret)
-            if cached is not None and time.monotonic() - cached.read_at < self._ttl:
-                return cached.password
-            try:
-                found = await self._secretsmanager.get_secret_value(SecretId=secret)
-            except Exception as exc:
-                raise SecretUnavailable(f"cannot read secret {secret}: {error_code(exc) or exc}") from exc
-            try:
-                password = json.loads(found["SecretString"])["password"]
-            except (KeyError, TypeError, ValueError) as exc:
-                raise SecretUnavailable(f"secret {secret} holds no JSON with a password") from exc
-            self._cache[secret] = _Cached(str(password), time.monotonic())
-            return str(password)
+        text = await self._texts.text(secret)
+        try:
+            return str(json.loads(text)["password"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SecretUnavailable(f"secret {secret} holds no JSON with a password") from exc

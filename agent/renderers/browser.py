@@ -17,20 +17,21 @@ a 5xx, a crashed browser or a dropped connection ``Render.Transient`` (the brows
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Literal
 from urllib.parse import quote, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import StorageState
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
 from agent.renderers.base import Sink
 from agent.renderers.browser_auth import Auth, Credentials, credentials
+from agent.renderers.browser_login import FormLoginAuth, LoginSessions, SessionExpired
+from agent.renderers.browser_page import fresh_page
 from agent.renderers.browser_pool import BrowserPool, Lease
 from agent.renderers.browser_ready import Readiness, check_condition
 from agent.renderers.browser_secrets import BrowserSecrets
@@ -115,15 +116,18 @@ class BrowserRenderer:
         self.pool = BrowserPool(executable, recycle_after)
         self._embeds = embeds
         self._secrets = secrets or BrowserSecrets(None)
+        self._sessions = LoginSessions(self._secrets)
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
         source, url = await self._target(job, report)
         sent = await credentials(source.auth, url, self._secrets)
         timeout_ms = source.timeout_seconds * 1000
+        # Pages opened at most: the capture and a retry, each after a login for form_login.
+        pages = 4 if isinstance(source.auth, FormLoginAuth) else 2
         lease = await self._acquire()
         try:
-            # A watchdog over the whole page: a wedged browser must fail the job, never hold it.
-            async with asyncio.timeout(source.timeout_seconds * 2 + 15):
+            # A watchdog over the whole job: a wedged browser must fail the job, never hold it.
+            async with asyncio.timeout(source.timeout_seconds * pages + 15):
                 data = await self._capture(lease, job.format, source, url, timeout_ms, sent)
         except InvalidRenderError:
             if source.auth is not None:  # refused, perhaps rotated: the next job reads it afresh
@@ -146,23 +150,49 @@ class BrowserRenderer:
     async def _capture(
         self, lease: Lease, fmt: str, source: BrowserSource, url: str, timeout_ms: float, sent: Credentials
     ) -> bytes:
-        context = await lease.browser.new_context(
-            viewport={"width": source.viewport.width, "height": source.viewport.height},
-            accept_downloads=False,
-            service_workers="block",
-        )
+        login = source.auth if isinstance(source.auth, FormLoginAuth) else None
+        if login is None:
+            return await self._page(lease, fmt, source, url, timeout_ms, sent, None)
+        session = await self._sessions.state(login, lease.browser, timeout_ms)
         try:
-            await sent.apply(context, url)
-            page = await context.new_page()
-            context.on("page", _close_popup)
+            return await self._page(lease, fmt, source, url, timeout_ms, sent, session)
+        except SessionExpired:
+            log.info("%s sent the job back to %s: signing in again", url, login.login_url)
+        session = await self._sessions.renew(login, session, lease.browser, timeout_ms)
+        try:
+            return await self._page(lease, fmt, source, url, timeout_ms, sent, session)
+        except SessionExpired:
+            self._sessions.forget(login)
+            raise InvalidRenderError(
+                f"{url} sent the browser back to {login.login_url} right after signing in again"
+                " (does this user have access to the dashboard?)"
+            ) from None
+
+    async def _page(
+        self,
+        lease: Lease,
+        fmt: str,
+        source: BrowserSource,
+        url: str,
+        timeout_ms: float,
+        sent: Credentials,
+        session: StorageState | None,
+    ) -> bytes:
+        """One page: open ``url`` (in error causes; a guest token may be added to what is opened),
+        wait for it to be ready, capture it."""
+        viewport = source.viewport
+        async with fresh_page(lease.browser, viewport.width, viewport.height, session) as page:
             ready = source.readiness
             started = time.monotonic()
+            target = await sent.apply(page.context, url, timeout_ms)
             try:
-                response = await page.goto(url, wait_until=ready.navigation, timeout=timeout_ms)
+                response = await page.goto(target, wait_until=ready.navigation, timeout=timeout_ms)
             except PlaywrightError as exc:
                 if "Download is starting" in str(exc):
                     raise InvalidRenderError(f"{url} is a file download, not a page") from exc
                 raise
+            if isinstance(source.auth, FormLoginAuth) and source.auth.sent_back(page.url, response):
+                raise SessionExpired
             if response is not None and response.status >= 400:
                 error = TransientRenderError if response.status >= 500 else InvalidRenderError
                 raise error(f"{url} answered HTTP {response.status}")
@@ -172,9 +202,6 @@ class BrowserRenderer:
                     format=source.pdf_format, landscape=source.landscape, print_background=True
                 )
             return await page.screenshot(full_page=source.full_page, type="png")
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await context.close()
 
     async def _acquire(self) -> Lease:
         try:
@@ -197,10 +224,3 @@ class BrowserRenderer:
 
     async def close(self) -> None:
         await self.pool.close()
-
-
-async def _close_popup(popup: Page) -> None:
-    """A page the dashboard opened (window.open, target=_blank): not the capture, closed at once."""
-    log.info("closed a popup the page opened: %s", popup.url)
-    with contextlib.suppress(PlaywrightError):
-        await popup.close()

@@ -4,7 +4,10 @@ Manager (``secret``: an ARN or a name), never in the catalog:
 - ``bearer``: ``Authorization: Bearer <token>`` (the secret's text, or its JSON field ``token``);
 - ``basic``: ``Authorization: Basic …`` from the JSON fields ``username`` and ``password``;
 - ``headers``: every field of the secret's JSON object as a header (a proxy's, an API key);
-- ``cookies``: every field as a cookie, set before navigation.
+- ``cookies``: every field as a cookie, set before navigation;
+- ``form_login``: the dashboard's own login form, the session kept per agent (``browser_login``);
+- ``guest_token``: a token the dashboard's API hands out, fetched for each job and passed as a
+  header, a cookie or a URL parameter (``browser_guest_token``).
 
 Headers go only to the dashboard's own origin (scheme, host and port): each request is routed,
 and one to any other origin (a CDN, a third-party script, a redirect off the origin) goes out as
@@ -16,16 +19,18 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from playwright.async_api import BrowserContext, Request, Route
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.renderers.browser_guest_token import GuestTokenAuth, guest_token
+from agent.renderers.browser_login import FormLoginAuth
 from agent.renderers.browser_secrets import BrowserSecrets
 
 
 class _Auth(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     secret: str = Field(min_length=1, max_length=2048)
 
 
@@ -45,22 +50,44 @@ class CookiesAuth(_Auth):
     type: Literal["cookies"]
 
 
-Auth = Annotated[BearerAuth | BasicAuth | HeadersAuth | CookiesAuth, Field(discriminator="type")]
+Auth = Annotated[
+    BearerAuth | BasicAuth | HeadersAuth | CookiesAuth | FormLoginAuth | GuestTokenAuth,
+    Field(discriminator="type"),
+]
 
 
 @dataclass
 class Credentials:
-    """What a job sends: headers for its origin, cookies for its host."""
+    """What a job sends: headers for its origin, cookies for its host, and a guest token fetched
+    in the job's context."""
 
     origin: str
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
+    guest: GuestTokenAuth | None = None
+    guest_fields: dict[str, str] = field(default_factory=dict)
 
-    async def apply(self, context: BrowserContext, url: str) -> None:
+    async def apply(self, context: BrowserContext, url: str, timeout_ms: float) -> str:
+        """Set the context up; the URL to open (with the guest token, if it goes in the URL)."""
+        if self.guest is not None:
+            token = await guest_token(self.guest, self.guest_fields, context.request, timeout_ms)
+            url = self._inject(self.guest, self.guest.inject.prefix + token, url)
         if self.cookies:
             await context.add_cookies([{"name": k, "value": v, "url": url} for k, v in self.cookies.items()])
         if self.headers:
             await context.route("**/*", self._route)
+        return url
+
+    def _inject(self, guest: GuestTokenAuth, token: str, url: str) -> str:
+        if guest.inject.header is not None:
+            self.headers[guest.inject.header] = token
+        elif guest.inject.cookie is not None:
+            self.cookies[guest.inject.cookie] = token
+        else:
+            parts = urlsplit(url)
+            query = [*parse_qsl(parts.query, keep_blank_values=True), (str(guest.inject.query), token)]
+            url = urlunsplit(parts._replace(query=urlencode(query)))
+        return url
 
     async def _route(self, route: Route, request: Request) -> None:
         if origin_of(request.url) != self.origin:
@@ -93,6 +120,9 @@ async def credentials(auth: Auth | None, url: str, secrets: BrowserSecrets) -> C
         made.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
     elif isinstance(auth, HeadersAuth):
         made.headers.update(await secrets.fields(auth.secret))
-    else:
+    elif isinstance(auth, CookiesAuth):
         made.cookies.update(await secrets.fields(auth.secret))
+    elif isinstance(auth, GuestTokenAuth):
+        made.guest, made.guest_fields = auth, await secrets.fields(auth.secret)
+    # form_login: the session comes with the context (browser_login.LoginSessions)
     return made

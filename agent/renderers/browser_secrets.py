@@ -4,41 +4,24 @@ needs, fails the job as ``Render.Invalid`` naming the secret and why, never its 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from typing import Any
 
-from agent.aws import error_code
 from agent.errors import InvalidRenderError
+from agent.secret_texts import SecretTexts, SecretUnavailable
 
 TTL_SECONDS = 300.0
 
 
 class BrowserSecrets:
     def __init__(self, secretsmanager: Any, ttl_seconds: float = TTL_SECONDS) -> None:
-        self._secretsmanager = secretsmanager
-        self._ttl = ttl_seconds
-        self._cache: dict[str, tuple[str, float]] = {}
-        self._lock = asyncio.Lock()
+        self._texts = SecretTexts(secretsmanager, ttl_seconds)
 
     async def text(self, secret: str) -> str:
-        async with self._lock:
-            cached = self._cache.get(secret)
-            if cached is not None and time.monotonic() - cached[1] < self._ttl:
-                return cached[0]
-            if self._secretsmanager is None:
-                raise InvalidRenderError(f"secret {secret}: this agent has no Secrets Manager client")
-            try:
-                found = await self._secretsmanager.get_secret_value(SecretId=secret)
-            except Exception as exc:
-                why = error_code(exc) or type(exc).__name__
-                raise InvalidRenderError(f"secret {secret} cannot be read: {why}") from None
-            value = found.get("SecretString")
-            if not isinstance(value, str):
-                raise InvalidRenderError(f"secret {secret} holds no text (a binary secret)")
-            self._cache[secret] = (value, time.monotonic())
-            return value
+        try:
+            return await self._texts.text(secret)
+        except SecretUnavailable as exc:
+            raise InvalidRenderError(str(exc)) from None
 
     async def fields(self, secret: str, *names: str) -> dict[str, str]:
         """The secret's JSON object, with ``names`` required in it (as text)."""
@@ -55,4 +38,4 @@ class BrowserSecrets:
 
     def forget(self, secret: str) -> None:
         """Read it again next time (a rejected credential may have been rotated)."""
-        self._cache.pop(secret, None)
+        self._texts.forget(secret)

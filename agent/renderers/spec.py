@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from string import Formatter
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from agent.errors import InvalidRenderError
 from contracts.catalog import ReportSpec
@@ -33,3 +34,13 @@ def fill(template: str, params: dict[str, Any], report: str, escape: Callable[[s
             f"placeholders {sorted(missing)} in {template!r} are not params of {report!r}"
         )
     return template.format_map({k: escape(str(v)) for k, v in params.items()})
+
+
+def _http_or_https(url: str) -> str:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError("must be an http or https URL")
+    return url
+
+
+# A URL a browser source may open or call (never file:, data:, javascript:, chrome:).
+WebUrl = Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(_http_or_https)]

@@ -1,14 +1,23 @@
-"""What the browser tests share: the system's Chromium, a sink that keeps the bytes, a job."""
+"""What the browser tests share: the system's Chromium, a renderer that reads credentials from
+Secrets Manager (moto), a sink that keeps the bytes, a job, a PDF's text."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
+from agent.aws import open_clients
+from agent.metrics import AgentMetrics
+from agent.renderers.browser import BrowserRenderer
+from agent.renderers.browser_secrets import BrowserSecrets
 from agent.renderers.chromium import find_chromium
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
+from sandbox.moto_server import MotoSandbox
 from tests.support.services import IN_CI
 
 
@@ -28,6 +37,19 @@ def chromium() -> str:
             pytest.fail("Chromium is required in CI: .ci/run installs Debian's chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     return found
+
+
+@pytest.fixture
+async def signing_renderer(chromium: str, moto_server: MotoSandbox) -> AsyncIterator[BrowserRenderer]:
+    """A renderer whose credentials come from the session's moto Secrets Manager."""
+    async with open_clients(AgentMetrics(), 4, secrets=True) as aws:
+        made = BrowserRenderer(chromium, 2, 150, 50, secrets=BrowserSecrets(aws.secretsmanager))
+        yield made
+        await made.close()
+
+
+def pdf_text(data: bytes | bytearray) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(data))).pages)
 
 
 def job(fmt: str, params: dict[str, Any] | None = None) -> JobMessage:

@@ -4,20 +4,18 @@ show the page as it is once ready (spinner gone, charts drawn, animation settled
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import web
-from pypdf import PdfReader
 
 from agent.errors import InvalidRenderError, RenderTimeoutError
 from agent.renderers.browser import BrowserRenderer
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback
-from tests.browser.conftest import Collected, browser_report, job
+from tests.browser.conftest import Collected, browser_report, job, pdf_text
 
 PAGES = {
     # A spinner for 400 ms, then the chart (drawn after the page's load event).
@@ -85,7 +83,7 @@ def report(url: str, **source: Any) -> ReportSpec:
 async def text_of(renderer: BrowserRenderer, url: str, **source: Any) -> str:
     sink = Collected()
     await renderer.render(job("pdf"), report(url, **source), sink)
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(sink.data))).pages)
+    return pdf_text(sink.data)
 
 
 async def test_a_spinner_gone_and_a_chart_shown(renderer: BrowserRenderer, site: str) -> None:
@@ -128,7 +126,7 @@ async def test_bad_waits_are_refused(
 async def test_popups_are_closed_and_the_dashboard_captured(
     renderer: BrowserRenderer, site: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="agent.renderers.browser")
+    caplog.set_level(logging.INFO, logger="agent.renderers.browser_page")
     assert "the dashboard" in await text_of(renderer, f"{site}/popup", wait_for="load", settle_ms=300)
     closed = [r for r in caplog.records if r.getMessage().startswith("closed a popup")]
     assert len(closed) >= 2, "window.open and a target=_blank link each opened a page"
