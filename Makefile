@@ -142,9 +142,10 @@ docs: setup ## regenerate what is written from code: docs/agent.md's settings ta
 	$(PY) -m tools.settings_table
 	$(PY) -m contracts.openapi
 
-schedules: setup ## write catalog/schedules.json and catalog/event-streams.json from the catalogs (Terraform has no TOML reader)
+schedules: setup ## write catalog/schedules.json, event-streams.json and browser-secrets.json from the catalogs (Terraform has no TOML reader)
 	$(PY) -m contracts.schedules
 	$(PY) -m contracts.event_streams
+	$(PY) -m contracts.browser_secrets
 
 plan: lambdas ## terraform plan for ENV=dev|prod (needs terraform >= 1.6 and AWS credentials) or ENV=local (the sandbox)
 	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=plan

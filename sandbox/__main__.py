@@ -47,7 +47,10 @@ async def _up(agents: int, api_port: int, moto_port: int) -> int:
         print(f"person       {person.name} sees {person.region}: {keys}")
     print(f"moto         {sandbox.moto.endpoint}   (export AWS_ENDPOINT_URL={sandbox.moto.endpoint})")
     print(f"QuickSight   {sandbox.quicksight.url}   (the stand-in the agents' quicksight renderer calls)")
-    print(f"dashboards   {sandbox.site_url}/sales?region=EMEA   (what the browser renderer captures)")
+    print(
+        f"dashboards   {sandbox.site_url}/sales?region=EMEA   (what the browser renderer captures;"
+        " it wants the bearer token the sandbox put in catalog/browser-secrets.json's secrets)"
+    )
     for agent in sandbox.agents:
         print(
             f"agent        {agent.name}: http://127.0.0.1:{agent.metrics_port}/metrics  log {agent.log_path}"

@@ -1,6 +1,12 @@
 """A local dashboard for the ``browser`` renderer to capture in the sandbox: revenue per product
 for one region, drawn as SVG from the sandbox's SQLite dataset, like a Grafana or Superset panel
-that draws itself a moment after the page loads (``#ready`` marks the end)."""
+that draws itself a moment after the page loads (``#ready`` marks the end).
+
+Like Grafana with a service-account token, it answers 401 to any request without
+``Authorization: Bearer <token>``. The sandbox puts that token into every secret the catalog's
+browser reports name (``store_token``), so the agents read it from moto's Secrets Manager as
+they would from AWS's.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,20 @@ import html
 import sqlite3
 from pathlib import Path
 
+import boto3
 from aiohttp import web
 
+from contracts.browser_secrets import browser_secrets
+from contracts.catalog import parse_catalog
 from sandbox.loopback import serve_on_loopback
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 
 
-async def start_site(dataset: Path) -> tuple[web.AppRunner, str]:
+async def start_site(dataset: Path, token: str) -> tuple[web.AppRunner, str]:
     async def sales(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {token}":
+            return web.Response(status=401, text="sign in: a service-account token is required")
         region = request.query.get("region", "EMEA")
         rows = await asyncio.to_thread(_revenue, dataset, region)
         if not rows:
@@ -28,6 +39,18 @@ async def start_site(dataset: Path) -> tuple[web.AppRunner, str]:
     app.router.add_get("/sales", sales)
     runner, port = await serve_on_loopback(app)
     return runner, f"http://127.0.0.1:{port}"
+
+
+def store_token(catalog: Path, token: str) -> list[str]:
+    """Put ``token`` into each secret the catalog's browser reports name (in moto); their names."""
+    client = boto3.client("secretsmanager")
+    names = browser_secrets(parse_catalog(catalog.read_bytes()))
+    for name in names:
+        try:
+            client.put_secret_value(SecretId=name, SecretString=token)
+        except client.exceptions.ResourceNotFoundException:
+            client.create_secret(Name=name, SecretString=token)
+    return names
 
 
 def _revenue(dataset: Path, region: str) -> list[tuple[str, float]]:

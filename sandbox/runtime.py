@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -13,7 +14,7 @@ from aiohttp import web
 
 from sandbox.agents import AgentProcess, spawn_agent
 from sandbox.api_gateway import make_app
-from sandbox.dashboard_site import start_site
+from sandbox.dashboard_site import start_site, store_token
 from sandbox.dataset import ensure_dataset
 from sandbox.event_shim import Route, event_shim
 from sandbox.loopback import serve_on_loopback
@@ -120,8 +121,10 @@ async def start_sandbox(
     ensure_dataset(dataset)
     quicksight = QuickSightDouble(dashboards=SANDBOX_DASHBOARDS)
     await quicksight.start()
-    site_runner, site_url = await start_site(dataset)
+    site_token = secrets.token_urlsafe(24)
+    site_runner, site_url = await start_site(dataset, site_token)
     platform = create_platform(name, catalog, options, {"SANDBOX_SITE": site_url})
+    store_token(catalog, site_token)
     functions = make_functions(platform)
     runner, port = await serve_on_loopback(
         make_app(functions.trigger.handle, functions.status.handle), api_port

@@ -124,8 +124,10 @@ module "workers" {
     var.reporting_enabled ? { reporting = module.reporting.master_secret_arn } : {},
     var.data_source_secrets,
   )
-  lambda_code        = local.lambda_code
-  log_retention_days = var.log_retention_days
+  browser_secrets       = jsondecode(file("${local.repo}/catalog/browser-secrets.json"))
+  browser_secret_prefix = var.browser_secret_prefix
+  lambda_code           = local.lambda_code
+  log_retention_days    = var.log_retention_days
   loads = {
     landing_bucket    = module.etl.landing_bucket
     datasets          = module.etl.datasets

@@ -71,6 +71,12 @@ variable "data_source_secrets" {
   default     = {}
 }
 
+variable "browser_secret_prefix" {
+  description = "Let the agents read every secret whose name starts with this, beyond those the catalog names (catalog/browser-secrets.json); null grants none."
+  type        = string
+  default     = null
+}
+
 variable "metrics_cidr_blocks" {
   description = "CIDRs allowed to scrape the agents' metrics port."
   type        = list(string)

@@ -18,6 +18,8 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH, placeholders
+from contracts.browser_secrets import BROWSER_SECRETS
+from contracts.browser_secrets import render as render_browser_secrets
 from contracts.event_streams import EVENT_STREAMS
 from contracts.event_streams import render as render_event_streams
 from contracts.schedules import SCHEDULES, render
@@ -436,6 +438,12 @@ def test_the_landed_function_gets_the_environment_and_handler_it_reads() -> None
 def test_the_event_streams_file_is_the_dataset_catalogs() -> None:
     assert json.loads(EVENT_STREAMS.read_text()) == json.loads(render_event_streams()), (
         "dataset catalog changed: run make schedules"
+    )
+
+
+def test_the_browser_secrets_file_is_the_catalogs() -> None:
+    assert json.loads(BROWSER_SECRETS.read_text()) == json.loads(render_browser_secrets()), (
+        "catalog changed: run make schedules"
     )
 
 

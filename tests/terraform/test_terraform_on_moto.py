@@ -10,8 +10,10 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 import boto3
 import hcl2
@@ -19,6 +21,7 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import render_asl
+from contracts.browser_secrets import BROWSER_SECRETS
 from contracts.openapi import OPERATIONS
 from contracts.topology import CATALOG_KEY
 from sandbox.data_platform import remove_event_streams
@@ -318,6 +321,33 @@ def test_the_lambdas_get_what_their_settings_read(applied: dict[str, Any]) -> No
     bucket, key = outputs["catalog_uri"].removeprefix("s3://").split("/", 1)
     catalog = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
     assert catalog == (TERRAFORM.parent / "catalog" / "reports.toml").read_bytes()
+
+
+def test_the_agents_may_read_the_secrets_the_catalog_names_and_no_other(applied: dict[str, Any]) -> None:
+    """The browser reports' secrets (catalog/browser-secrets.json) are the agent's to read, each
+    by its exact name: a secret whose name only starts the same stays out of reach."""
+    document = boto3.client("iam").get_role_policy(RoleName=f"{NAME}-agent", PolicyName="snapshot-agent")[
+        "PolicyDocument"
+    ]
+    document = json.loads(unquote_plus(document)) if isinstance(document, str) else document
+    granted = [
+        resource
+        for statement in document["Statement"]
+        if "secretsmanager:GetSecretValue" in _as_list(statement["Action"])
+        for resource in _as_list(statement["Resource"])
+    ]
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    arn = f"arn:aws:secretsmanager:{boto3.session.Session().region_name}:{account}:secret:"
+    named = json.loads(BROWSER_SECRETS.read_text())
+    assert named, "the catalog's sales_chart signs in with a secret"
+    for name in named:
+        assert any(fnmatchcase(f"{arn}{name}-AbC123", pattern) for pattern in granted), name
+        assert not any(fnmatchcase(f"{arn}{name}-admin-AbC123", pattern) for pattern in granted), name
+    assert not any(fnmatchcase(f"{arn}someone-elses-AbC123", pattern) for pattern in granted)
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
 
 
 def test_the_user_data_configures_the_agent(applied: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:

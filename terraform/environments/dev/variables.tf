@@ -90,3 +90,9 @@ variable "migration_sas_token" {
   default     = null
   sensitive   = true
 }
+
+variable "browser_secret_prefix" {
+  description = "Let the agents read every Secrets Manager secret whose name starts with this, beyond those the catalog's browser reports name; null grants none."
+  type        = string
+  default     = null
+}

@@ -14,4 +14,6 @@ module "platform" {
   jwt_authorizer       = var.jwt_authorizer
   migration            = var.migration
   migration_sas_token  = var.migration_sas_token
+
+  browser_secret_prefix = var.browser_secret_prefix
 }

@@ -68,6 +68,16 @@ data "aws_iam_policy_document" "agent" {
     }
   }
 
+  # Browser dashboards' credentials: the secrets the catalog names, and the optional prefix.
+  dynamic "statement" {
+    for_each = length(local.browser_secret_arns) > 0 ? [1] : []
+    content {
+      sid       = "BrowserCredentials"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = local.browser_secret_arns
+    }
+  }
+
   statement {
     sid       = "Rejects"
     actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]

@@ -22,8 +22,15 @@ locals {
   asg_name       = "${var.name}-agents"
   lifecycle_hook = "drain"
   qs_region      = coalesce(var.quicksight.region, var.region)
-  qs_arn         = "arn:${data.aws_partition.current.partition}:quicksight:${local.qs_region}:${data.aws_caller_identity.current.account_id}"
-  asg_arn        = "arn:${data.aws_partition.current.partition}:autoscaling:${var.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
+  # A secret named without its ARN matches with AWS's six random characters after the name, never
+  # another secret whose name merely starts the same.
+  secret_arns = "arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:"
+  browser_secret_arns = concat(
+    [for s in var.browser_secrets : startswith(s, "arn:") ? s : "${local.secret_arns}${s}-??????"],
+    var.browser_secret_prefix == null ? [] : ["${local.secret_arns}${var.browser_secret_prefix}*"],
+  )
+  qs_arn  = "arn:${data.aws_partition.current.partition}:quicksight:${local.qs_region}:${data.aws_caller_identity.current.account_id}"
+  asg_arn = "arn:${data.aws_partition.current.partition}:autoscaling:${var.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
     {

@@ -68,6 +68,28 @@ variable "data_source_secrets" {
   default     = {}
 }
 
+variable "browser_secrets" {
+  description = "Secrets (names or ARNs) the browser renderer's dashboards sign in with: the catalog's source.auth.secret values (catalog/browser-secrets.json, written by make schedules). The agents may read these and no other."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for s in var.browser_secrets : startswith(s, "arn:") || can(regex("^[A-Za-z0-9/_+=.@-]{1,512}$", s))])
+    error_message = "Each browser secret is a Secrets Manager secret's name or its ARN."
+  }
+}
+
+variable "browser_secret_prefix" {
+  description = "Also let the agents read every secret whose name starts with this (a catalog kept outside this repository); null grants none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.browser_secret_prefix == null || can(regex("^[A-Za-z0-9/_+=.@-]{3,256}$", var.browser_secret_prefix))
+    error_message = "browser_secret_prefix is the start of a secret name of at least 3 characters (no wildcards)."
+  }
+}
+
 variable "drain_seconds" {
   description = "The agent's drain on SIGTERM; the lifecycle hook waits a little longer."
   type        = number

@@ -1,0 +1,59 @@
+"""The Secrets Manager secrets the catalog's browser reports sign in with, as Terraform reads them
+(``catalog/browser-secrets.json``): the agents are granted ``secretsmanager:GetSecretValue`` on
+these and nothing else (plus an optional name prefix, ``browser_secret_prefix``).
+
+Terraform has no TOML decoder, so ``make schedules`` writes this file from the catalog and a test
+fails when the two disagree. Each entry is what a report's ``source.auth.secret`` says: a secret's
+name, or its ARN.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from contracts.catalog import Catalog, parse_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog" / "reports.toml"
+BROWSER_SECRETS = ROOT / "catalog" / "browser-secrets.json"
+# Secrets Manager's name alphabet; an ARN is taken as it is.
+SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
+
+
+class BrowserSecretError(ValueError):
+    pass
+
+
+def browser_secrets(catalog: Catalog) -> list[str]:
+    found = set()
+    for report in catalog.reports.values():
+        auth = report.source.get("auth") if report.renderer == "browser" else None
+        if not isinstance(auth, dict) or "secret" not in auth:
+            continue
+        secret = auth["secret"]
+        if not isinstance(secret, str) or not (secret.startswith("arn:") or SECRET_NAME.fullmatch(secret)):
+            raise BrowserSecretError(f"report {report.name!r}: {secret!r} is not a secret's name or ARN")
+        found.add(secret)
+    return sorted(found)
+
+
+def render(catalog_path: Path = CATALOG) -> str:
+    return json.dumps(browser_secrets(parse_catalog(catalog_path.read_bytes())), indent=2) + "\n"
+
+
+def main() -> int:
+    try:
+        text = render()
+    except BrowserSecretError as exc:
+        print(f"browser secrets: {exc}", file=sys.stderr)
+        return 1
+    BROWSER_SECRETS.write_text(text)
+    print(f"wrote {BROWSER_SECRETS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
