@@ -5,8 +5,10 @@ in that context), finds it at ``token_path`` in the JSON answer, and hands it to
 as a header, a cookie or a URL parameter (``inject``).
 
 The token request carries the secret's JSON fields as headers, or, with ``login``, a bearer
-token got first by posting the secret's fields (plus ``login.body``) to ``login.url``: the
-two-step flow of Superset's ``/api/v1/security/login`` then ``/api/v1/security/guest_token/``.
+token got first by posting the secret's fields (plus ``login.body``) to ``login.url``. With
+``csrf``, a CSRF token is read first (with that bearer token, in the same context, so its session
+cookie goes along) and sent as ``csrf.header``. Together: Superset's ``/api/v1/security/login``,
+``/api/v1/security/csrf_token/``, then ``/api/v1/security/guest_token/``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ class TokenLogin(BaseModel):
     url: WebUrl
     body: dict[str, Any] = Field(default_factory=dict)
     token_path: str = Field(default="access_token", min_length=1)
+
+
+class CsrfStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    url: WebUrl
+    token_path: str = Field(default="result", min_length=1)
+    header: str = Field(default="X-CSRFToken", min_length=1, max_length=256)
 
 
 class Inject(BaseModel):
@@ -53,6 +62,7 @@ class GuestTokenAuth(BaseModel):
     body: dict[str, Any] | None = None
     token_path: str = Field(default="token", min_length=1)
     login: TokenLogin | None = None
+    csrf: CsrfStep | None = None
     inject: Inject
 
 
@@ -65,6 +75,11 @@ async def guest_token(
         sign_in = {**login.body, **fields}
         bearer = await _token_from(request, login.url, "POST", sign_in, {}, login.token_path, timeout_ms)
         headers = {"Authorization": f"Bearer {bearer}"}
+    if auth.csrf is not None:
+        csrf = auth.csrf
+        headers[csrf.header] = await _token_from(
+            request, csrf.url, "GET", None, headers, csrf.token_path, timeout_ms
+        )
     return await _token_from(
         request, auth.token_url, auth.method, auth.body, headers, auth.token_path, timeout_ms
     )

@@ -147,12 +147,14 @@ async def test_a_missing_login_field_is_named(
 async def test_a_superset_style_guest_token_in_a_header(
     signing_renderer: BrowserRenderer, dash_app: str, secret: Any
 ) -> None:
-    """Superset's flow: sign in to the API for an access token, ask for a guest token with it,
-    send the guest token as X-GuestToken with every request to the dashboard."""
+    """Superset's flow: sign in to the API for an access token, read a CSRF token with it (its
+    session cookie stays in the job's context), ask for a guest token with both, and send the
+    guest token as X-GuestToken with every request to the dashboard."""
     auth = {
         "type": "guest_token",
         "secret": secret({"username": "viewer", "password": PASSWORD}),
         "login": {"url": f"{dash_app}/api/v1/security/login", "body": {"provider": "db"}},
+        "csrf": {"url": f"{dash_app}/api/v1/security/csrf_token/"},
         "token_url": f"{dash_app}/api/v1/security/guest_token/",
         "body": {
             "user": {"username": "snapshots"},
@@ -163,6 +165,9 @@ async def test_a_superset_style_guest_token_in_a_header(
     }
     assert "data loaded: 4 regions" in await capture(signing_renderer, dash_app, auth)
     assert call(f"{dash_app}/_test/state")["sessions"] == 0, "the header alone let every request in"
+    without_csrf = {k: v for k, v in auth.items() if k != "csrf"}
+    with pytest.raises(InvalidRenderError, match=r"guest_token/ answered HTTP 400"):
+        await capture(signing_renderer, dash_app, without_csrf)
 
 
 @pytest.mark.parametrize("place", [{"cookie": "guest_token"}, {"query": "token"}])

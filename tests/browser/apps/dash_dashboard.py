@@ -7,9 +7,11 @@ data slowly (``DASH_DATA_DELAY`` seconds) behind a spinner. It signs users in th
 renderer supports:
 
 - a login form at ``/login`` (``viewer`` / ``DASH_PASSWORD``) that starts a server-side session;
-- Superset's two-step guest token: ``POST /api/v1/security/login`` (JSON user and password) gives
-  an access token, ``POST /api/v1/security/guest_token/`` with it gives a guest token; or the
-  guest token straight from ``POST /api/guest_token`` with ``X-Service-Key: DASH_SERVICE_KEY``;
+- Superset's guest token flow: ``POST /api/v1/security/login`` (JSON user and password) gives an
+  access token; ``GET /api/v1/security/csrf_token/`` with it gives a CSRF token bound to the
+  session cookie it sets; ``POST /api/v1/security/guest_token/`` with both (and the cookie) gives
+  a guest token. Or the guest token straight from ``POST /api/guest_token`` with
+  ``X-Service-Key: DASH_SERVICE_KEY``;
 - a guest token as the ``X-GuestToken`` header, the ``guest_token`` cookie, or ``?token=`` (which
   starts a session, as embed links do).
 
@@ -44,7 +46,7 @@ live: dict[str, int | None] = {}  # session id -> dashboard loads left (None: un
 access_tokens: set[str] = set()
 guest_tokens: set[str] = set()
 state: dict[str, Any] = {"logins": 0, "single": False}
-OPEN = ("/login", "/api/v1/security/login", "/api/v1/security/guest_token/", "/api/guest_token", "/_test/")
+OPEN = ("/login", "/api/v1/security/", "/api/guest_token", "/_test/")
 
 FORM = """<!doctype html><title>Sign in</title><form method="post">{message}
 <label>User <input name="username"></label> <label>Password <input name="password" type="password"></label>
@@ -111,10 +113,24 @@ def api_login() -> Any:
     return {"access_token": token}
 
 
+def bearer_known() -> bool:
+    return request.headers.get("Authorization", "").removeprefix("Bearer ") in access_tokens
+
+
+@server.get("/api/v1/security/csrf_token/")
+def csrf_token() -> Any:
+    if not bearer_known():
+        return Response('{"msg": "Missing Authorization Header"}', status=401, mimetype="application/json")
+    session["csrf"] = secrets.token_hex(16)
+    return {"result": session["csrf"]}
+
+
 @server.post("/api/v1/security/guest_token/")
 def superset_guest_token() -> Any:
-    if request.headers.get("Authorization", "").removeprefix("Bearer ") not in access_tokens:
+    if not bearer_known():
         return Response('{"msg": "Missing Authorization Header"}', status=401, mimetype="application/json")
+    if not session.get("csrf") or request.headers.get("X-CSRFToken") != session["csrf"]:
+        return Response("400 Bad Request: The CSRF token is missing.", status=400)
     return issue_guest_token()
 
 
