@@ -18,8 +18,10 @@ AWS_SCHEMA := $(TOOLS)/aws-provider-schema.json
 AZURITE := $(TOOLS)/azurite/node_modules/.bin/azurite-blob
 # reladiff (the maintained fork of data-diff), the yardstick migrate verify is benchmarked against.
 RELADIFF := $(TOOLS)/reladiff/bin/reladiff
-# Plotly Dash: the real dashboard application the browser renderer's login tests capture.
+# Plotly Dash and Apache Superset: real dashboard applications the browser renderer's login tests capture.
 DASH := $(TOOLS)/dash/bin/python
+SUPERSET := $(TOOLS)/superset/bin/superset
+SUPERSET_SDK := $(TOOLS)/superset-sdk/node_modules/@superset-ui/embedded-sdk/bundle/index.js
 SCHEMA_WHEEL := $(TOOLS)/cache/cdktf_cdktf_provider_aws-21.22.1-py3-none-any.whl
 LAMBDAS := build/lambdas.zip
 ENVS := $(notdir $(wildcard terraform/environments/*))
@@ -72,7 +74,7 @@ up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoint
 moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until Ctrl-C, for ENV=local
 	$(PY) -m sandbox moto --port $(SANDBOX_PORT)
 
-test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
+test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) $(SUPERSET) $(SUPERSET_SDK) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	$(PY) -m pytest
 
 simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
@@ -117,6 +119,17 @@ $(RELADIFF): tools/reladiff.txt | $(UV)
 $(DASH): tools/dash.txt | $(UV)
 	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/dash
 	$(UV) pip install -q --python $@ --require-hashes --compile-bytecode -r $<
+	@touch $@
+
+$(SUPERSET_SDK): tools/superset-sdk/package.json tools/superset-sdk/package-lock.json
+	mkdir -p $(TOOLS)/superset-sdk
+	cp $^ $(TOOLS)/superset-sdk/
+	cd $(TOOLS)/superset-sdk && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SUPERSET): tools/superset.txt | $(UV)
+	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/superset
+	$(UV) pip install -q --python $(TOOLS)/superset/bin/python --require-hashes --compile-bytecode -r $<
 	@touch $@
 
 $(SCHEMA_WHEEL): tools/aws-schema.txt | $(UV)
