@@ -30,6 +30,7 @@ import boto3
 
 from bench import extract, loads, verify
 from bench.browser import measure as measure_browser
+from bench.browser import measure_auth as measure_browser_auth
 from bench.extract_data import SERVERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ TARGETS = {
     "idle_receives_per_min": ("<=", 3),
     "pickup_p99_ms": ("<", 1000),
     "browser_rss_mb_per_page": ("<=", 150),
+    "browser_auth_ratio": (">=", 0.6),
     **{f"extract_ratio_{server.name}_{fmt}": (">=", 0.8) for server in SERVERS for fmt in extract.STREAMED},
     **{f"extract_cli_ratio_{server.name}_csv": ("<=", 3) for server in SERVERS},
     "extract_xlsx_rows_per_s": (">=", 150_000),
@@ -331,6 +333,8 @@ def bench(noop_jobs: int) -> dict[str, Any]:
         progress("browser pages")
         # 8. The browser renderer on a local chart page in the system's Chromium.
         results["browser"] = asyncio.run(measure_browser())
+        progress("browser pages with header auth")
+        results["browser_auth"] = asyncio.run(measure_browser_auth())
 
         # 9. SQL extracts: the renderer against ConnectorX and the servers' own exports.
         results["extract"] = extract.measure(progress)
@@ -371,6 +375,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "io_jobs_per_second": round(io["rate"], 1),
         "sequential_jobs_per_second": round(seq["rate"], 3),
         **{k: v for k, v in raw["browser"].items() if k.startswith("browser_")},
+        **{k: v for k, v in raw.get("browser_auth", {}).items() if k.startswith("browser_")},
         **extract.summarise(raw["extract"]),
         **loads.summarise(raw["loads"]),
         **verify.summarise(raw["verify"]),
