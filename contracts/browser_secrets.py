@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from contracts.catalog import Catalog, parse_catalog
+from contracts.generated import write_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog" / "reports.toml"
@@ -45,14 +46,7 @@ def render(catalog_path: Path = CATALOG) -> str:
 
 
 def main() -> int:
-    try:
-        text = render()
-    except BrowserSecretError as exc:
-        print(f"browser secrets: {exc}", file=sys.stderr)
-        return 1
-    BROWSER_SECRETS.write_text(text)
-    print(f"wrote {BROWSER_SECRETS.relative_to(ROOT)}")
-    return 0
+    return write_generated(BROWSER_SECRETS, render, BrowserSecretError, "browser secrets")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.catalog import Catalog, parse_catalog
+from contracts.generated import write_generated
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog" / "reports.toml"
@@ -42,14 +43,7 @@ def render(catalog_path: Path = CATALOG) -> str:
 
 
 def main() -> int:
-    try:
-        text = render()
-    except ScheduleError as exc:
-        print(f"schedules: {exc}", file=sys.stderr)
-        return 1
-    SCHEDULES.write_text(text)
-    print(f"wrote {SCHEDULES.relative_to(ROOT)}")
-    return 0
+    return write_generated(SCHEDULES, render, ScheduleError, "schedules")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@ Secrets Manager (moto), a sink that keeps the bytes, a job, a PDF's text."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import boto3
 import pytest
 from pypdf import PdfReader
 
@@ -46,6 +49,20 @@ async def signing_renderer(chromium: str, moto_server: MotoSandbox) -> AsyncIter
         made = BrowserRenderer(chromium, 2, 150, 50, secrets=BrowserSecrets(aws.secretsmanager))
         yield made
         await made.close()
+
+
+@pytest.fixture
+def make_secret(moto_server: MotoSandbox) -> Callable[[dict[str, str]], str]:
+    """Store a JSON secret in moto's Secrets Manager; its ARN."""
+    client = boto3.client("secretsmanager")
+
+    def make(value: dict[str, str]) -> str:
+        arn: str = client.create_secret(
+            Name=f"dashboards/{uuid.uuid4().hex}", SecretString=json.dumps(value)
+        )["ARN"]
+        return arn
+
+    return make
 
 
 def pdf_text(data: bytes | bytearray) -> str:

@@ -16,12 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from agent.errors import InvalidRenderError
 from agent.renderers.browser import BrowserRenderer
-from sandbox.moto_server import MotoSandbox
 from tests.browser.conftest import Collected, browser_report, job, pdf_text
 from tests.support.services import require_service
 
@@ -55,19 +53,6 @@ def call(url: str, method: str = "GET") -> dict[str, Any]:
         return found
 
 
-@pytest.fixture
-def secret(moto_server: MotoSandbox) -> Any:
-    client = boto3.client("secretsmanager")
-
-    def make(value: dict[str, str]) -> str:
-        arn: str = client.create_secret(Name=f"dash/{uuid.uuid4().hex}", SecretString=json.dumps(value))[
-            "ARN"
-        ]
-        return arn
-
-    return make
-
-
 def form_login(app: str, secret: str) -> dict[str, Any]:
     return {"type": "form_login", "secret": secret, "login_url": f"{app}/login", "logged_in": "selector:h1"}
 
@@ -82,9 +67,9 @@ async def capture(renderer: BrowserRenderer, app: str, auth: dict[str, Any], **s
 
 
 async def test_form_login_captures_the_chart_drawn_after_the_page(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
-    auth = form_login(dash_app, secret({"username": "viewer", "password": PASSWORD}))
+    auth = form_login(dash_app, make_secret({"username": "viewer", "password": PASSWORD}))
     text = await capture(signing_renderer, dash_app, auth)
     assert "data loaded: 4 regions" in text and "Revenue total 615" in text
     assert "EMEA" in text, "the chart's axis is in the capture"
@@ -94,17 +79,17 @@ async def test_form_login_captures_the_chart_drawn_after_the_page(
 
 
 async def test_without_waiting_for_the_data_the_capture_is_too_early(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
-    auth = form_login(dash_app, secret({"username": "viewer", "password": PASSWORD}))
+    auth = form_login(dash_app, make_secret({"username": "viewer", "password": PASSWORD}))
     text = await capture(signing_renderer, dash_app, auth, wait_for=["load", "selector:h1"])
     assert "Revenue by region" in text and "data loaded" not in text
 
 
 async def test_an_expired_session_is_renewed(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
-    auth = form_login(dash_app, secret({"username": "viewer", "password": PASSWORD}))
+    auth = form_login(dash_app, make_secret({"username": "viewer", "password": PASSWORD}))
     assert "data loaded" in await capture(signing_renderer, dash_app, auth)
     call(f"{dash_app}/_test/expire", "POST")
     assert "data loaded" in await capture(signing_renderer, dash_app, auth)
@@ -112,10 +97,10 @@ async def test_an_expired_session_is_renewed(
 
 
 async def test_a_session_that_never_holds_is_renewed_once_then_fails_cleanly(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
     call(f"{dash_app}/_test/sessions/single", "POST")  # each session is spent on the login's own landing
-    auth = form_login(dash_app, secret({"username": "viewer", "password": PASSWORD}))
+    auth = form_login(dash_app, make_secret({"username": "viewer", "password": PASSWORD}))
     with pytest.raises(
         InvalidRenderError, match=r"sent the browser back to .*/login right after signing in again"
     ):
@@ -124,9 +109,9 @@ async def test_a_session_that_never_holds_is_renewed_once_then_fails_cleanly(
 
 
 async def test_a_wrong_password_is_invalid_and_never_told(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
-    auth = form_login(dash_app, secret({"username": "viewer", "password": PASSWORD + "-old"}))
+    auth = form_login(dash_app, make_secret({"username": "viewer", "password": PASSWORD + "-old"}))
     with pytest.raises(InvalidRenderError, match=r"did not succeed .*wrong username or password") as raised:
         await capture(signing_renderer, dash_app, auth, timeout_seconds=4)
     assert PASSWORD not in str(raised.value)
@@ -134,10 +119,10 @@ async def test_a_wrong_password_is_invalid_and_never_told(
 
 
 async def test_a_missing_login_field_is_named(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
     auth = {
-        **form_login(dash_app, secret({"username": "viewer", "password": PASSWORD})),
+        **form_login(dash_app, make_secret({"username": "viewer", "password": PASSWORD})),
         "username_selector": "#user",
     }
     with pytest.raises(InvalidRenderError, match=r"login page .*/login has no #user"):
@@ -145,14 +130,14 @@ async def test_a_missing_login_field_is_named(
 
 
 async def test_a_superset_style_guest_token_in_a_header(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
     """Superset's flow: sign in to the API for an access token, read a CSRF token with it (its
     session cookie stays in the job's context), ask for a guest token with both, and send the
     guest token as X-GuestToken with every request to the dashboard."""
     auth = {
         "type": "guest_token",
-        "secret": secret({"username": "viewer", "password": PASSWORD}),
+        "secret": make_secret({"username": "viewer", "password": PASSWORD}),
         "login": {"url": f"{dash_app}/api/v1/security/login", "body": {"provider": "db"}},
         "csrf": {"url": f"{dash_app}/api/v1/security/csrf_token/"},
         "token_url": f"{dash_app}/api/v1/security/guest_token/",
@@ -172,11 +157,11 @@ async def test_a_superset_style_guest_token_in_a_header(
 
 @pytest.mark.parametrize("place", [{"cookie": "guest_token"}, {"query": "token"}])
 async def test_a_guest_token_from_a_service_key(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any, place: dict[str, str]
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any, place: dict[str, str]
 ) -> None:
     auth = {
         "type": "guest_token",
-        "secret": secret({"X-Service-Key": SERVICE_KEY}),
+        "secret": make_secret({"X-Service-Key": SERVICE_KEY}),
         "token_url": f"{dash_app}/api/guest_token",
         "body": {"resources": [{"type": "dashboard", "id": "revenue"}]},
         "token_path": "data.token",
@@ -186,11 +171,11 @@ async def test_a_guest_token_from_a_service_key(
 
 
 async def test_a_refused_token_request_is_invalid_with_its_status(
-    signing_renderer: BrowserRenderer, dash_app: str, secret: Any
+    signing_renderer: BrowserRenderer, dash_app: str, make_secret: Any
 ) -> None:
     auth = {
         "type": "guest_token",
-        "secret": secret({"X-Service-Key": "not-the-key"}),
+        "secret": make_secret({"X-Service-Key": "not-the-key"}),
         "token_url": f"{dash_app}/api/guest_token",
         "inject": {"header": "X-GuestToken"},
     }

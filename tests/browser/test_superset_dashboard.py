@@ -11,7 +11,6 @@ Superset queries after the page has loaded, signed in two ways:
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
@@ -24,14 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
 import pytest
 from aiohttp import web
 
 from agent.errors import InvalidRenderError
 from agent.renderers.browser import BrowserRenderer
 from sandbox.loopback import serve_on_loopback
-from sandbox.moto_server import MotoSandbox, free_port
+from sandbox.moto_server import free_port
 from tests.browser.conftest import Collected, browser_report, job, pdf_text
 from tests.support.services import require_service
 
@@ -87,43 +85,16 @@ def superset(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Superset]:
     env = {**os.environ, "SUPERSET_CONFIG_PATH": str(home / "superset_config.py"), "SUPERSET_HOME": str(home)}
     env["FLASK_APP"] = "superset"
 
-    def superset(*args: str) -> None:
-        subprocess.run([str(SUPERSET), *args], env=env, check=True, capture_output=True, timeout=300)
-
-    superset("db", "upgrade")
-    person = ["--firstname", "Snap", "--lastname", "Shot"]
-    superset(
-        "fab",
-        "create-admin",
-        "--username",
-        "admin",
-        "--email",
-        "admin@example.com",
-        "--password",
-        ADMIN_PASSWORD,
-        *person,
-    )
-    superset("init")
-    superset(
-        "fab",
-        "create-user",
-        "--role",
-        "Alpha",
-        "--username",
-        "viewer",
-        "--email",
-        "viewer@example.com",
-        "--password",
-        VIEWER_PASSWORD,
-        *person,
-    )
+    python = str(SUPERSET.parent / "python")
+    init = [python, str(APPS / "superset_init.py"), ADMIN_PASSWORD, VIEWER_PASSWORD]
+    subprocess.run(init, env=env, check=True, capture_output=True, timeout=300)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [str(SUPERSET), "run", "-h", "127.0.0.1", "-p", str(port), "--with-threads"]
     with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as server:
         _wait_healthy(url, server)
         seeded = subprocess.run(
-            [str(SUPERSET.parent / "python"), str(SEED), url, ADMIN_PASSWORD, str(data)],
+            [python, str(SEED), url, ADMIN_PASSWORD, str(data)],
             check=True,
             capture_output=True,
             text=True,
@@ -146,19 +117,6 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
     raise AssertionError("superset did not answer /health within 90 s")
 
 
-@pytest.fixture
-def secret(moto_server: MotoSandbox) -> Any:
-    client = boto3.client("secretsmanager")
-
-    def make(value: dict[str, str]) -> str:
-        arn: str = client.create_secret(Name=f"superset/{uuid.uuid4().hex}", SecretString=json.dumps(value))[
-            "ARN"
-        ]
-        return arn
-
-    return make
-
-
 async def capture(renderer: BrowserRenderer, superset: Superset, auth: dict[str, Any], **source: Any) -> str:
     spec = {"url": f"{superset.url}/superset/dashboard/revenue/?standalone=1", "auth": auth}
     sink = Collected()
@@ -168,9 +126,9 @@ async def capture(renderer: BrowserRenderer, superset: Superset, auth: dict[str,
 
 
 async def test_a_superset_dashboard_through_its_login_form(
-    signing_renderer: BrowserRenderer, superset: Superset, secret: Any
+    signing_renderer: BrowserRenderer, superset: Superset, make_secret: Any
 ) -> None:
-    login = {"type": "form_login", "secret": secret({"username": "viewer", "password": VIEWER_PASSWORD})}
+    login = {"type": "form_login", "secret": make_secret({"username": "viewer", "password": VIEWER_PASSWORD})}
     auth = {**login, "login_url": f"{superset.url}/login/"}
     text = await capture(signing_renderer, superset, auth)
     assert "Revenue total" in text and "615" in text, "the chart's number, queried after the page loaded"
@@ -178,9 +136,9 @@ async def test_a_superset_dashboard_through_its_login_form(
 
 
 async def test_a_wrong_superset_password_is_invalid_and_never_told(
-    signing_renderer: BrowserRenderer, superset: Superset, secret: Any
+    signing_renderer: BrowserRenderer, superset: Superset, make_secret: Any
 ) -> None:
-    wrong = secret({"username": "viewer", "password": VIEWER_PASSWORD + "-old"})
+    wrong = make_secret({"username": "viewer", "password": VIEWER_PASSWORD + "-old"})
     auth = {"type": "form_login", "secret": wrong, "login_url": f"{superset.url}/login/"}
     with pytest.raises(InvalidRenderError, match="wrong username or password") as raised:
         await capture(signing_renderer, superset, auth, timeout_seconds=8)
@@ -208,11 +166,11 @@ def _file(path: Path) -> Any:
 
 
 async def test_an_embedded_superset_dashboard_with_a_guest_token(
-    signing_renderer: BrowserRenderer, superset: Superset, secret: Any, host_page: str
+    signing_renderer: BrowserRenderer, superset: Superset, make_secret: Any, host_page: str
 ) -> None:
     auth = {
         "type": "guest_token",
-        "secret": secret({"username": "admin", "password": ADMIN_PASSWORD}),
+        "secret": make_secret({"username": "admin", "password": ADMIN_PASSWORD}),
         "login": {"url": f"{superset.url}/api/v1/security/login", "body": {"provider": "db"}},
         "csrf": {"url": f"{superset.url}/api/v1/security/csrf_token/"},
         "token_url": f"{superset.url}/api/v1/security/guest_token/",
