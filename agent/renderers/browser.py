@@ -41,6 +41,8 @@ from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
 log = logging.getLogger(__name__)
+# The watchdog over a job's browser work, past the source's own timeouts (the README's timers).
+WATCHDOG_GRACE_SECONDS = 15.0
 
 
 class Viewport(BaseModel):
@@ -90,6 +92,13 @@ class BrowserSource(BaseModel):
         return Readiness.of(self.wait_for, self.settle_ms)
 
 
+def watchdog_seconds(source: BrowserSource) -> float:
+    """Twice the source's timeout (a page), four times with ``form_login`` (a sign-in and a page,
+    then once more after a renewal), and a grace."""
+    pages = 4 if isinstance(source.auth, FormLoginAuth) else 2
+    return source.timeout_seconds * pages + WATCHDOG_GRACE_SECONDS
+
+
 def memory_bounded(concurrency: int, page_budget_mb: int, meminfo: str = "/proc/meminfo") -> int:
     try:
         with open(meminfo) as info:
@@ -122,12 +131,10 @@ class BrowserRenderer:
         source, url = await self._target(job, report)
         sent = await credentials(source.auth, url, self._secrets)
         timeout_ms = source.timeout_seconds * 1000
-        # Pages opened at most: the capture and a retry, each after a login for form_login.
-        pages = 4 if isinstance(source.auth, FormLoginAuth) else 2
         lease = await self._acquire()
         try:
-            # A watchdog over the whole job: a wedged browser must fail the job, never hold it.
-            async with asyncio.timeout(source.timeout_seconds * pages + 15):
+            # A wedged browser must fail the job, never hold it.
+            async with asyncio.timeout(watchdog_seconds(source)):
                 data = await self._capture(lease, job.format, source, url, timeout_ms, sent)
         except InvalidRenderError:
             if source.auth is not None:  # refused, perhaps rotated: the next job reads it afresh

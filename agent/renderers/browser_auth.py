@@ -26,12 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.renderers.browser_guest_token import GuestTokenAuth, guest_token
 from agent.renderers.browser_login import FormLoginAuth
-from agent.renderers.browser_secrets import BrowserSecrets
+from agent.renderers.browser_secrets import BrowserSecrets, SecretId
 
 
 class _Auth(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    secret: str = Field(min_length=1, max_length=2048)
+    secret: SecretId
 
 
 class BearerAuth(_Auth):

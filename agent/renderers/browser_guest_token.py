@@ -20,6 +20,7 @@ from playwright.async_api import APIRequestContext
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent.errors import InvalidRenderError, TransientRenderError
+from agent.renderers.browser_secrets import SecretId
 from agent.renderers.spec import WebUrl
 
 
@@ -56,7 +57,7 @@ class Inject(BaseModel):
 class GuestTokenAuth(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     type: Literal["guest_token"]
-    secret: str = Field(min_length=1, max_length=2048)
+    secret: SecretId
     token_url: WebUrl
     method: Literal["GET", "POST"] = "POST"
     body: dict[str, Any] | None = None

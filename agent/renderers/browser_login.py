@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from agent.errors import InvalidRenderError
 from agent.renderers.browser_page import fresh_page
 from agent.renderers.browser_ready import Readiness, check_condition
-from agent.renderers.browser_secrets import BrowserSecrets
+from agent.renderers.browser_secrets import BrowserSecrets, SecretId
 from agent.renderers.spec import WebUrl
 
 LOGIN_VIEWPORT = (1280, 800)
@@ -30,7 +30,7 @@ LOGIN_VIEWPORT = (1280, 800)
 class FormLoginAuth(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     type: Literal["form_login"]
-    secret: str = Field(min_length=1, max_length=2048)
+    secret: SecretId
     login_url: WebUrl
     username_selector: str = Field(default="input[name=username]", min_length=1)
     password_selector: str = Field(default="input[type=password]", min_length=1)

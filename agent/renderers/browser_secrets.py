@@ -5,12 +5,16 @@ needs, fails the job as ``Render.Invalid`` naming the secret and why, never its 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 from agent.errors import InvalidRenderError
 from agent.secret_texts import SecretTexts, SecretUnavailable
 
 TTL_SECONDS = 300.0
+# How a browser report's auth names its secret: an ARN or a name.
+SecretId = Annotated[str, Field(min_length=1, max_length=2048)]
 
 
 class BrowserSecrets:

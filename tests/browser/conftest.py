@@ -65,6 +65,23 @@ def make_secret(moto_server: MotoSandbox) -> Callable[[dict[str, str]], str]:
     return make
 
 
+def superset_guest_token(app: str, secret: str, dashboard: str, inject: dict[str, str]) -> dict[str, Any]:
+    """The ``guest_token`` auth of Superset's API (login, CSRF token, guest token) at ``app``."""
+    return {
+        "type": "guest_token",
+        "secret": secret,
+        "login": {"url": f"{app}/api/v1/security/login", "body": {"provider": "db"}},
+        "csrf": {"url": f"{app}/api/v1/security/csrf_token/"},
+        "token_url": f"{app}/api/v1/security/guest_token/",
+        "body": {
+            "user": {"username": "snapshots"},
+            "resources": [{"type": "dashboard", "id": dashboard}],
+            "rls": [],
+        },
+        "inject": inject,
+    }
+
+
 def pdf_text(data: bytes | bytearray) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(data))).pages)
 

@@ -20,7 +20,7 @@ import pytest
 
 from agent.errors import InvalidRenderError
 from agent.renderers.browser import BrowserRenderer
-from tests.browser.conftest import Collected, browser_report, job, pdf_text
+from tests.browser.conftest import Collected, browser_report, job, pdf_text, superset_guest_token
 from tests.support.services import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,19 +135,8 @@ async def test_a_superset_style_guest_token_in_a_header(
     """Superset's flow: sign in to the API for an access token, read a CSRF token with it (its
     session cookie stays in the job's context), ask for a guest token with both, and send the
     guest token as X-GuestToken with every request to the dashboard."""
-    auth = {
-        "type": "guest_token",
-        "secret": make_secret({"username": "viewer", "password": PASSWORD}),
-        "login": {"url": f"{dash_app}/api/v1/security/login", "body": {"provider": "db"}},
-        "csrf": {"url": f"{dash_app}/api/v1/security/csrf_token/"},
-        "token_url": f"{dash_app}/api/v1/security/guest_token/",
-        "body": {
-            "user": {"username": "snapshots"},
-            "resources": [{"type": "dashboard", "id": "revenue"}],
-            "rls": [],
-        },
-        "inject": {"header": "X-GuestToken"},
-    }
+    secret = make_secret({"username": "viewer", "password": PASSWORD})
+    auth = superset_guest_token(dash_app, secret, "revenue", {"header": "X-GuestToken"})
     assert "data loaded: 4 regions" in await capture(signing_renderer, dash_app, auth)
     assert call(f"{dash_app}/_test/state")["sessions"] == 0, "the header alone let every request in"
     without_csrf = {k: v for k, v in auth.items() if k != "csrf"}

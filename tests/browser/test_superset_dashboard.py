@@ -30,7 +30,7 @@ from agent.errors import InvalidRenderError
 from agent.renderers.browser import BrowserRenderer
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import free_port
-from tests.browser.conftest import Collected, browser_report, job, pdf_text
+from tests.browser.conftest import Collected, browser_report, job, pdf_text, superset_guest_token
 from tests.support.services import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,19 +168,8 @@ def _file(path: Path) -> Any:
 async def test_an_embedded_superset_dashboard_with_a_guest_token(
     signing_renderer: BrowserRenderer, superset: Superset, make_secret: Any, host_page: str
 ) -> None:
-    auth = {
-        "type": "guest_token",
-        "secret": make_secret({"username": "admin", "password": ADMIN_PASSWORD}),
-        "login": {"url": f"{superset.url}/api/v1/security/login", "body": {"provider": "db"}},
-        "csrf": {"url": f"{superset.url}/api/v1/security/csrf_token/"},
-        "token_url": f"{superset.url}/api/v1/security/guest_token/",
-        "body": {
-            "user": {"username": "snapshots"},
-            "resources": [{"type": "dashboard", "id": superset.embedded}],
-            "rls": [],
-        },
-        "inject": {"query": "token"},
-    }
+    secret = make_secret({"username": "admin", "password": ADMIN_PASSWORD})
+    auth = superset_guest_token(superset.url, secret, superset.embedded, {"query": "token"})
     page = f"{host_page}?{urlencode({'dashboard': superset.embedded, 'superset': superset.url})}"
     # The dashboard draws in Superset's own (cross-origin) frame, which the host page's conditions
     # cannot see into: the network going quiet, then a settle, is what is left.

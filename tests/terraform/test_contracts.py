@@ -18,7 +18,7 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH, placeholders
-from contracts.browser_secrets import BROWSER_SECRETS
+from contracts.browser_secrets import BROWSER_SECRETS, SECRET_NAME
 from contracts.browser_secrets import render as render_browser_secrets
 from contracts.event_streams import EVENT_STREAMS
 from contracts.event_streams import render as render_event_streams
@@ -445,6 +445,13 @@ def test_the_browser_secrets_file_is_the_catalogs() -> None:
     assert json.loads(BROWSER_SECRETS.read_text()) == json.loads(render_browser_secrets()), (
         "catalog changed: run make schedules"
     )
+
+
+def test_terraform_refuses_the_secret_names_the_catalog_refuses() -> None:
+    """make schedules and the workers module's validation hold secret names to one alphabet."""
+    validation = load_module(MODULES / "workers").variables["browser_secrets"]["validation"][0]
+    assert f'regex("^{SECRET_NAME.pattern}$", s)' in validation["condition"]
+    assert 'startswith(s, "arn:")' in validation["condition"]
 
 
 def test_schedules_file_is_the_catalogs() -> None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.extract.extracts import STOP_WAIT_SECONDS
 from agent.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
+from agent.renderers.browser import WATCHDOG_GRACE_SECONDS, BrowserSource, watchdog_seconds
 from agent.renderers.browser_secrets import TTL_SECONDS as BROWSER_SECRET_TTL
 from agent.secret_passwords import REFRESH_SECONDS
 from agent.settings import AgentSettings
@@ -316,6 +317,21 @@ def test_a_rotated_password_is_picked_up_within_the_retries_reach() -> None:
     assert sum(first * 2**n for n in range(attempts)) > REFRESH_SECONDS
     assert f"({REFRESH_SECONDS:.0f} s)" in timers_row("data source password")
     assert f"({BROWSER_SECRET_TTL:.0f} s)" in timers_row("browser credential")
+
+
+def test_the_browser_watchdog_is_the_readmes_and_a_page_fits_the_render_timeout() -> None:
+    row = timers_row("browser watchdog")
+    assert f"`WATCHDOG_GRACE_SECONDS` ({WATCHDOG_GRACE_SECONDS:.0f} s)" in row
+    page = {"url": "https://dash.example/d", "timeout_seconds": 60}
+    login = {"type": "form_login", "secret": "s", "login_url": "https://dash.example/login"}
+    times = "\u00d7"  # the table's multiplication sign
+    assert f"{times} 2" in row and watchdog_seconds(BrowserSource.model_validate(page)) == 60 * 2 + 15
+    with_login = BrowserSource.model_validate({**page, "auth": login})
+    assert f"{times} 4 with `form_login`" in row and watchdog_seconds(with_login) == 60 * 4 + 15
+    render_timeout = default("platform", "render_timeout_seconds")
+    BrowserSource.model_validate({**page, "timeout_seconds": render_timeout})
+    with pytest.raises(ValidationError):
+        BrowserSource.model_validate({**page, "timeout_seconds": render_timeout + 1})
 
 
 def test_load_retries_and_landed_event_delivery_are_the_readmes() -> None:
