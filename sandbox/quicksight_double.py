@@ -6,7 +6,7 @@ it unchanged (``SNAPSHOT_QUICKSIGHT_ENDPOINT_URL``), and it keeps the account's 
 ``calls_per_second`` (beyond it, HTTP 429 ``ThrottlingException``). Each dashboard may be slow,
 fail with an ErrorType, or render a blank page. Results are served from short-lived download
 URLs, like QuickSight's presigned S3 URLs, and embed URLs open a small dashboard page.
-The ``stats`` record what the tests assert: the most jobs ever running, the busiest second,
+The ``stats`` record what the tests assert: the most jobs ever running, when each call arrived,
 how often it throttled or refused, and how many jobs each SnapshotJobId started.
 """
 
@@ -17,7 +17,7 @@ import functools
 import secrets
 import time
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,15 +60,22 @@ class Stats:
     limit_exceeded: int = 0
     max_running: int = 0
     starts: Counter[str] = field(default_factory=Counter)
-    busiest_second: int = 0
     downloads: int = 0
-    first_call: float = 0.0
-    last_call: float = 0.0
+    arrivals: list[float] = field(default_factory=list)  # each call's arrival, monotonic, in order
 
     def mean_rate(self) -> float:
         """Calls per second from the first call to the last."""
-        span = self.last_call - self.first_call
-        return self.calls.total() / span if span > 0 else 0.0
+        span = self.arrivals[-1] - self.arrivals[0] if self.arrivals else 0.0
+        return len(self.arrivals) / span if span > 0 else 0.0
+
+    def busiest(self, window: float) -> int:
+        """The most calls that arrived within any ``window`` seconds."""
+        most, first = 0, 0
+        for last, arrived in enumerate(self.arrivals):
+            while arrived - self.arrivals[first] >= window:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
 
 Handler = Callable[["QuickSightDouble", web.Request], Awaitable[web.Response]]
@@ -105,7 +112,6 @@ class QuickSightDouble:
         self.forced_throttles = 0
         self._tokens = calls_per_second
         self._refilled = time.monotonic()
-        self._recent: deque[float] = deque()
         self._files: dict[str, tuple[float, bytes, str]] = {}  # download token -> (expiry, data, type)
         self._sessions: dict[str, tuple[float, dict[str, str]]] = {}  # embed code -> (expiry, session)
         self.embed_sessions: list[dict[str, str]] = []  # each issued embed URL's session tags or user
@@ -139,12 +145,7 @@ class QuickSightDouble:
     def _admit_call(self, operation: str) -> web.Response | None:
         now = time.monotonic()
         self.stats.calls[operation] += 1
-        self.stats.first_call = self.stats.first_call or now
-        self.stats.last_call = now
-        self._recent.append(now)
-        while self._recent and self._recent[0] <= now - 1.0:
-            self._recent.popleft()
-        self.stats.busiest_second = max(self.stats.busiest_second, len(self._recent))
+        self.stats.arrivals.append(now)
         self._tokens = min(
             self.calls_per_second, self._tokens + (now - self._refilled) * self.calls_per_second
         )

@@ -62,11 +62,12 @@ async def test_a_fleet_keeps_to_the_accounts_job_cap_and_call_rate(
     stats = quicksight.stats
     assert stats.max_running <= 12
     assert stats.limit_exceeded == 0  # the leases, not QuickSight, kept the fleet under the cap
-    # Each of the 12 lease holders calls at most once per 1.2 s, so a second sees at most 12
-    # (measured: 12, and 14 once with five CPU hogs on two cores); a late receive in this one
-    # busy process can still push a call into the next second.
+    # Each of the 12 lease holders sends a call at most every 1.2 s: 10 a second on average. A
+    # call reaches the double late by however long this one busy process took to send it, so a
+    # single second can see more than 12 (17 on a loaded CI runner). Over 5 s a holder's spacing
+    # allows 5 calls whatever the lag up to 1 s, so the fleet's bound there is exact: 60.
     assert stats.mean_rate() <= 10, stats.mean_rate()
-    assert stats.busiest_second <= 15, stats.busiest_second
+    assert stats.busiest(5.0) <= 60, (stats.busiest(5.0), stats.busiest(1.0))
     assert sorted(stats.starts) == sorted(ids) and set(stats.starts.values()) == {1}
     leases = boto3.client("dynamodb").scan(TableName=platform.lease_table)["Items"]
     assert all(not item.get("holders", {}).get("M") for item in leases)
