@@ -58,6 +58,7 @@ class BrowserSource(BaseModel):
     auth: Auth | None = None
     wait_for: list[str] = Field(default_factory=lambda: ["networkidle"], min_length=1, max_length=16)
     settle_ms: int = Field(default=0, ge=0, le=30_000)
+    frame: str | None = Field(default=None, min_length=1, max_length=500)  # an <iframe>'s CSS
     viewport: Viewport = Field(default_factory=Viewport)
     timeout_seconds: float = Field(default=60, gt=0, le=900)
     full_page: bool = True
@@ -89,7 +90,7 @@ class BrowserSource(BaseModel):
 
     @property
     def readiness(self) -> Readiness:
-        return Readiness.of(self.wait_for, self.settle_ms)
+        return Readiness.of(self.wait_for, self.settle_ms, self.frame)
 
 
 def watchdog_seconds(source: BrowserSource) -> float:
@@ -144,8 +145,10 @@ class BrowserRenderer:
             await self.pool.discard(lease)
             raise TransientRenderError(f"the browser stopped answering while rendering {url}") from exc
         except PlaywrightTimeoutError as exc:
+            inside = f" in the frame {source.frame!r}" if source.frame else ""
             raise RenderTimeoutError(
-                f"{url} did not settle ({', '.join(source.wait_for)}) within {source.timeout_seconds:g}s"
+                f"{url} did not settle ({', '.join(source.wait_for)}{inside})"
+                f" within {source.timeout_seconds:g}s"
             ) from exc
         except PlaywrightError as exc:
             state = "the browser crashed" if not lease.browser.is_connected() else "the page failed"

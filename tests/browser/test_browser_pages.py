@@ -18,17 +18,22 @@ from sandbox.loopback import serve_on_loopback
 from tests.browser.conftest import Collected, browser_report, job, pdf_text
 
 PAGES = {
-    # A spinner for 400 ms, then the chart (drawn after the page's load event).
+    # A spinner for 1.5 s (longer than any capture takes), then the chart, drawn after the load.
     "spinner": """<div id="spinner">loading data</div><script>
 setTimeout(() => { document.getElementById('spinner').remove();
-  document.body.insertAdjacentHTML('beforeend', '<p id="chart">Chart drawn</p>') }, 400)</script>""",
+  document.body.insertAdjacentHTML('beforeend', '<p id="chart">Chart drawn</p>') }, 1500)</script>""",
     # Charts that report themselves drawn through a global, as many chart libraries can.
     "function": """<p id="status">charts pending</p><script>
 setTimeout(() => { document.getElementById('status').textContent = 'rendered charts: 3';
   window.chartsReady = true }, 500)</script>""",
-    # An animation: its final frame 600 ms after load.
+    # An animation: its final frame 2 s after load.
     "animated": """<p id="frame">first frame</p><script>
-setTimeout(() => { document.getElementById('frame').textContent = 'final frame' }, 600)</script>""",
+setTimeout(() => { document.getElementById('frame').textContent = 'final frame' }, 2000)</script>""",
+    # An application embedding a dashboard from another origin (?src=), as Superset's SDK does.
+    "host": """<h1>Host application</h1><div id="mount"></div><script>
+const frame = document.createElement('iframe'); frame.id = 'dashboard';
+frame.src = new URLSearchParams(location.search).get('src');
+document.getElementById('mount').appendChild(frame)</script>""",
     "popup": """<p>the dashboard</p><script>window.open('/spinner'); window.open('about:blank')</script>
 <a id="l" href="/spinner" target="_blank">x</a><script>document.getElementById('l').click()</script>""",
     "dialogs": """<script>alert('hello'); confirm('sure?'); prompt('name?')</script><p>after dialogs</p>""",
@@ -43,8 +48,7 @@ document.cookie = 'left=behind; max-age=3600'; localStorage.setItem('left', 'beh
 }
 
 
-@pytest.fixture
-async def site() -> AsyncIterator[str]:
+async def serve_pages() -> tuple[web.AppRunner, str]:
     def html(body: str) -> Any:
         async def serve(_: web.Request) -> web.Response:
             return web.Response(
@@ -65,7 +69,21 @@ async def site() -> AsyncIterator[str]:
         app.router.add_get(f"/{name}", html(body))
     app.router.add_get("/download", download)
     runner, port = await serve_on_loopback(app)
-    yield f"http://127.0.0.1:{port}"
+    return runner, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[str]:
+    runner, url = await serve_pages()
+    yield url
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def other_origin() -> AsyncIterator[str]:
+    """The same pages on another port: another origin, as an embedded dashboard's server is."""
+    runner, url = await serve_pages()
+    yield url
     await runner.cleanup()
 
 
@@ -101,7 +119,7 @@ async def test_a_js_expression_the_app_sets_when_drawn(renderer: BrowserRenderer
 
 
 async def test_a_settle_delay_lets_an_animation_finish(renderer: BrowserRenderer, site: str) -> None:
-    assert "final frame" in await text_of(renderer, f"{site}/animated", wait_for="load", settle_ms=1500)
+    assert "final frame" in await text_of(renderer, f"{site}/animated", wait_for="load", settle_ms=3000)
     assert "first frame" in await text_of(renderer, f"{site}/animated", wait_for="load")
 
 
@@ -112,15 +130,37 @@ async def test_a_condition_never_met_times_out_naming_it(renderer: BrowserRender
         )
 
 
-@pytest.mark.parametrize(
-    ("wait_for", "settle_ms"),
-    [("spinner", 0), (["load", "selector:"], 0), ([], 0), ("load", 60_000)],
-)
-async def test_bad_waits_are_refused(
-    renderer: BrowserRenderer, site: str, wait_for: Any, settle_ms: int
+async def test_conditions_look_inside_an_embedded_frame(
+    renderer: BrowserRenderer, site: str, other_origin: str
 ) -> None:
+    host = f"{site}/host?src={other_origin}/spinner"
+    drawn = ["load", "hidden:#spinner", "selector:#chart"]
+    text = await text_of(renderer, host, wait_for=drawn, frame="iframe#dashboard")
+    assert "Host application" in text and "Chart drawn" in text and "loading data" not in text
+    with pytest.raises(RenderTimeoutError, match=r"selector:#chart\) within 3s"):
+        await text_of(renderer, host, wait_for=drawn, timeout_seconds=3)  # the host cannot see it
+
+
+async def test_a_frame_that_is_not_there_is_named(renderer: BrowserRenderer, site: str) -> None:
+    with pytest.raises(RenderTimeoutError, match=r"in the frame 'iframe#missing'\) within 2s"):
+        await text_of(renderer, f"{site}/spinner", frame="iframe#missing", timeout_seconds=2)
+    with pytest.raises(InvalidRenderError, match=r"the frame 'h1' matches an element that is not an iframe"):
+        await text_of(renderer, f"{site}/host?src=/spinner", frame="h1", wait_for="selector:#chart")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"wait_for": "spinner"},
+        {"wait_for": ["load", "selector:"]},
+        {"wait_for": []},
+        {"settle_ms": 60_000},
+        {"frame": ""},
+    ],
+)
+async def test_bad_waits_are_refused(renderer: BrowserRenderer, site: str, bad: dict[str, Any]) -> None:
     with pytest.raises(InvalidRenderError, match="source"):
-        await text_of(renderer, f"{site}/function", wait_for=wait_for, settle_ms=settle_ms)
+        await text_of(renderer, f"{site}/function", **bad)
 
 
 async def test_popups_are_closed_and_the_dashboard_captured(
@@ -153,7 +193,7 @@ async def test_a_download_is_a_clear_error(renderer: BrowserRenderer, site: str)
 async def test_a_page_that_navigates_away_is_captured_where_it_settles(
     renderer: BrowserRenderer, site: str
 ) -> None:
-    text = await text_of(renderer, f"{site}/leaves", wait_for=["load", "selector:#frame"], settle_ms=900)
+    text = await text_of(renderer, f"{site}/leaves", wait_for=["load", "selector:#frame"], settle_ms=3000)
     assert "final frame" in text
 
 
