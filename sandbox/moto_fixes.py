@@ -3,8 +3,10 @@
 Each fix is a thin wrapper applied to the in-process ``ThreadedMotoServer`` (never to the code
 under test), and each names the AWS behaviour it restores:
 
-1. DynamoDB conditional writes are atomic on AWS. moto checks the condition and then writes with
-   nothing stopping another request thread in between, so its write paths are serialised.
+1. DynamoDB writes are atomic on AWS. moto checks a condition and then writes with nothing
+   stopping another request thread in between, and it applies an update's SETs one by one to the
+   stored item, where a read in another thread can see half of them (a load's ledger item read
+   as FAILED without its error). So its write and read paths are serialised.
 2. ``SendTaskFailure`` carries ``cause`` into the state's error output on AWS. moto's response
    handler drops it.
 3. A failed DynamoDB integration in a state machine is a catchable ``DynamoDB.<Code>`` error on
@@ -78,8 +80,16 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
-_lock = threading.RLock()
-_DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+LOCK = threading.RLock()  # held through every serialised moto call (fix 1, fix 4's record)
+_DYNAMODB_CALLS = (
+    "put_item",
+    "update_item",
+    "delete_item",
+    "transact_write_items",
+    "get_item",
+    "query",
+    "scan",
+)
 _MARK = "_sandbox_fixed"
 COMPLETED_LIFECYCLE_ACTIONS: list[dict[str, Any]] = []
 # What moto is told at start (POST /moto-api/config): run state machines.
@@ -102,7 +112,7 @@ def _once(fixed: Callable[..., Any]) -> Callable[..., Any]:
 def _atomic(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def locked(*args: Any, **kwargs: Any) -> Any:
-        with _lock:
+        with LOCK:
             return method(*args, **kwargs)
 
     return _once(locked)
@@ -135,7 +145,7 @@ def _complete_lifecycle_action(self: Any) -> Any:
     group, hook = self._get_param("AutoScalingGroupName"), self._get_param("LifecycleHookName")
     if f"{group}_{hook}" not in self.autoscaling_backend.lifecycle_hooks:
         raise ValidationError(f"No Lifecycle Hook found for {hook} on {group}")
-    with _lock:
+    with LOCK:
         COMPLETED_LIFECYCLE_ACTIONS.append(
             {
                 "group": group,
@@ -317,7 +327,7 @@ def apply_moto_fixes() -> None:
     environment = ExecutionWorker._get_evaluation_environment
     if not getattr(environment, _MARK, False):
         ExecutionWorker._get_evaluation_environment = _start_time_as_text(environment)  # type: ignore[method-assign,assignment]
-    for name in _DYNAMODB_WRITES:
+    for name in _DYNAMODB_CALLS:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, _MARK, False):
             setattr(DynamoDBBackend, name, _atomic(method))
