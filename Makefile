@@ -74,10 +74,9 @@ up: setup ## run the platform in the sandbox until Ctrl-C and print its endpoint
 moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until Ctrl-C, for ENV=local
 	$(PY) -m sandbox moto --port $(SANDBOX_PORT)
 
-# These suites mostly wait on other programs (terraform, Chromium, Superset) and share nothing with
-# the rest (each pytest has its own moto; the databases are only the rest's), so they run beside
-# it: on two cores that takes about a third off. Their output follows the rest's.
-TESTS_BESIDE := tests/terraform tests/packer tests/browser
+# These suites share nothing with the rest (each pytest has its own moto; only the rest uses the
+# databases), so they run in a second pytest beside it: two cores kept busy. Their output follows.
+TESTS_BESIDE := tests/terraform tests/packer tests/browser tests/quicksight tests/api
 BESIDE_LOG := out/tests-beside.log
 
 test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) $(SUPERSET) $(SUPERSET_SDK) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
@@ -86,7 +85,7 @@ test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) $(SUPERSET) $(SUPE
 	  rest=0; $(PY) -m pytest $(addprefix --ignore=,$(TESTS_BESIDE)) || rest=$$?; \
 	  status=0; wait $$beside || status=$$?; \
 	  echo "=== $(TESTS_BESIDE), run beside the rest ($(BESIDE_LOG)) ==="; cat $(BESIDE_LOG); \
-	  echo "=== exit: the rest $$rest, beside $$status ==="; exit $$((rest || status))
+	  echo "=== exit: the rest $$rest, beside $$status ==="; exit $$((rest ? rest : status))
 
 simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
 	$(PY) -m simulator

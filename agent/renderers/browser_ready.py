@@ -30,7 +30,7 @@ class Readiness:
     navigation: Navigation
     conditions: tuple[str, ...]
     settle_ms: int
-    frame: str | None = None
+    frame: str | None
 
     @classmethod
     def of(cls, wait_for: list[str], settle_ms: int, frame: str | None = None) -> Readiness:
