@@ -29,7 +29,7 @@ from agent.sink import S3Sink
 from agent.task_answers import TaskAnswers
 from contracts.catalog import Catalog, ParamsError, ReportSpec
 from contracts.catalog_cache import CatalogUnavailable
-from contracts.identity import CONTENT_TYPES, s3_key
+from contracts.identity import CONTENT_TYPES, s3_key, snapshot_key
 from contracts.messages import JobMessage, TaskOutput
 from contracts.timeutil import now_iso
 from contracts.topology import SNAPSHOTS_KEY
@@ -157,6 +157,7 @@ class JobProcessor:
             )
         if job.format not in report.formats or job.format not in renderer.formats:
             raise InvalidRenderError(f"report {report.name!r} cannot be rendered as {job.format!r}")
+        _check_identity(job, report)
         try:
             params = report.normalise_params(job.params)
         except ParamsError as exc:
@@ -220,7 +221,6 @@ class JobProcessor:
                 await sink.abort()
                 raise
             output = TaskOutput(
-                s3_key=job.s3_key,
                 size_bytes=result.size_bytes,
                 sha256=result.sha256,
                 content_type=CONTENT_TYPES[job.format],
@@ -228,4 +228,19 @@ class JobProcessor:
                 worker_id=self._settings.worker_id,
                 render_ms=int(render_seconds * 1000),
             )
-            return await self._answers.succeed(job.task_token, output.model_dump_json(), output.s3_key)
+            return await self._answers.succeed(job.task_token, output.model_dump_json(), job.s3_key)
+
+
+def _check_identity(job: JobMessage, report: ReportSpec) -> None:
+    """The job is what its key says (so its scope is the one the trigger decided), and it carries
+    a scope for exactly the governed tables its report reads: never rendered unfiltered."""
+    if snapshot_key(job.report, job.format, job.params, job.data_version, job.scope) != job.key:
+        raise InvalidRenderError(
+            "the job's key is not the hash of its report, format, params, data version and scope"
+        )
+    wanted = {read.id for read in report.governed}
+    if set(job.scope) != wanted:
+        raise InvalidRenderError(
+            f"report {report.name!r} reads governed tables {sorted(wanted)}; the job carries a scope"
+            f" for {sorted(job.scope)}"
+        )

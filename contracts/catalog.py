@@ -8,12 +8,13 @@ that leaves out a defaulted param gets the same snapshot as one that spells the 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from contracts.governance.policy import DatasourceSpec, GovernedRead, governed_reads
+from contracts.governance.report_reads import reads_of
 from contracts.identity import EXTENSIONS
 from contracts.named_tables import parse_named_tables
 
@@ -78,6 +79,22 @@ class ReportSpec(BaseModel):
     schedule: str | None = None
     schedule_format: str | None = None
     access: AccessSpec
+    # The governed tables a quicksight or browser report shows ("<datasource>.<table>"); a sql
+    # report's come from its query. Settled by the catalog: ``governed``.
+    reads: list[str] | None = None
+    _governed: tuple[GovernedRead, ...] = PrivateAttr(default=())
+    _datasource: DatasourceSpec | None = PrivateAttr(default=None)
+
+    @property
+    def governed(self) -> tuple[GovernedRead, ...]:
+        """The governed tables this report reads, each filtered to the caller's scope."""
+        return self._governed
+
+    @property
+    def datasource_spec(self) -> DatasourceSpec | None:
+        """A sql report's datasource as the catalog declares it (its dialect, its governed
+        tables), or None when the catalog does not declare it."""
+        return self._datasource
 
     @field_validator("formats")
     @classmethod
@@ -98,15 +115,10 @@ class ReportSpec(BaseModel):
         return self
 
     @model_validator(mode="after")
-    def _data_access_is_entitled(self) -> ReportSpec:
-        """Row-level security must follow the caller: every param a ``row_level_tags`` value
-        names is entitled, so no request can choose its own tag."""
+    def _entitled_params_declared(self) -> ReportSpec:
         undeclared = sorted(set(self.access.entitled) - set(self.params))
         if undeclared:
             raise ValueError(f"access.entitled names undeclared params {undeclared}")
-        chosen = sorted(set(_row_level_params(self.source)) - set(self.access.entitled))
-        if chosen:
-            raise ValueError(f"row_level_tags use params {chosen} that are not in access.entitled")
         return self
 
     def normalise_params(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -130,18 +142,6 @@ class ReportSpec(BaseModel):
 
     def has_all_defaults(self) -> bool:
         return not any(spec.is_required for spec in self.params.values())
-
-
-def _row_level_params(source: Any) -> list[str]:
-    """The ``{param}`` names inside any ``row_level_tags`` table of a renderer's source."""
-    found: list[str] = []
-    if isinstance(source, dict):
-        for key, value in source.items():
-            if key == "row_level_tags" and isinstance(value, dict):
-                found += [name for v in value.values() for name in re.findall(r"\{(\w+)\}", str(v))]
-            else:
-                found += _row_level_params(value)
-    return found
 
 
 def _coerce(name: str, spec: ParamSpec, value: Any) -> Any:
@@ -188,7 +188,20 @@ class Catalog(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: Literal[1] = 1
+    datasources: dict[str, DatasourceSpec] = Field(default_factory=dict)
     reports: dict[str, ReportSpec]
+
+    @model_validator(mode="after")
+    def _settle_governed_reads(self) -> Catalog:
+        """Each report's governed reads, or the catalog refused with the report and the reason."""
+        governed = governed_reads(self.datasources)
+        for report in self.reports.values():
+            report._governed = reads_of(
+                report.name, report.renderer, report.source, report.reads, self.datasources, governed
+            )
+            if report.renderer == "sql":
+                report._datasource = self.datasources.get(str(report.source.get("datasource")))
+        return self
 
     def report(self, name: str) -> ReportSpec | None:
         return self.reports.get(name)

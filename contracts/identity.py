@@ -24,9 +24,19 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def snapshot_key(report: str, fmt: str, params: dict[str, Any], data_version: str | None = None) -> str:
-    """First 32 hex chars of sha256 over the canonical request JSON."""
-    body = {"report": report, "format": fmt, "params": params, "data_version": data_version}
+def snapshot_key(
+    report: str,
+    fmt: str,
+    params: dict[str, Any],
+    data_version: str | None = None,
+    scope: dict[str, Any] | None = None,
+) -> str:
+    """First 32 hex chars of sha256 over the canonical request JSON. ``scope`` (the caller's scope
+    of each governed table the report reads) is part of it only when there is one, so a report
+    over no governed table keeps the key it always had."""
+    body: dict[str, Any] = {"report": report, "format": fmt, "params": params, "data_version": data_version}
+    if scope:
+        body["scope"] = scope
     return hashlib.sha256(canonical_json(body).encode()).hexdigest()[:32]
 
 

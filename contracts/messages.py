@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.governance.policy import Scope
 from contracts.identity import KEY_PATTERN
 
 ErrorName = Literal[
@@ -32,6 +33,9 @@ class ExecutionInput(BaseModel):
     format: str
     params: dict[str, Any]
     data_version: str | None
+    # The caller's scope of each governed table the report reads: part of the key, and what the
+    # renderer filters those tables to. Empty for a report over no governed table.
+    scope: Scope = Field(default_factory=dict)
     bucket: str
     s3_key: str
 
@@ -44,11 +48,11 @@ class JobMessage(ExecutionInput):
 
 
 class TaskOutput(BaseModel):
-    """SendTaskSuccess output: what MarkReady writes into the metadata item."""
+    """SendTaskSuccess output: what MarkReady writes into the metadata item. Where the artifact is
+    (``s3_key``) is not the agent's to say: MarkReady takes it from the execution's input."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    s3_key: str
     size_bytes: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     content_type: str

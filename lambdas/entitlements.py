@@ -59,7 +59,13 @@ def subjects(caller: Caller) -> list[str]:
 
 
 def may_request(report: ReportSpec, caller: Caller) -> bool:
-    for pattern in report.access.callers:
+    return caller_matches(report.access.callers, caller)
+
+
+def caller_matches(patterns: Iterable[str], caller: Caller) -> bool:
+    """Whether any pattern names the caller: ``*`` (anyone), ``group:<name>``, ``system:<source>``
+    or an IAM principal ARN pattern (``fnmatch``)."""
+    for pattern in patterns:
         if pattern == "*":
             return True
         if pattern.startswith("group:"):
@@ -107,13 +113,6 @@ def check_entitled(
     for name in report.access.entitled:
         if typed(params.get(name)) not in entitlement.allowed(name):
             raise RequestRejected(403, f"{caller.principal} may not see {name}={params.get(name)!r}")
-
-
-def may_read(report: ReportSpec, caller: Caller, params: Mapping[str, Any], entitlement: Entitlement) -> bool:
-    """Whether a snapshot rendered with ``params`` may be shown to the caller."""
-    return may_request(report, caller) and all(
-        typed(params.get(name)) in entitlement.allowed(name) for name in report.access.entitled
-    )
 
 
 class EntitlementStore:

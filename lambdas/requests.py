@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from contracts.catalog import Catalog, ParamsError, ReportSpec
+from contracts.governance.policy import Scope
 from contracts.http_api import SnapshotRequest
 from contracts.identity import snapshot_key
 
@@ -25,7 +26,14 @@ class CheckedRequest:
     data_version: str | None
     force: bool
     max_age_seconds: int
-    key: str
+    scope: Scope = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return snapshot_key(self.report.name, self.format, self.params, self.data_version, self.scope)
+
+    def scoped(self, scope: Scope) -> CheckedRequest:
+        return replace(self, scope=scope)
 
 
 def check_request(request: SnapshotRequest, catalog: Catalog) -> CheckedRequest:
@@ -42,5 +50,4 @@ def check_request(request: SnapshotRequest, catalog: Catalog) -> CheckedRequest:
     except ParamsError as exc:
         raise RequestRejected(422, f"invalid params for {report.name!r}: {exc}") from exc
     max_age = report.max_age_seconds if request.max_age_seconds is None else request.max_age_seconds
-    key = snapshot_key(report.name, request.format, params, request.data_version)
-    return CheckedRequest(report, request.format, params, request.data_version, request.force, max_age, key)
+    return CheckedRequest(report, request.format, params, request.data_version, request.force, max_age)

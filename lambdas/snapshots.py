@@ -96,6 +96,7 @@ class SnapshotService:
             "format": req.format,
             "params": req.params,
             "data_version": req.data_version,
+            "scope": req.scope,
             "status": "PENDING",
             "requested_at": iso(now),
             "s3_bucket": self._bucket,
@@ -139,6 +140,7 @@ class SnapshotService:
             format=str(item["format"]),
             params=item.get("params") or {},
             data_version=item.get("data_version"),
+            scope=item.get("scope") or {},
             bucket=str(item["s3_bucket"]),
             s3_key=str(item["s3_key"]),
         )

@@ -37,10 +37,11 @@ from lambdas.audit import audit_denial
 from lambdas.caller import Caller, http_caller
 from lambdas.catalog_cache import CatalogCache
 from lambdas.dynamo_types import deserialize, serialize
-from lambdas.entitlements import EntitlementStore, may_read, may_request
+from lambdas.entitlements import EntitlementStore, may_request
 from lambdas.entry import entry_point
 from lambdas.requests import RequestRejected
 from lambdas.routes import resolver_for
+from lambdas.scope import readable_by
 from lambdas.settings import StatusSettings
 from lambdas.views import error_response, json_response, snapshot_view
 
@@ -114,8 +115,7 @@ class Status:
         entitlement are read once, however many items are checked."""
         if report is None:
             return lambda _: False
-        entitlement = self.entitlements.for_caller(caller)
-        return lambda item: may_read(report, caller, item.get("params") or {}, entitlement)
+        return readable_by(report, caller, self.entitlements.for_caller(caller))
 
     def list_snapshots(self, report: str) -> Response[str]:
         """Newest first through the ``by-report`` index; ``next_token`` pages on."""

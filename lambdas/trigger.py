@@ -28,6 +28,7 @@ from lambdas.events import InvalidEvent, is_eventbridge_event, requests_from_eve
 from lambdas.json_body import json_object, raw_body
 from lambdas.requests import CheckedRequest, RequestRejected, check_request
 from lambdas.routes import resolver_for
+from lambdas.scope import request_scope
 from lambdas.settings import TriggerSettings
 from lambdas.snapshots import Outcome, SnapshotService
 from lambdas.views import error_response, json_response, snapshot_view
@@ -73,6 +74,7 @@ class Trigger:
                 "caller": caller.principal,
                 "caller_kind": caller.kind,
                 "params": checked.params,
+                "scope": checked.scope,
                 "decision": outcome.decision,
                 "snapshot_id": outcome.item["snapshot_id"],
                 "report": checked.report.name,
@@ -93,6 +95,7 @@ class Trigger:
             filled = fill_entitled(report, caller, request.params, entitlement)
             checked = check_request(request.model_copy(update={"params": filled}), catalog)
             check_entitled(report, caller, checked.params, entitlement)
+            checked = checked.scoped(request_scope(report, caller, checked.params, entitlement))
         except RequestRejected as exc:
             if exc.status_code == 403:
                 audit_denial(logger, caller, report.name, request.params, exc.message)

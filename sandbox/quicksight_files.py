@@ -37,12 +37,18 @@ def _rows(request: dict[str, Any]) -> list[dict[str, Any]]:
     tags = {t["Key"]: t["Value"] for t in users[0].get("RowLevelPermissionTags", [])}
     parameters = request["SnapshotConfiguration"].get("Parameters", {})
     extra = {p["Name"]: p["Values"][0] for kind in parameters.values() for p in kind}
-    regions = [r for r in REGIONS if tags.get("region", r) == r]
+    regions = [r for r in REGIONS if _tag_allows(tags.get("region"), r)]
     return [
         {"region": region, "product": product, "revenue": 1000 + 137 * i + 71 * j, **extra}
         for i, region in enumerate(regions)
         for j, product in enumerate(PRODUCTS)
     ]
+
+
+def _tag_allows(tag: str | None, value: str) -> bool:
+    """The data set's tag rule, as the platform's governed tables declare it by default: values
+    delimited by ",", and "*" matching every value; no tag at all, no rule."""
+    return tag is None or tag == "*" or value in tag.split(",")
 
 
 def _pdf(rows: list[dict[str, Any]], blank: bool) -> bytes:

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from typing import Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import StorageState
@@ -35,8 +35,9 @@ from agent.renderers.browser_page import fresh_page
 from agent.renderers.browser_pool import BrowserPool, Lease
 from agent.renderers.browser_ready import Readiness, check_condition
 from agent.renderers.browser_secrets import BrowserSecrets
+from agent.renderers.page_url import page_url
 from agent.renderers.quicksight_embed import EmbedSource, EmbedUrls
-from agent.renderers.spec import fill, parse_source
+from agent.renderers.spec import parse_source, quicksight_tags, scope_texts
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
@@ -223,14 +224,15 @@ class BrowserRenderer:
         source = parse_source(BrowserSource, report)
         params = job.params
         if source.url is not None:
-            return source, fill(source.url, params, report.name, lambda v: quote(v, safe=""))
+            return source, page_url(source.url, params, report.name, scope_texts(job, report))
         assert source.quicksight is not None
         if self._embeds is None:
             raise InvalidRenderError(
                 f"report {report.name!r} embeds QuickSight, but this agent has no QuickSight account"
                 " (SNAPSHOT_QUICKSIGHT_ACCOUNT_ID)"
             )
-        return source, await self._embeds.url(source.quicksight, params, report.name)
+        tags = quicksight_tags(job, report)
+        return source, await self._embeds.url(source.quicksight, params, report.name, tags)
 
     async def close(self) -> None:
         await self.pool.close()

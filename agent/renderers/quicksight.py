@@ -32,7 +32,7 @@ from agent.pacer import Pacer
 from agent.renderers.base import Sink
 from agent.renderers.quicksight_calls import JobExists, QuickSightCalls
 from agent.renderers.quicksight_source import QuickSightSource, snapshot_job_id, start_request
-from agent.renderers.spec import parse_source
+from agent.renderers.spec import parse_source, quicksight_tags
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
@@ -146,7 +146,9 @@ class QuickSightRenderer:
 
     def _request(self, job: JobMessage, report: ReportSpec) -> dict[str, Any]:
         source = parse_source(QuickSightSource, report)
-        return start_request(self._account, source, report, job.params, job.format)
+        return start_request(
+            self._account, source, report, job.params, job.format, quicksight_tags(job, report)
+        )
 
     async def close(self) -> None:
         if self._http is not None:

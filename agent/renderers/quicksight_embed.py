@@ -3,12 +3,13 @@ instead of ``source.url``.
 
 ```toml
 [reports.sales_embed.source]
-quicksight = { dashboard_id = "sales", row_level_tags = { region = "{region}" } }  # anonymous
+quicksight = { dashboard_id = "sales" }   # anonymous: session tags are the caller's scope
 # quicksight = { dashboard_id = "sales", user_arn = "arn:aws:quicksight:...:user/default/ana" }
 wait_for = "selector:#dashboard-ready"
 ```
 
-Anonymous users get GenerateEmbedUrlForAnonymousUser (RLS session tags from the params); a
+Anonymous users get GenerateEmbedUrlForAnonymousUser (RLS session tags: the caller's scope of
+the governed tables the report ``reads``); a
 ``user_arn`` gets GenerateEmbedUrlForRegisteredUser, the way to render what a registered user
 sees, which the snapshot job API cannot. An embed URL is single-use and short-lived, so one is
 made per job, just before the page is opened.
@@ -22,14 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.pacer import Pacer
 from agent.renderers.quicksight_calls import QuickSightCalls
-from agent.renderers.spec import fill
+from agent.renderers.spec import quicksight_id
 
 
 class EmbedSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dashboard_id: str = Field(pattern=r"^[\w\-{}]+$", max_length=512)
     namespace: str = "default"
-    row_level_tags: dict[str, str] = Field(default_factory=dict, max_length=50)
     user_arn: str | None = Field(default=None, pattern=r"^arn:aws[\w-]*:quicksight:")
     session_minutes: int = Field(default=15, ge=15, le=600)
 
@@ -40,8 +40,10 @@ class EmbedUrls:
         self._account = account_id
         self._region = region
 
-    async def url(self, source: EmbedSource, params: dict[str, Any], report: str) -> str:
-        dashboard = fill(source.dashboard_id, params, report)
+    async def url(
+        self, source: EmbedSource, params: dict[str, Any], report: str, tags: list[dict[str, str]]
+    ) -> str:
+        dashboard = quicksight_id(source.dashboard_id, params, report)
         experience = {"Dashboard": {"InitialDashboardId": dashboard}}
         if source.user_arn is not None:
             response = await self._calls.call(
@@ -52,7 +54,6 @@ class EmbedUrls:
                 ExperienceConfiguration=experience,
             )
         else:
-            tags = [{"Key": k, "Value": fill(v, params, report)} for k, v in source.row_level_tags.items()]
             response = await self._calls.call(
                 "generate_embed_url_for_anonymous_user",
                 AwsAccountId=self._account,

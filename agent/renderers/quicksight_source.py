@@ -6,25 +6,24 @@ dashboard_id = "sales-overview"        # {param} placeholders allowed, as in eve
 sheet_id = "{sheet}"
 visual_ids = ["revenue-table"]         # csv: exactly one; xlsx: one to five; pdf: none (whole sheet)
 parameters = { region = "Region" }     # request param -> dashboard parameter
-row_level_tags = { region = "{region}" }  # the anonymous user's row-level-security session tags
 ```
 
-The snapshot API renders for one anonymous user, optionally restricted by row-level-security
-tags. A registered user's view (their own RLS rules) is rendered by the ``browser`` renderer
+The snapshot API renders for one anonymous user, restricted by row-level-security tags: the
+caller's scope of each governed table the report ``reads`` (docs/governance.md), never free text.
+A registered user's view (their own RLS rules) is rendered by the ``browser`` renderer
 from a registered-user embed URL (``source.quicksight.user_arn``): ``identity = "registered"``
 here is refused with that advice rather than silently rendering the anonymous view.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agent.errors import InvalidRenderError
-from agent.renderers.spec import fill
+from agent.renderers.spec import quicksight_id
 from contracts.catalog import ReportSpec
 
 FORMAT_TYPES = {"pdf": "PDF", "csv": "CSV", "xlsx": "EXCEL"}
@@ -37,7 +36,6 @@ class QuickSightSource(BaseModel):
     sheet_id: str = Field(pattern=ID_PATTERN, max_length=512)
     visual_ids: list[str] = Field(default_factory=list, max_length=5)
     parameters: dict[str, str] = Field(default_factory=dict)
-    row_level_tags: dict[str, str] = Field(default_factory=dict, max_length=50)
     identity: Literal["anonymous", "registered"] = "anonymous"
 
     @field_validator("visual_ids")
@@ -65,12 +63,18 @@ def snapshot_job_id(snapshot_id: str, run: int) -> str:
 
 
 def start_request(
-    account_id: str, source: QuickSightSource, report: ReportSpec, params: dict[str, Any], fmt: str
+    account_id: str,
+    source: QuickSightSource,
+    report: ReportSpec,
+    params: dict[str, Any],
+    fmt: str,
+    tags: list[dict[str, str]],
 ) -> dict[str, Any]:
-    """StartDashboardSnapshotJob's arguments, less SnapshotJobId."""
-    dashboard = _resource_id(source.dashboard_id, params, report.name)
-    sheet = _resource_id(source.sheet_id, params, report.name)
-    visuals = [_resource_id(v, params, report.name) for v in source.visual_ids]
+    """StartDashboardSnapshotJob's arguments, less SnapshotJobId; ``tags`` are the anonymous
+    user's row-level-security tags."""
+    dashboard = quicksight_id(source.dashboard_id, params, report.name)
+    sheet = quicksight_id(source.sheet_id, params, report.name)
+    visuals = [quicksight_id(v, params, report.name) for v in source.visual_ids]
     selection: dict[str, Any] = {"SheetId": sheet, "SelectionScope": "ALL_VISUALS"}
     if fmt == "csv" and len(visuals) != 1:
         raise InvalidRenderError(f"report {report.name!r}: a csv snapshot needs exactly one visual_id")
@@ -78,12 +82,7 @@ def start_request(
         raise InvalidRenderError(f"report {report.name!r}: an xlsx snapshot needs one to five visual_ids")
     if fmt in ("csv", "xlsx"):
         selection = {"SheetId": sheet, "SelectionScope": "SELECTED_VISUALS", "VisualIds": visuals}
-    user: dict[str, Any] = {}
-    if source.row_level_tags:
-        user["RowLevelPermissionTags"] = [
-            {"Key": key, "Value": fill(value, params, report.name)}
-            for key, value in source.row_level_tags.items()
-        ]
+    user: dict[str, Any] = {"RowLevelPermissionTags": tags} if tags else {}
     request: dict[str, Any] = {
         "AwsAccountId": account_id,
         "DashboardId": dashboard,
@@ -96,13 +95,6 @@ def start_request(
     if dashboard_parameters:
         request["SnapshotConfiguration"]["Parameters"] = dashboard_parameters
     return request
-
-
-def _resource_id(template: str, params: dict[str, Any], report: str) -> str:
-    filled = fill(template, params, report)
-    if not re.fullmatch(r"[\w\-]{1,512}", filled):
-        raise InvalidRenderError(f"{template!r} makes {filled!r}, not a QuickSight id ([A-Za-z0-9_-])")
-    return filled
 
 
 def _parameters(source: QuickSightSource, report: ReportSpec, params: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any
 from agent.errors import InvalidRenderError
 from agent.extract.describe import describe
 from agent.extract.extracts import Extract, FastExtract, RowExtract
+from agent.extract.governed import governed
 from agent.extract.reader_process import ReaderServer
 from agent.extract.sources import DataSource, DataSources
 from agent.renderers.base import Sink
@@ -59,9 +60,8 @@ class SqlRenderer:
         self._readers = ReaderServer()
 
     async def render(self, job: JobMessage, report: ReportSpec, sink: Sink) -> None:
-        query = _query(report)
         source = await self._sources.get(str(report.source.get("datasource", "")))
-        params = _bind(job.params, report)
+        query, params = governed(_query(report), _bind(job.params, report), report, job, source.url)
         extract = await self._extract(source, query, params)
         encoder = make_encoder(job.format)
         async with contextlib.aclosing(extract.chunks(encoder)) as chunks:

@@ -20,7 +20,10 @@ from sandbox.runtime import Functions
 from tests.lambdas.helpers import executions, items, post, set_item, wait_queued
 
 SUMMARY = {"report": "sales_summary", "format": "csv", "params": {"region": "EMEA"}}
-KEY = snapshot_key("sales_summary", "csv", {"region": "EMEA", "since": "2024-01-01"}, None)
+# The test caller (report-builder) holds no entitlement: it sees no row of the governed sales table.
+KEY = snapshot_key(
+    "sales_summary", "csv", {"region": "EMEA", "since": "2024-01-01"}, None, {"demo.sales": []}
+)
 
 
 def test_first_request_creates_generation_1_and_starts_its_execution(

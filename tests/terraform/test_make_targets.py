@@ -65,8 +65,12 @@ def test_the_lambda_zip_holds_the_handlers_and_nothing_else() -> None:
     archive = build()
     first = archive.read_bytes()
     names = zipfile.ZipFile(archive).namelist()
-    assert {"lambdas/trigger.py", "lambdas/status.py", "contracts/catalog.py"} <= set(names)
-    assert all(n.startswith(("lambdas/", "contracts/", "scaling/")) and n.endswith(".py") for n in names)
+    assert {"lambdas/trigger.py", "lambdas/status.py", "contracts/catalog.py", "sqlglot/parser.py"} <= set(
+        names
+    )
+    assert all(
+        n.startswith(("lambdas/", "contracts/", "scaling/", "sqlglot/")) and n.endswith(".py") for n in names
+    )
     assert (ROOT / "build" / "powertools-version").read_text().strip() == locked_version(
         "aws-lambda-powertools"
     )

@@ -133,6 +133,15 @@ def test_mark_ready_reads_exactly_the_task_output() -> None:
     assert paths == set(TaskOutput.model_fields)
 
 
+def test_where_the_artifact_is_comes_from_the_execution_never_from_the_agent() -> None:
+    """A worker may only say what it made, not where: MarkReady and NotifyReady take s3_key from
+    the execution's input, which the trigger wrote (and the agent checked against the key)."""
+    states = DEFINITION["States"]
+    assert states["MarkReady"]["Parameters"]["ExpressionAttributeValues"][":s3_key"] == {"S.$": "$.s3_key"}
+    assert states["NotifyReady"]["Parameters"]["Entries"][0]["Detail"]["s3_key.$"] == "$.s3_key"
+    assert "s3_key" not in TaskOutput.model_fields
+
+
 def test_state_machine_writes_only_metadata_fields() -> None:
     for name in ("MarkQueued", "MarkReady", "MarkFailed"):
         params = DEFINITION["States"][name]["Parameters"]

@@ -87,7 +87,7 @@ RLS = '[reports.x.source]\nrow_level_tags = { region = "{region}" }\n'
         (
             '[reports.x]\nrenderer = "quicksight"\nformats = ["pdf"]\n[reports.x.params.region]\n'
             'type = "string"\n' + RLS + OPEN,
-            "row_level_tags use params \\['region'\\] that are not in access.entitled",
+            "row_level_tags is gone: declare the governed table",
         ),
     ],
 )

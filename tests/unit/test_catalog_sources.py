@@ -27,5 +27,5 @@ def test_every_dashboard_source_is_accepted(report: ReportSpec) -> None:
         return
     source = QuickSightSource.model_validate(report.source)
     for fmt in report.formats:
-        request = start_request("123456789012", source, report, params, fmt)
+        request = start_request("123456789012", source, report, params, fmt, [])
         assert request["DashboardId"] == source.dashboard_id

@@ -17,11 +17,11 @@ from lambdas.entitlements import (
     EntitlementStore,
     check_entitled,
     fill_entitled,
-    may_read,
     may_request,
     subjects,
 )
 from lambdas.requests import RequestRejected
+from lambdas.scope import readable_by
 from sandbox.platform import Platform
 
 REPORT = ReportSpec.model_validate(
@@ -33,7 +33,7 @@ REPORT = ReportSpec.model_validate(
             "region": {"type": "string", "default": "EMEA"},
             "year": {"type": "integer", "default": 2024},
         },
-        "source": {"row_level_tags": {"region": "{region}"}},
+        "source": {"dashboard_id": "sales"},
         "access": {
             "callers": ["arn:aws:iam::*:user/analyst-*", "group:finance", "system:snapshot-engine.scheduler"],
             "entitled": ["region"],
@@ -104,9 +104,9 @@ def test_a_caller_the_catalog_does_not_name_is_a_403() -> None:
 
 
 def test_reading_back_holds_to_the_same_rule() -> None:
-    assert may_read(REPORT, ALICE, {"region": "EMEA", "year": 2024}, EMEA)
-    assert not may_read(REPORT, ALICE, {"region": "AMER", "year": 2024}, EMEA)
-    assert not may_read(REPORT, MALLORY, {"region": "EMEA", "year": 2024}, EMEA)
+    assert readable_by(REPORT, ALICE, EMEA)({"params": {"region": "EMEA", "year": 2024}})
+    assert not readable_by(REPORT, ALICE, EMEA)({"params": {"region": "AMER", "year": 2024}})
+    assert not readable_by(REPORT, MALLORY, EMEA)({"params": {"region": "EMEA", "year": 2024}})
 
 
 def test_a_callers_entitlement_is_the_union_of_principal_and_groups() -> None:

@@ -41,6 +41,7 @@ def test_pdf_takes_the_whole_sheet_and_typed_parameters() -> None:
         REPORT,
         PARAMS,
         "pdf",
+        [],
     )
     config = request["SnapshotConfiguration"]
     assert config["FileGroups"] == [
@@ -59,13 +60,14 @@ def test_pdf_takes_the_whole_sheet_and_typed_parameters() -> None:
     assert request["UserConfiguration"] == {"AnonymousUsers": [{}]}
 
 
-def test_csv_is_one_visual_and_rls_tags_come_from_params() -> None:
+def test_csv_is_one_visual_and_rls_tags_are_the_ones_given() -> None:
     request = start_request(
         "123456789012",
-        source(visual_ids=["v-{region}"], row_level_tags={"region": "{region}"}),
+        source(visual_ids=["v-{region}"]),
         REPORT,
         PARAMS,
         "csv",
+        [{"Key": "region", "Value": "EMEA"}],
     )
     files = request["SnapshotConfiguration"]["FileGroups"][0]["Files"]
     assert files == [
@@ -93,13 +95,18 @@ def test_csv_is_one_visual_and_rls_tags_come_from_params() -> None:
 )
 def test_impossible_requests_are_invalid(fields: dict[str, Any], fmt: str, message: str) -> None:
     with pytest.raises(InvalidRenderError, match=message):
-        start_request("123456789012", source(**fields), REPORT, PARAMS, fmt)
+        start_request("123456789012", source(**fields), REPORT, PARAMS, fmt, [])
 
 
 def test_a_param_that_makes_no_id_is_invalid() -> None:
     params = REPORT.normalise_params({"sheet": "a b"})
     with pytest.raises(InvalidRenderError, match="not a QuickSight id"):
-        start_request("123456789012", source(), REPORT, params, "pdf")
+        start_request("123456789012", source(), REPORT, params, "pdf", [])
+
+
+def test_row_level_tags_are_no_longer_free_text() -> None:
+    with pytest.raises(ValueError, match="row_level_tags"):
+        source(row_level_tags={"region": "{region}"})
 
 
 def test_registered_users_are_pointed_at_the_browser_renderer() -> None:
