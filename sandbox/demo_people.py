@@ -1,7 +1,11 @@
 """The demo's people: alice and carol (EMEA) and bob (AMER) sign their own requests for the
 QuickSight sales dashboard without naming a region. Each gets their own region's rows (the
 row-level-security tag comes from their entitlement), alice and carol share one snapshot, alice
-asking for AMER is refused, and bob's snapshot is a 404 to her and missing from her listing."""
+asking for AMER is refused, and bob's snapshot is a 404 to her and missing from her listing.
+
+Then the governed table itself: alice asks for the whole sales ledger, a report with no region
+param at all, and gets EMEA rows only (its query is rewritten to her scope); asking for another
+region's daily revenue is refused."""
 
 from __future__ import annotations
 
@@ -16,7 +20,13 @@ from sandbox.client import SnapshotClient
 from sandbox.people import Person
 
 REQUEST = {"report": "sales_dashboard", "format": "csv", "data_version": "people-demo"}
-RENDERS = 2  # one per region: alice and carol share theirs
+LEDGER = {
+    "report": "sales_ledger",
+    "format": "csv",
+    "params": {"max_rows": 5000},
+    "data_version": "people-demo",
+}
+RENDERS = 3  # the dashboard once per region (alice and carol share theirs), alice's ledger
 
 
 @dataclass
@@ -47,6 +57,13 @@ async def people_scenario(
         final = await client.wait(asked[name].body["snapshot_id"], 120)
         rows = csv.DictReader(io.StringIO((await client.download(final["download_url"])).decode()))
         regions[name] = sorted({row["region"] for row in rows})
+    ledger = await alice.request(LEDGER)
+    done = await alice.wait(ledger.body["snapshot_id"], 120)
+    ledger_rows = csv.DictReader(io.StringIO((await alice.download(done["download_url"])).decode()))
+    ledger_regions = sorted({row["region"] for row in ledger_rows})
+    other_daily = await alice.request(
+        {"report": "daily_sales", "format": "csv", "params": {"region": "APAC"}}
+    )
     shared = asked["alice"].body["snapshot_id"] == asked["carol"].body["snapshot_id"]
     listed = {s["params"]["region"] for s in listing.body.get("snapshots", [])}
     outcome.summary = {
@@ -55,12 +72,16 @@ async def people_scenario(
         "alice_asking_amer": refused.status,
         "bobs_id_to_alice": hidden.status,
         "regions_alice_lists": sorted(listed),
+        "regions_in_alices_ledger": ledger_regions,
+        "alice_asking_apac_daily": other_daily.status,
     }
     outcome.lines = [
         f"people: alice's rows {regions['alice']}, bob's {regions['bob']} (each one's RLS tag)",
         f"people: carol {'shares' if shared else 'does NOT share'} alice's snapshot; alice asking "
         f"for AMER: HTTP {refused.status}; bob's id to alice: HTTP {hidden.status}",
         f"people: alice's listing shows regions {sorted(listed)}",
+        f"people: alice's sales_ledger (no region param) holds regions {ledger_regions}; her"
+        f" daily_sales for APAC: HTTP {other_daily.status}",
     ]
     checks = [
         (regions == {"alice": ["EMEA"], "bob": ["AMER"]}, f"rows by person {regions}"),
@@ -68,6 +89,8 @@ async def people_scenario(
         (refused.status == 403, f"alice asking for AMER got {refused.status}, expected 403"),
         (hidden.status == 404, f"bob's snapshot id answered alice {hidden.status}, expected 404"),
         (listed <= {"EMEA"}, f"alice's listing shows regions {sorted(listed)}"),
+        (ledger_regions == ["EMEA"], f"alice's ledger holds regions {ledger_regions}"),
+        (other_daily.status == 403, f"alice asking for APAC's daily sales got {other_daily.status}"),
     ]
     outcome.problems = [problem for ok, problem in checks if not ok]
     return outcome
