@@ -5,6 +5,7 @@ the moment's."""
 
 from __future__ import annotations
 
+from agent.causes import hide_url
 from agent.errors import RenderError
 from agent.secret_passwords import SecretPasswords, SecretUnavailable
 
@@ -18,6 +19,8 @@ class DatasourceUrls:
         transient: type[RenderError],
     ) -> None:
         self._urls = urls
+        for url in urls.values():
+            hide_url(url)
         self._passwords = passwords
         self._invalid = invalid
         self._transient = transient
@@ -30,6 +33,8 @@ class DatasourceUrls:
         if self._passwords is None:
             return self._urls[name]
         try:
-            return await self._passwords.url(name, self._urls[name])
+            url = await self._passwords.url(name, self._urls[name])
         except SecretUnavailable as exc:
             raise self._transient(f"datasource {name!r}: {exc}") from exc
+        hide_url(url)
+        return url

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from agent.causes import scrub
 from contracts.messages import ErrorName
 
 
 class RenderError(Exception):
+    """A job's failure; its cause is scrubbed of credentials and hosts (``agent.causes``), since
+    whoever may read the snapshot reads it."""
+
     error: ErrorName = "Render.Transient"
 
     def __init__(self, cause: str) -> None:
+        cause = scrub(cause)
         super().__init__(cause)
         self.cause = cause[:1000]
 

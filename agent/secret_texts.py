@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from agent.aws import error_code
+from agent.causes import hide
 
 
 class SecretUnavailable(RuntimeError):
@@ -37,6 +38,7 @@ class SecretTexts:
             value = found.get("SecretString")
             if not isinstance(value, str):
                 raise SecretUnavailable(f"secret {secret} holds no text (a binary secret)")
+            hide(value)
             self._cache[secret] = (value, time.monotonic())
             return value
 

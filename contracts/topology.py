@@ -46,10 +46,14 @@ JOBS_RETENTION_SECONDS = 345_600
 DLQ_RETENTION_SECONDS = 1_209_600
 MAX_MESSAGE_BYTES = 262_144  # a job is a few hundred bytes; the task output's own limit is 256 KB
 
-# The detail types on the bus that become snapshot requests.
+# The detail types on the bus that become snapshot requests, and the only sources they may come
+# from: the schedules (EventBridge Scheduler's role) and the load state machine. The bus's policy
+# lets no other principal put an event with these sources.
 SNAPSHOT_REQUESTED = "Snapshot Requested"
 DATA_LANDED = "Data Landed"
 REQUEST_DETAIL_TYPES = (SNAPSHOT_REQUESTED, DATA_LANDED)
+SCHEDULER_EVENT_SOURCE = f"{EVENT_SOURCE}.scheduler"
+REQUEST_SOURCES = (SCHEDULER_EVENT_SOURCE, LOADS_EVENT_SOURCE)
 
 
 def bucket_name(name: str, account: str) -> str:

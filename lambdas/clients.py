@@ -25,3 +25,7 @@ def stepfunctions() -> Any:
 def s3() -> Any:
     """SigV4, so presigned URLs work in every region."""
     return boto3.client("s3", config=Config(signature_version="s3v4", retries={"mode": "standard"}))
+
+
+def kms() -> Any:
+    return boto3.client("kms", config=RETRIES)

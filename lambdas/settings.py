@@ -45,6 +45,7 @@ class StatusSettings:
     table_name: str
     catalog_uri: str
     entitlements_table: str
+    page_token_key: str  # the KMS key that seals listings' next_token
     presign_seconds: int = 900
     catalog_ttl_seconds: float = 30.0
     entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
@@ -55,6 +56,7 @@ class StatusSettings:
             table_name=os.environ["TABLE_NAME"],
             catalog_uri=os.environ["CATALOG_URI"],
             entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
+            page_token_key=os.environ["PAGE_TOKEN_KEY_ID"],
             presign_seconds=int(os.environ.get("PRESIGN_SECONDS", "900")),
             catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
             entitlements_ttl_seconds=_entitlements_ttl(),

@@ -3,10 +3,7 @@ every function here is (see ``lambdas.trigger``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +16,6 @@ from contracts.catalog import REPORT_NAME, ReportSpec
 from contracts.catalog_cache import CatalogUnavailable
 from contracts.http_api import (
     DEFAULT_PAGE,
-    MAX_NEXT_TOKEN,
     MAX_PAGE,
     SNAPSHOT_REF_PATTERN,
     CurrentSnapshot,
@@ -31,14 +27,15 @@ from contracts.http_api import (
 )
 from contracts.identity import parse_snapshot_id
 from contracts.identity import snapshot_id as generation_id
-from contracts.topology import BY_REPORT_HASH_KEY, BY_REPORT_INDEX, BY_REPORT_RANGE_KEY, SNAPSHOTS_KEY
+from contracts.topology import BY_REPORT_HASH_KEY, BY_REPORT_INDEX, SNAPSHOTS_KEY
 from lambdas import clients
 from lambdas.audit import audit_denial
 from lambdas.caller import Caller, http_caller
 from lambdas.catalog_cache import CatalogCache
-from lambdas.dynamo_types import deserialize, serialize
+from lambdas.dynamo_types import deserialize
 from lambdas.entitlements import EntitlementStore, may_request
 from lambdas.entry import entry_point
+from lambdas.page_tokens import PageTokens
 from lambdas.requests import RequestRejected
 from lambdas.routes import resolver_for
 from lambdas.scope import readable_by
@@ -61,6 +58,7 @@ class Status:
         self.entitlements = EntitlementStore(
             self._ddb, settings.entitlements_table, settings.entitlements_ttl_seconds
         )
+        self.tokens = PageTokens(clients.kms(), settings.page_token_key)
         self.app = resolver_for(self, "status")
         self.app.exception_handler(RequestRejected)(rejected)
         self.app.exception_handler(CatalogUnavailable)(catalog_unavailable)
@@ -139,9 +137,10 @@ class Status:
             "Limit": limit,
         }
         if "next_token" in query:
-            kwargs["ExclusiveStartKey"] = serialize(_decode_token(query["next_token"], report))
+            kwargs["ExclusiveStartKey"] = self.tokens.read(query["next_token"], report, caller.principal)
         page = self._ddb.query(**kwargs)
         readable = self._readable(caller, spec)
+        last = page.get("LastEvaluatedKey")
         listing = SnapshotPage(
             report=report,
             snapshots=[
@@ -149,7 +148,7 @@ class Status:
                 for item in map(deserialize, page["Items"])
                 if readable(item)
             ],
-            next_token=_encode_token(page["LastEvaluatedKey"]) if "LastEvaluatedKey" in page else None,
+            next_token=self.tokens.issue(last, report, caller.principal) if last else None,
         )
         return json_response(200, listing)
 
@@ -162,26 +161,6 @@ def _limit(text: str) -> int:
     if not 1 <= limit <= MAX_PAGE:
         raise RequestRejected(400, f"limit must be between 1 and {MAX_PAGE}")
     return limit
-
-
-def _encode_token(last_key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(deserialize(last_key)).encode()).decode()
-
-
-def _decode_token(token: str, report: str) -> dict[str, Any]:
-    if not 1 <= len(token) <= MAX_NEXT_TOKEN:
-        raise RequestRejected(400, "next_token is not one this API issued")
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (binascii.Error, ValueError) as exc:
-        raise RequestRejected(400, "next_token is not one this API issued") from exc
-    if (
-        not isinstance(decoded, dict)
-        or decoded.get("report") != report
-        or set(decoded) != {SNAPSHOTS_KEY, BY_REPORT_HASH_KEY, BY_REPORT_RANGE_KEY}
-    ):
-        raise RequestRejected(400, "next_token is not one this API issued")
-    return decoded
 
 
 def rejected(exc: RequestRejected) -> Response[str]:

@@ -18,7 +18,7 @@ from contracts import topology
 from contracts.asl_template import LOAD_ASL_PATH, render_asl
 from contracts.datasets import PLATFORM_KEYS, DatasetCatalog, parse_datasets
 from contracts.loads import OBJECT_CREATED, LandedObject
-from contracts.topology import DATASETS_KEY, LOADS_EVENT_SOURCE, REQUEST_DETAIL_TYPES
+from contracts.topology import DATASETS_KEY, LOADS_EVENT_SOURCE, REQUEST_DETAIL_TYPES, REQUEST_SOURCES
 from sandbox.queues import rule_to_queue
 
 DEFAULT_BUS = "default"
@@ -129,7 +129,11 @@ def create_data_platform(
         sqs, events, f"{name}-object-created", DEFAULT_BUS, object_created_pattern(landing)
     )
     requests_queue = rule_to_queue(
-        sqs, events, f"{name}-snapshot-requests", bus, {"detail-type": list(REQUEST_DETAIL_TYPES)}
+        sqs,
+        events,
+        f"{name}-snapshot-requests",
+        bus,
+        {"source": list(REQUEST_SOURCES), "detail-type": list(REQUEST_DETAIL_TYPES)},
     )
     return DataPlatform(
         landing,

@@ -94,6 +94,7 @@ class Platform:
     state_machine_arn: str
     catalog_uri: str
     data: DataPlatform
+    kms_key_arn: str  # the platform's key; the status function seals next_token with it
     options: PlatformOptions = field(default_factory=PlatformOptions)
 
     def trigger_settings(self) -> TriggerSettings:
@@ -112,6 +113,7 @@ class Platform:
             table_name=self.table,
             catalog_uri=self.catalog_uri,
             entitlements_table=self.entitlements_table,
+            page_token_key=self.kms_key_arn,
             catalog_ttl_seconds=0,
             entitlements_ttl_seconds=0,
         )
@@ -127,6 +129,7 @@ class Platform:
             "CATALOG_URI": self.catalog_uri,
             "STATE_MACHINE_ARN": self.state_machine_arn,
             "ENTITLEMENTS_TABLE": self.entitlements_table,
+            "PAGE_TOKEN_KEY_ID": self.kms_key_arn,
             "LOAD_STATE_MACHINE_ARN": self.data.load_state_machine_arn,
             "CATALOG_TTL_SECONDS": "0",
             "ENTITLEMENTS_TTL_SECONDS": "0",
@@ -207,6 +210,7 @@ def create_platform(
         state_machine_arn=state_machine_arn,
         catalog_uri=f"s3://{bucket}/{CATALOG_KEY}",
         data=data,
+        kms_key_arn=_create_key(session, name),
         options=options,
     )
 
@@ -216,6 +220,13 @@ def _catalog_text(path: Path, values: dict[str, str]) -> str:
     for marker, value in values.items():
         text = text.replace(f"@{marker}@", value)
     return text
+
+
+def _create_key(session: boto3.session.Session, name: str) -> str:
+    """The platform's customer-managed key (Terraform's encryption module); in the sandbox only
+    the status function uses it, to seal listings' next_token."""
+    key = session.client("kms").create_key(Description=f"{name}: snapshots, metadata, jobs, logs")
+    return str(key["KeyMetadata"]["Arn"])
 
 
 def _create_storage(session: boto3.session.Session, name: str, catalog: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from playwright.async_api import APIRequestContext
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from agent.causes import hide
 from agent.errors import InvalidRenderError, TransientRenderError
 from agent.renderers.browser_secrets import SecretId
 from agent.renderers.spec import WebUrl
@@ -109,4 +110,5 @@ async def _token_from(
         raise InvalidRenderError(f"token endpoint {url} answered no token at {path}") from None
     if not isinstance(found, str) or not found:
         raise InvalidRenderError(f"token endpoint {url} answered no token at {path}")
+    hide(found)
     return found

@@ -63,7 +63,7 @@ class SqlRenderer:
         source = await self._sources.get(str(report.source.get("datasource", "")))
         query, params = governed(_query(report), _bind(job.params, report), report, job, source.url)
         extract = await self._extract(source, query, params)
-        encoder = make_encoder(job.format)
+        encoder = make_encoder(job.format, keep_formulas=_keeps_formulas(report))
         async with contextlib.aclosing(extract.chunks(encoder)) as chunks:
             async for chunk in chunks:
                 await sink.write(chunk)
@@ -91,6 +91,15 @@ def _query(report: ReportSpec) -> str:
     if not isinstance(query, str) or not query.strip():
         raise InvalidRenderError(f"report {report.name!r} has no source.query")
     return query
+
+
+def _keeps_formulas(report: ReportSpec) -> bool:
+    """``csv_formulas = "keep"``: the report's CSV feeds a machine, which wants the text as it is;
+    by default ("text") formula-like text is written so a spreadsheet shows it as text."""
+    choice = report.source.get("csv_formulas", "text")
+    if choice not in ("text", "keep"):
+        raise InvalidRenderError(f"report {report.name!r}: csv_formulas is 'text' or 'keep', not {choice!r}")
+    return bool(choice == "keep")
 
 
 def _bind(params: dict[str, Any], report: ReportSpec) -> dict[str, Any]:

@@ -30,13 +30,15 @@ def empty_batch(columns: Sequence[str]) -> pa.RecordBatch:
     return pa.RecordBatch.from_pylist([], schema=pa.schema([(name, pa.string()) for name in columns]))
 
 
-def make_encoder(fmt: str) -> TabularEncoder:
+def make_encoder(fmt: str, keep_formulas: bool = False) -> TabularEncoder:
+    """``keep_formulas``: a CSV's text is written as it is, formula-like or not (for machines)."""
     from agent.writers.csv_writer import CsvEncoder
     from agent.writers.parquet_writer import ParquetEncoder
     from agent.writers.xlsx_writer import XlsxEncoder
 
-    encoders: dict[str, type[CsvEncoder] | type[ParquetEncoder] | type[XlsxEncoder]] = {
-        "csv": CsvEncoder,
+    if fmt == "csv":
+        return CsvEncoder(keep_formulas)
+    encoders: dict[str, type[ParquetEncoder] | type[XlsxEncoder]] = {
         "parquet": ParquetEncoder,
         "xlsx": XlsxEncoder,
     }

@@ -76,6 +76,7 @@ module "orchestration" {
   render_timeout_seconds = var.render_timeout_seconds
   capacity_wait_seconds  = var.capacity_wait_seconds
   log_retention_days     = var.log_retention_days
+  producers              = [module.api.event_producer, module.etl.event_producer]
 }
 
 module "api" {
@@ -94,6 +95,7 @@ module "api" {
   openapi_document   = file("${local.repo}/contracts/openapi.json")
   jwt_authorizer     = var.jwt_authorizer
   log_retention_days = var.log_retention_days
+  request_sources    = [module.etl.event_producer.source]
 }
 
 module "workers" {

@@ -112,8 +112,9 @@ async def test_a_blank_page_is_rejected(renderer: BrowserRenderer, site: str) ->
 async def test_a_missing_page_is_invalid_and_bad_sources_are_refused(
     renderer: BrowserRenderer, site: str
 ) -> None:
-    with pytest.raises(InvalidRenderError, match="HTTP 404"):
-        await render(renderer, report(f"{site}/nothing-here", wait_for="load"), "png")
+    with pytest.raises(InvalidRenderError, match="HTTP 404") as missing:
+        await render(renderer, report(f"{site}/nothing-here?embed=s3cr3t-code", wait_for="load"), "png")
+    assert missing.value.cause == "http://<host>/nothing-here answered HTTP 404", "no host, no query"
     with pytest.raises(InvalidRenderError, match="url must be http"):
         await render(renderer, report("file:///etc/passwd"), "png")
     with pytest.raises(InvalidRenderError, match="placeholders"):

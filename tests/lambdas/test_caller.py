@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from lambdas.caller import Caller, event_caller, http_caller
+from lambdas.requests import RequestRejected
 from sandbox.lambda_runtime import invoke
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
@@ -29,20 +30,56 @@ def test_a_jwt_authorized_request_is_its_subject_and_groups() -> None:
     assert (caller.kind, caller.principal, caller.groups) == ("jwt", "7d3f0c1e-analyst", ("analysts", "emea"))
 
 
+def jwt(claims: dict[str, Any]) -> dict[str, Any]:
+    return {"requestContext": {"authorizer": {"jwt": {"claims": {"sub": "u", **claims}, "scopes": None}}}}
+
+
 @pytest.mark.parametrize(
     ("claims", "groups"),
     [
-        ({"sub": "u", "groups": ["a", "b"]}, ("a", "b")),
-        ({"sub": "u", "cognito:groups": "[solo]"}, ("solo",)),
-        ({"sub": "u", "groups": "a,b"}, ("a", "b")),
-        ({"sub": "u"}, ()),
+        ({"groups": ["a", "b"]}, ("a", "b")),
+        ({"cognito:groups": "[solo]"}, ("solo",)),
+        ({"cognito:groups": "[analysts emea]"}, ("analysts", "emea")),
+        ({"cognito:groups": "[a,b c]"}, ("a,b", "c")),  # Cognito names hold commas, never spaces
+        ({"groups": "[analysts]"}, ("analysts",)),
+        ({"groups": "[]"}, ()),
+        ({"groups_json": '["finance admins", "emea,apac"]'}, ("finance admins", "emea,apac")),
+        ({"groups_json": '["x"]', "groups": "[a b]"}, ("x",)),
+        ({}, ()),
     ],
 )
-def test_group_claims_in_every_shape_api_gateway_passes(
-    claims: dict[str, Any], groups: tuple[str, ...]
+def test_group_claims_in_every_unambiguous_shape(claims: dict[str, Any], groups: tuple[str, ...]) -> None:
+    assert http_caller(jwt(claims)).groups == groups
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"groups": "[finance admins]"},  # one group "finance admins", or "finance" and "admins"?
+        {"groups": "a,b"},
+        {"groups": "[analysts\temea]"},
+        {"groups_json": "[analysts emea]"},
+        {"groups_json": '["ok", 3]'},
+        {"groups_json": '[""]'},
+        {"groups_json": '{"a": 1}'},
+    ],
+)
+def test_an_ambiguous_or_malformed_group_claim_fails_closed(claims: dict[str, Any]) -> None:
+    with pytest.raises(RequestRejected) as refused:
+        http_caller(jwt(claims))
+    assert refused.value.status_code == 403 and "groups" in refused.value.message
+
+
+def test_an_ambiguous_group_claim_is_refused_by_the_api_and_writes_nothing(
+    platform: Platform, functions: Functions
 ) -> None:
-    event = {"requestContext": {"authorizer": {"jwt": {"claims": claims, "scopes": None}}}}
-    assert http_caller(event).groups == groups
+    event = copy.deepcopy(recorded("http_post_snapshots.json"))
+    event["requestContext"]["authorizer"] = jwt({"groups": "[finance admins]"})["requestContext"][
+        "authorizer"
+    ]
+    answer = invoke(functions.trigger.handle, "trigger", event)
+    assert answer["statusCode"] == 403 and "groups_json" in json.loads(answer["body"])["message"]
+    assert items(platform) == [] and executions(platform) == []
 
 
 def test_an_event_runs_as_the_system_that_sent_it() -> None:

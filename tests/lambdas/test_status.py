@@ -10,9 +10,10 @@ import boto3
 import pytest
 
 from contracts.timeutil import iso, utc_now
+from lambdas.page_tokens import NOT_ISSUED
 from sandbox.platform import Platform
 from sandbox.runtime import Functions
-from tests.lambdas.helpers import get, post, set_item, wait_queued
+from tests.lambdas.helpers import _call, get, post, recorded, set_item, wait_queued
 
 SUMMARY = {"report": "sales_summary", "format": "csv", "params": {"region": "EMEA"}}
 
@@ -85,6 +86,33 @@ def test_listing_is_newest_first_and_pages(platform: Platform, functions: Functi
     assert "next_token" not in second
     code, other = get(status, "/reports/daily_sales/snapshots")
     assert (code, other["snapshots"]) == (200, [])
+
+
+def test_next_token_is_opaque_and_only_good_for_its_caller_and_report(
+    platform: Platform, functions: Functions
+) -> None:
+    """The token seals DynamoDB's last evaluated key (maybe a snapshot this caller may not read):
+    it shows no key, and a changed one, another caller's or another report's is a 400."""
+    trigger, status, _ = functions
+    ids = [post(trigger, {**SUMMARY, "params": {"region": r}})[1]["snapshot_id"] for r in ("EMEA", "AMER")]
+    _, first = get(status, "/reports/sales_summary/snapshots", {"limit": "1"})
+    token = first["next_token"]
+    opened = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert not any(i.split("-g")[0].encode() in opened for i in ids), "the token shows no snapshot key"
+    assert b"requested_at" not in opened and b"sales_summary" not in opened
+    flipped = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
+    other = recorded("http_get_snapshot.json")
+    other["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = "someone-else"
+    other["rawPath"] = other["requestContext"]["http"]["path"] = "/reports/sales_summary/snapshots"
+    other["queryStringParameters"] = {"next_token": token}
+    for code, body in (
+        get(status, "/reports/sales_summary/snapshots", {"next_token": flipped}),
+        get(status, "/reports/daily_sales/snapshots", {"next_token": token}),
+        _call(status.handle, "status", other),
+    ):
+        assert (code, body["message"]) == (400, NOT_ISSUED)
+    code, second = get(status, "/reports/sales_summary/snapshots", {"limit": "1", "next_token": token})
+    assert code == 200 and [s["snapshot_id"] for s in second["snapshots"]] == ids[:1]
 
 
 @pytest.mark.parametrize(

@@ -203,3 +203,43 @@ async def test_a_load_an_operator_aborted_runs_again_and_loads(platform: Platfor
         item = await settled(platform, landed.load_id)
     assert (item["status"], item["rows"]) == ("LOADED", "5"), item
     assert item["execution_arn"] == f"{first}-2"
+
+
+async def test_landed_text_that_is_a_formula_reaches_a_csv_as_text(
+    chain: Platform, api: SnapshotClient
+) -> None:
+    """CSV injection: rows that landed from outside carry what a spreadsheet would run; the
+    report's CSV carries it as text (a leading '), its XLSX as an inline string."""
+    hostile = ['=HYPERLINK("x.example")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd"]
+    rows = [
+        f'{7_000_001 + n},2026-11-28,EMEA,"{p.replace(chr(34), chr(34) * 2)}",1,1.00'
+        for n, p in enumerate(hostile)
+    ]
+    landed = land(chain.data, "sales/2026-11-28/formulas.csv", ("\n".join([HEADER, *rows]) + "\n").encode())
+    assert (await settled(chain, landed.load_id))["status"] == "LOADED"
+    asked = await api.request(
+        {
+            "report": "sales_ledger",
+            "format": "csv",
+            "params": {"since": "2026-11-28"},
+            "data_version": "formulas",
+        }
+    )
+    final = await api.wait(asked.body["snapshot_id"], 60)
+    products = [
+        r["product"]
+        for r in csv.DictReader(io.StringIO((await api.download(final["download_url"])).decode()))
+    ]
+    assert products == [f"'{p}" for p in hostile]
+    asked = await api.request(
+        {
+            "report": "sales_ledger",
+            "format": "xlsx",
+            "params": {"since": "2026-11-28"},
+            "data_version": "formulas",
+        }
+    )
+    final = await api.wait(asked.body["snapshot_id"], 60)
+    sheet = openpyxl.load_workbook(io.BytesIO(await api.download(final["download_url"]))).worksheets[0]
+    cells = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == hostile and all(c.data_type == "s" for c in cells)

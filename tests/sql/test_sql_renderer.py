@@ -129,6 +129,25 @@ async def test_an_unreachable_server_is_transient(url: str) -> None:
         await render(url, report_for("t"), "csv", {})
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql+aiomysql://scrub_user:Sup3r-s3cret@127.0.0.1:1/test",
+        "postgresql+asyncpg://scrub_user:Sup3r-s3cret@127.0.0.1:1/test",
+        "mysql+aiomysql://root:Sup3r-s3cret@127.0.0.1:3306/test",  # a real server refusing the password
+        "postgresql+asyncpg://nobody_here:Sup3r-s3cret@127.0.0.1:5432/test",
+    ],
+)
+async def test_a_connection_failures_cause_shows_no_password_host_or_user(url: str) -> None:
+    """The cause reaches every reader of the snapshot: it says what failed, never with what."""
+    with pytest.raises(TransientRenderError) as failed:
+        await render(url, report_for("t"), "csv", {})
+    cause = failed.value.cause
+    assert "cannot connect" in cause
+    for secret in ("Sup3r-s3cret", "127.0.0.1", "scrub_user", "nobody_here", "'root'"):
+        assert secret not in cause, cause
+
+
 async def test_an_unknown_datasource_is_invalid() -> None:
     renderer = SqlRenderer({}, max_concurrency=1, batch_rows=10)
     report = report_for("t")

@@ -23,11 +23,12 @@ from contracts.browser_secrets import render as render_browser_secrets
 from contracts.event_streams import EVENT_STREAMS
 from contracts.event_streams import render as render_event_streams
 from contracts.schedules import SCHEDULES, render
+from lambdas.page_tokens import PURPOSE as PAGE_TOKEN_PURPOSE
 from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
 
 MODULES = TERRAFORM / "modules"
 CLIENT_CALL = re.compile(
-    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch|_secretsmanager)"
+    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch|_secretsmanager|_kms)"
     r"\.([a-z_]+)\s*[(,]"
 )
 # QuickSight calls go through QuickSightCalls.call("<operation>", ...), paced and retried.
@@ -45,6 +46,7 @@ SERVICES = {
     "_sfn": "stepfunctions",
     "_autoscaling": "autoscaling",
     "_cloudwatch": "cloudwatch",
+    "_kms": "kms",
 }
 IAM_PREFIX = {
     "sqs": "sqs",
@@ -55,6 +57,7 @@ IAM_PREFIX = {
     "cloudwatch": "cloudwatch",
     "secretsmanager": "secretsmanager",
     "quicksight": "quicksight",
+    "kms": "kms",
 }
 # Operations that authorise as another action (AWS service authorization reference).
 AUTHORISED_AS = {
@@ -415,6 +418,17 @@ def assert_handler_exists(handler: str) -> None:
     tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
     functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     assert function in functions, f"{module} has no function {function}"
+
+
+def test_listing_tokens_are_sealed_for_the_one_purpose_the_code_names() -> None:
+    """The status role may use the platform key only with the encryption context the code sends."""
+    body = load_module(MODULES / "api").data[("aws_iam_policy_document", "status")]
+    tokens = next(clean(s) for s in body["statement"] if unquote(clean(s).get("sid", '""')) == "PageTokens")
+    condition = clean(
+        tokens["condition"][0] if isinstance(tokens["condition"], list) else tokens["condition"]
+    )
+    assert unquote(condition["variable"]) == "kms:EncryptionContext:purpose"
+    assert [unquote(v) for v in condition["values"]] == [PAGE_TOKEN_PURPOSE]
 
 
 def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:

@@ -23,10 +23,11 @@ from agent.settings import AgentSettings
 from contracts.asl_template import render_asl
 from contracts.browser_secrets import BROWSER_SECRETS
 from contracts.openapi import OPERATIONS
-from contracts.topology import CATALOG_KEY
+from contracts.topology import CATALOG_KEY, REQUEST_SOURCES
 from sandbox.data_platform import remove_event_streams
 from sandbox.moto_server import MotoSandbox
 from sandbox.platform import (
+    ACCOUNT,
     SANDBOX_ONLY_RULES,
     SANDBOX_SIZED,
     SHIMMED_RULES,
@@ -277,11 +278,37 @@ def test_the_bus_sends_requests_to_the_trigger(applied: dict[str, Any]) -> None:
     events = boto3.client("events")
     bus = applied["outputs"]["event_bus_name"]
     rule = events.describe_rule(Name=f"{NAME}-snapshot-requests", EventBusName=bus)
-    assert json.loads(rule["EventPattern"]) == {"detail-type": ["Snapshot Requested", "Data Landed"]}
+    assert json.loads(rule["EventPattern"]) == {
+        "source": list(REQUEST_SOURCES),
+        "detail-type": ["Snapshot Requested", "Data Landed"],
+    }
     (target,) = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus)["Targets"]
     trigger = boto3.client("lambda").get_function_configuration(FunctionName=f"{NAME}-trigger")
     assert target["Arn"] == trigger["FunctionArn"]
     assert target["DeadLetterConfig"]["Arn"].endswith(f"{NAME}-trigger-dlq")
+
+
+def test_only_each_sources_producer_may_put_its_request_events(applied: dict[str, Any]) -> None:
+    """A request event runs as its source, and the schedules' source sees every governed row: the
+    bus denies an event with a request source to every principal but that source's producer."""
+    bus = boto3.client("events").describe_event_bus(Name=applied["outputs"]["event_bus_name"])
+    statements = json.loads(bus["Policy"])["Statement"]
+    producers = {
+        "snapshot-engine.scheduler": f"arn:aws:iam::{ACCOUNT}:role/{NAME}-scheduler",
+        "datalake.ingest": f"arn:aws:iam::{ACCOUNT}:role/{NAME}-load-state-machine",
+    }
+    assert set(producers) == set(REQUEST_SOURCES)
+    denied = {}
+    for statement in statements:
+        assert (statement["Effect"], statement["Principal"], statement["Action"]) == (
+            "Deny",
+            "*",
+            "events:PutEvents",
+        )
+        assert statement["Resource"] == bus["Arn"]
+        source = statement["Condition"]["StringEquals"]["events:source"]
+        denied[source] = statement["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+    assert denied == producers
 
 
 def test_the_api_has_one_signed_route_per_openapi_operation(applied: dict[str, Any]) -> None:

@@ -53,7 +53,9 @@ def agent_default(field: str) -> float:
 
 def sandbox_platform(options: PlatformOptions) -> Platform:
     data = DataPlatform("landing", "ledger", "load-arn", "s3://b/d", "lq", "rq")
-    return Platform("p", "r", "b", "t", "l", "ent", "q", "d", "e", "bus", "arn", "s3://b/k", data, options)
+    return Platform(
+        "p", "r", "b", "t", "l", "ent", "q", "d", "e", "bus", "arn", "s3://b/k", data, "key", options
+    )
 
 
 def test_render_has_a_job_budget_and_no_heartbeat_clock() -> None:
@@ -188,7 +190,7 @@ def test_a_signature_is_refused_past_api_gateways_five_minutes() -> None:
 
 
 def test_the_download_url_lives_as_long_as_the_status_lambda_says() -> None:
-    presign = StatusSettings("t", "s3://b/k", "ent").presign_seconds
+    presign = StatusSettings("t", "s3://b/k", "ent", "key").presign_seconds
     assert f"({presign} s)" in timers_row("download URL")
     assert "PRESIGN_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
 

@@ -112,11 +112,16 @@ def test_the_catalog_object_and_the_event_source_are_the_topologys() -> None:
         assert unquote(module(name).locals["event_source"]) == topology.EVENT_SOURCE, name
 
 
-def test_the_request_rule_matches_the_topologys_detail_types() -> None:
+def test_the_request_rule_matches_the_topologys_detail_types_and_sources() -> None:
     pattern = resource("api", "aws_cloudwatch_event_rule", "requests")["event_pattern"]
     listed = re.search(r'"detail-type"\s*=\s*\[([^\]]*)\]', pattern)
     assert listed is not None
     assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == topology.REQUEST_DETAIL_TYPES
+    sources = re.search(
+        r'"source"\s*=\s*concat\(\["\$\{local.event_source\}(\.\w+)"\], var.request_sources\)', pattern
+    )
+    assert sources is not None and topology.EVENT_SOURCE + sources.group(1) == topology.SCHEDULER_EVENT_SOURCE
+    assert unquote(module("etl").locals["loads_event_source"]) == topology.LOADS_EVENT_SOURCE
 
 
 def test_the_data_half_uses_the_topologys_keys_prefixes_and_source() -> None:

@@ -47,6 +47,18 @@ data "aws_iam_policy_document" "status" {
     actions   = ["s3:GetObject"]
     resources = ["${var.bucket.arn}/snapshots/*"]
   }
+
+  # Listings' next_token is sealed with the platform key, for that purpose only (lambdas/page_tokens.py).
+  statement {
+    sid       = "PageTokens"
+    actions   = ["kms:Encrypt", "kms:Decrypt"]
+    resources = [var.kms_key_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:purpose"
+      values   = ["snapshot-engine/next_token"]
+    }
+  }
 }
 
 resource "aws_iam_role" "scheduler" {

@@ -17,6 +17,7 @@ locals {
     CATALOG_URI             = var.catalog.uri
     STATE_MACHINE_ARN       = var.state_machine_arn
     ENTITLEMENTS_TABLE      = var.entitlements_table.name
+    PAGE_TOKEN_KEY_ID       = var.kms_key_arn
     POWERTOOLS_SERVICE_NAME = "snapshot-engine"
     POWERTOOLS_LOG_LEVEL    = "INFO"
   }
@@ -142,6 +143,7 @@ resource "aws_cloudwatch_event_rule" "requests" {
   description    = "Snapshot Requested and Data Landed events to the trigger Lambda"
   event_bus_name = var.event_bus.name
   event_pattern = jsonencode({
+    "source"      = concat(["${local.event_source}.scheduler"], var.request_sources)
     "detail-type" = ["Snapshot Requested", "Data Landed"]
   })
 }

@@ -17,3 +17,8 @@ output "trigger_dlq_name" {
   description = "Dead-letter queue of the trigger's asynchronous invocations (CloudWatch dimension)."
   value       = module.trigger_dlq.name
 }
+
+output "event_producer" {
+  description = "The schedules' event source and the role that puts their events on the bus."
+  value       = { source = "${local.event_source}.scheduler", role_arn = aws_iam_role.scheduler.arn }
+}

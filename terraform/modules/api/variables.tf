@@ -128,3 +128,12 @@ variable "jwt_authorizer" {
     error_message = "jwt_authorizer needs an https:// issuer and at least one audience."
   }
 }
+
+variable "request_sources" {
+  description = "Event sources besides the schedules' whose Snapshot Requested and Data Landed events reach the trigger (the load state machine's)."
+  type        = list(string)
+  validation {
+    condition     = alltrue([for s in var.request_sources : can(regex("^[a-z0-9.-]+$", s))])
+    error_message = "request_sources are EventBridge sources such as datalake.ingest."
+  }
+}

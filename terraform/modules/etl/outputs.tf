@@ -30,3 +30,8 @@ output "landed_function_name" {
   description = "Name of the landed function (its errors are alarmed)."
   value       = module.landed.function_name
 }
+
+output "event_producer" {
+  description = "The load state machine's event source (Data Landed) and the role that puts its events on the bus."
+  value       = { source = local.loads_event_source, role_arn = module.machine.role_arn }
+}

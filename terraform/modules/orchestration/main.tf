@@ -6,6 +6,40 @@ resource "aws_cloudwatch_event_bus" "this" {
   name = "${var.name}-events"
 }
 
+# A request event runs as its source (system:<source>), and the schedules' source sees every row
+# of a governed table: so each request source may be put on the bus by its own producer's role
+# only. Any other principal of the account putting an event with that source is denied.
+resource "aws_cloudwatch_event_bus_policy" "this" {
+  event_bus_name = aws_cloudwatch_event_bus.this.name
+  policy         = data.aws_iam_policy_document.bus.json
+}
+
+data "aws_iam_policy_document" "bus" {
+  dynamic "statement" {
+    for_each = { for producer in var.producers : producer.source => producer.role_arn }
+    content {
+      sid       = "Only${join("", [for part in split(".", statement.key) : title(part)])}Producer"
+      effect    = "Deny"
+      actions   = ["events:PutEvents"]
+      resources = [aws_cloudwatch_event_bus.this.arn]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "events:source"
+        values   = [statement.key]
+      }
+      condition {
+        test     = "ArnNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = [statement.value]
+      }
+    }
+  }
+}
+
 module "machine" {
   source      = "../state_machine"
   name        = "${var.name}-snapshot"

@@ -69,3 +69,15 @@ variable "queue" {
     arn = string
   })
 }
+
+variable "producers" {
+  description = "The event sources that request snapshots (the schedules', the load state machine's), each with the one role allowed to put events with it on the bus."
+  type = list(object({
+    source   = string
+    role_arn = string
+  }))
+  validation {
+    condition     = length(var.producers) == length(distinct([for p in var.producers : p.source]))
+    error_message = "each producer source appears once."
+  }
+}

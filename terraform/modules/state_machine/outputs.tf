@@ -7,3 +7,8 @@ output "name" {
   description = "Name of the state machine."
   value       = aws_sfn_state_machine.this.name
 }
+
+output "role_arn" {
+  description = "ARN of the role the state machine runs as."
+  value       = aws_iam_role.this.arn
+}
