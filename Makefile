@@ -48,7 +48,7 @@ PACKER_MIN := 1.10.0
 
 
 .PHONY: simulate
-.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools azurite lambdas schedules docs plan apply destroy providers-lock wheel ami
+.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools azurite lambdas generate schedules docs plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -161,14 +161,14 @@ azurite: $(AZURITE) ## Azurite (Azure Blob on loopback) for migrate verify's tes
 lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py
 
+generate: docs schedules ## write every generated file: each catalog's, docs/agent.md's settings table, contracts/openapi.json
+
 docs: setup ## regenerate what is written from code: docs/agent.md's settings table, contracts/openapi.json
 	$(PY) -m tools.settings_table
 	$(PY) -m contracts.openapi
 
-schedules: setup ## write catalog/schedules.json, event-streams.json and browser-secrets.json from the catalogs (Terraform has no TOML reader)
-	$(PY) -m contracts.schedules
-	$(PY) -m contracts.event_streams
-	$(PY) -m contracts.browser_secrets
+schedules: setup ## write each catalog's generated files (sandbox/catalog, catalogs/<env>): schedules, event streams, grants, the entitlements seed (Terraform has no TOML reader)
+	$(PY) -m contracts.generated
 
 plan: lambdas ## terraform plan for ENV=dev|prod (needs terraform >= 1.6 and AWS credentials) or ENV=local (the sandbox)
 	@$(MAKE) --no-print-directory tf-init ENV=$(ENV) GOAL=plan

@@ -111,12 +111,13 @@ async def serve(
         # One cache of the secrets for renders and loads alike: each secret is read once a refresh.
         passwords = (
             SecretPasswords(aws.secretsmanager, settings.data_source_secrets)
-            if settings.data_source_secrets
+            if settings.data_source_secrets or settings.load_source_secrets
             else None
         )
         renderers = renderers or build_renderers(settings, aws, passwords)
         stack.push_async_callback(renderers.close)
-        agent = Agent(settings, aws, renderers, metrics, passwords)
+        load_passwords = passwords.with_secrets(settings.load_source_secrets) if passwords else None
+        agent = Agent(settings, aws, renderers, metrics, load_passwords)
         server = MetricsServer(agent, settings.metrics_host, settings.metrics_port)
         await server.start()
         stack.push_async_callback(server.stop)

@@ -1,4 +1,5 @@
-"""``snapshot-agent`` / ``python -m agent``: exits 0 after a clean drain, 2 on bad settings."""
+"""``snapshot-agent`` / ``python -m agent``: exits 0 after a clean drain, 2 on bad settings.
+``snapshot-agent database-users`` makes the reporting database's users (an operator's task)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from agent.version import agent_version
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="snapshot-agent", description=__doc__)
     parser.add_argument("--version", action="version", version=f"snapshot-agent {agent_version()}")
-    parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command")
+    from agent import database_users
+
+    database_users.add_parser(commands)
+    args = parser.parse_args(argv)
+    if args.command == "database-users":
+        return database_users.main(args)
 
     from agent.settings import AgentSettings
 

@@ -99,8 +99,14 @@ class AgentSettings(BaseSettings):
     )
     data_source_secrets: dict[str, str] = Field(
         default_factory=dict,
-        description="JSON object: datasource name → Secrets Manager secret (ARN) whose JSON `password` is"
-        " its password (an RDS-managed master secret); its URL in `data_sources` then carries none",
+        description="JSON object: datasource name → Secrets Manager secret (ARN) whose JSON `password`"
+        " (and `username`, if it has one) renders connect with: a user that may only read;"
+        " its URL in `data_sources` then carries none",
+    )
+    load_source_secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description="JSON object: datasource name → the secret (as above) load jobs connect with: a user"
+        " that may write; a datasource without one loads with its `data_source_secrets` entry",
     )
     sql_concurrency: int = Field(default=16, ge=1, description="the `sql` renderer's own limit")
     sql_batch_rows: int = Field(

@@ -26,15 +26,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from sqlalchemy.engine import make_url
 
 import agent.app  # noqa: F401  (the agent's whole footprint, as when it renders)
+from agent.extract.governed import DIALECTS
 from agent.extract.sources import DataSources
 from agent.renderers.sql import SqlRenderer
 from agent.settings import AgentSettings
 from bench.extract_data import COLUMNS, SERVERS, TABLE
 from contracts.catalog import parse_catalog
 from contracts.messages import JobMessage
-from sandbox.dataset import ensure_dataset
+from sandbox.dataset import REGIONS, ensure_dataset
 from sandbox.platform import ROOT
 
 SQLITE_DATASET = ROOT / "data" / "demo.db"  # the sandbox's own (sandbox.runtime.DATA_DIR)
@@ -100,16 +102,29 @@ def _rss_mb(pid: int) -> float:
     return int(line.split()[1]) / 1024
 
 
-def _job(fmt: str, params: dict[str, Any]) -> JobMessage:
+# The bench's table is governed, and the caller entitled to every region it holds: the rewritten
+# query (a filtered derived table, the regions bound) runs over every row, as a real one would.
+SCOPE = {"bench": sorted(REGIONS)}
+
+
+def _job(fmt: str, params: dict[str, Any], table: str) -> JobMessage:
     key = uuid.uuid4().hex
     return JobMessage(
         v=1, snapshot_id=f"{key}-g1", key=key, generation=1, report="extract", format=fmt, params=params,
-        data_version=None, bucket="bench", s3_key="bench", task_token="bench",
+        data_version=None, scope={f"bench.{table}": SCOPE["bench"]}, bucket="bench", s3_key="bench",
+        task_token="bench",
     )  # fmt: skip
 
 
-def _report(sql: str) -> Any:
+def _report(sql: str, url: str, table: str) -> Any:
+    dialect = DIALECTS[make_url(url).get_backend_name()]
     catalog = parse_catalog(f"""
+[datasources.bench]
+dialect = "{dialect}"
+[datasources.bench.governed.{table}]
+column = "region"
+entitlement = "region"
+
 [reports.extract]
 renderer = "sql"
 formats = ["csv", "parquet", "xlsx"]
@@ -132,13 +147,13 @@ async def renderer(url: str, fmt: str, rows: int, table: str = TABLE) -> dict[st
         defaults["sql_batch_rows"],
         defaults["sql_fast_batch_rows"] if defaults["sql_fast_path"] else None,
     )
-    report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id")
+    report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id", url, table)
     try:
-        await sql.render(_job(fmt, {"rows": 10}), report, CountingSink())  # warm: the fork server starts
+        await sql.render(_job(fmt, {"rows": 10}, table), report, CountingSink())  # warm: the fork server
         sink = CountingSink()
         with ReaderMemory(sql) as readers:
             started = time.perf_counter()
-            await sql.render(_job(fmt, {"rows": rows}), report, sink)
+            await sql.render(_job(fmt, {"rows": rows}, table), report, sink)
             seconds = time.perf_counter() - started
     finally:
         await sql.close()

@@ -17,7 +17,7 @@ COLUMNS = ("id", "day", "region", "product", "units", "amount")
 
 
 def dataset_for(table: str) -> DatasetSpec:
-    """The sales dataset as catalog/datasets.toml declares it, appended into ``table``."""
+    """The sales dataset as sandbox/catalog/datasets.toml declares it, appended into ``table``."""
     return parse_datasets(f"""
 [datasets.bench]
 datasource = "bench"

@@ -1,8 +1,8 @@
 """The Secrets Manager secrets the catalog's browser reports sign in with, as Terraform reads them
-(``catalog/browser-secrets.json``): the agents are granted ``secretsmanager:GetSecretValue`` on
+(``<catalog dir>/browser-secrets.json``): the agents are granted ``secretsmanager:GetSecretValue`` on
 these and nothing else (plus an optional name prefix, ``browser_secret_prefix``).
 
-Terraform has no TOML decoder, so ``make schedules`` writes this file from the catalog and a test
+Terraform has no TOML decoder, so ``make generate`` writes this file from the catalog and a test
 fails when the two disagree. Each entry is what a report's ``source.auth.secret`` says: a secret's
 name, or its ARN.
 """
@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 from contracts.catalog import Catalog, parse_catalog
-from contracts.generated import write_generated
+from contracts.catalog_dirs import CatalogDir
 
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "catalog" / "reports.toml"
-BROWSER_SECRETS = ROOT / "catalog" / "browser-secrets.json"
+FILE = "browser-secrets.json"
 # Secrets Manager's name alphabet; an ARN is taken as it is.
 SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
 
@@ -41,13 +37,5 @@ def browser_secrets(catalog: Catalog) -> list[str]:
     return sorted(found)
 
 
-def render(catalog_path: Path = CATALOG) -> str:
-    return json.dumps(browser_secrets(parse_catalog(catalog_path.read_bytes())), indent=2) + "\n"
-
-
-def main() -> int:
-    return write_generated(BROWSER_SECRETS, render, BrowserSecretError, "browser secrets")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def render(directory: CatalogDir) -> str:
+    return json.dumps(browser_secrets(parse_catalog(directory.reports.read_bytes())), indent=2) + "\n"

@@ -1,6 +1,6 @@
-"""The dataset catalog's event datasets as Terraform reads them (``catalog/event-streams.json``).
+"""The dataset catalog's event datasets as Terraform reads them (``<catalog dir>/event-streams.json``).
 
-Terraform has no TOML decoder, so ``make schedules`` writes this file from the catalog and a test
+Terraform has no TOML decoder, so ``make generate`` writes this file from the catalog and a test
 fails when the two disagree. Each entry is one Firehose stream: where it writes, and the suffix
 of the objects it writes (the load job reads the format from it).
 """
@@ -8,13 +8,11 @@ of the objects it writes (the load job reads the format from it).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from contracts.catalog_dirs import CatalogDir
 from contracts.datasets import DatasetCatalog, parse_datasets
 
-ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT / "catalog" / "datasets.toml"
-EVENT_STREAMS = ROOT / "catalog" / "event-streams.json"
+FILE = "event-streams.json"
 
 
 def event_streams(catalog: DatasetCatalog) -> dict[str, dict[str, str]]:
@@ -25,16 +23,6 @@ def event_streams(catalog: DatasetCatalog) -> dict[str, dict[str, str]]:
     }
 
 
-def render(datasets_path: Path = DATASETS) -> str:
-    return (
-        json.dumps(event_streams(parse_datasets(datasets_path.read_bytes())), indent=2, sort_keys=True) + "\n"
-    )
-
-
-def main() -> int:
-    EVENT_STREAMS.write_text(render())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def render(directory: CatalogDir) -> str:
+    streams = event_streams(parse_datasets(directory.datasets.read_bytes()))
+    return json.dumps(streams, indent=2, sort_keys=True) + "\n"

@@ -1,6 +1,6 @@
-"""The catalog's scheduled reports as Terraform reads them (``catalog/schedules.json``).
+"""The catalog's scheduled reports as Terraform reads them (``<catalog dir>/schedules.json``).
 
-Terraform has no TOML decoder, so ``make schedules`` writes this file from the catalog and a test
+Terraform has no TOML decoder, so ``make generate`` writes this file from the catalog and a test
 fails when the two disagree. Each entry is what EventBridge Scheduler puts on the bus as a
 "Snapshot Requested" event: the report in its schedule format, with its default params.
 """
@@ -8,16 +8,12 @@ fails when the two disagree. Each entry is what EventBridge Scheduler puts on th
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from contracts.catalog import Catalog, parse_catalog
-from contracts.generated import write_generated
+from contracts.catalog_dirs import CatalogDir
 
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "catalog" / "reports.toml"
-SCHEDULES = ROOT / "catalog" / "schedules.json"
+FILE = "schedules.json"
 
 
 class ScheduleError(ValueError):
@@ -38,13 +34,7 @@ def schedules(catalog: Catalog) -> dict[str, dict[str, Any]]:
     return found
 
 
-def render(catalog_path: Path = CATALOG) -> str:
-    return json.dumps(schedules(parse_catalog(catalog_path.read_bytes())), indent=2, sort_keys=True) + "\n"
-
-
-def main() -> int:
-    return write_generated(SCHEDULES, render, ScheduleError, "schedules")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def render(directory: CatalogDir) -> str:
+    return (
+        json.dumps(schedules(parse_catalog(directory.reports.read_bytes())), indent=2, sort_keys=True) + "\n"
+    )

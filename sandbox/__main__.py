@@ -49,7 +49,7 @@ async def _up(agents: int, api_port: int, moto_port: int) -> int:
     print(f"QuickSight   {sandbox.quicksight.url}   (the stand-in the agents' quicksight renderer calls)")
     print(
         f"dashboards   {sandbox.site_url}/sales?region=EMEA   (what the browser renderer captures;"
-        " it wants the bearer token the sandbox put in catalog/browser-secrets.json's secrets)"
+        " it wants the bearer token the sandbox put in sandbox/catalog/browser-secrets.json's secrets)"
     )
     for agent in sandbox.agents:
         print(

@@ -17,7 +17,6 @@ one moto and compares them) but for the differences named here, each on purpose:
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ import boto3
 
 from contracts import topology
 from contracts.asl_template import render_asl
+from contracts.catalog_dirs import SANDBOX
+from contracts.entitlements_seed import parse_seed
 from contracts.topology import CATALOG_KEY, EVENT_SOURCE
 from lambdas.dynamo_types import serialize
 from lambdas.settings import LandedSettings, StatusSettings, TriggerSettings
@@ -33,9 +34,9 @@ from sandbox.data_platform import DataPlatform, LoadOptions, create_data_platfor
 from sandbox.queues import queue_arn, rule_to_queue
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CATALOG = ROOT / "catalog" / "reports.toml"
-DEFAULT_ENTITLEMENTS = ROOT / "catalog" / "entitlements.toml"
-DEFAULT_DATASETS = ROOT / "catalog" / "datasets.toml"
+DEFAULT_CATALOG = SANDBOX.reports
+DEFAULT_ENTITLEMENTS = SANDBOX.entitlements
+DEFAULT_DATASETS = SANDBOX.datasets
 ACCOUNT = "123456789012"
 # The fields of PlatformOptions whose defaults differ from Terraform's (the rest are equal).
 SANDBOX_SIZED = (
@@ -280,8 +281,8 @@ def _create_keyed_table(ddb: Any, table: str, key: str) -> str:
 def _create_entitlements(session: boto3.session.Session, name: str, seed: Path) -> str:
     ddb = session.client("dynamodb")
     table = _create_keyed_table(ddb, topology.entitlements_table(name), topology.ENTITLEMENTS_KEY)
-    for entry in tomllib.loads(seed.read_text())["entitlements"]:
-        item = {topology.ENTITLEMENTS_KEY: entry["subject"], topology.ENTITLEMENTS_PARAMS: entry["params"]}
+    for entry in parse_seed(seed.read_bytes()).entitlements:
+        item = {topology.ENTITLEMENTS_KEY: entry.subject, topology.ENTITLEMENTS_PARAMS: entry.params}
         ddb.put_item(TableName=table, Item=serialize(item))
     return table
 

@@ -2,6 +2,17 @@
 # their own values; each concern is one module under modules/.
 locals {
   repo = "${path.module}/../.."
+  # The environment's catalog: reports, datasets, the entitlements seed and what make generate
+  # writes from them (Terraform reads no TOML).
+  catalog = {
+    reports           = "${var.catalog_dir}/reports.toml"
+    datasets          = "${var.catalog_dir}/datasets.toml"
+    schedules         = jsondecode(file("${var.catalog_dir}/schedules.json"))
+    event_streams     = jsondecode(file("${var.catalog_dir}/event-streams.json"))
+    browser_secrets   = jsondecode(file("${var.catalog_dir}/browser-secrets.json"))
+    quicksight_grants = jsondecode(file("${var.catalog_dir}/quicksight-grants.json"))
+    entitlements      = jsondecode(file("${var.catalog_dir}/entitlements.json"))
+  }
   # The zip is built by `make lambdas`, reproducibly: the same source gives the same hash, so no
   # spurious change. Every function (the API's and the scaler) runs it with the Powertools layer.
   lambda_code = {
@@ -47,7 +58,7 @@ module "storage" {
   source        = "../modules/storage"
   name          = var.name
   kms_key_arn   = module.encryption.key_arn
-  catalog_path  = "${local.repo}/catalog/reports.toml"
+  catalog_path  = local.catalog.reports
   force_destroy = !var.production
 }
 
@@ -56,6 +67,7 @@ module "metadata" {
   name                = var.name
   kms_key_arn         = module.encryption.key_arn
   deletion_protection = var.production
+  entitlements_seed   = local.catalog.entitlements
 }
 
 module "queue" {
@@ -91,7 +103,7 @@ module "api" {
   event_bus          = module.orchestration.event_bus
   kms_key_arn        = module.encryption.key_arn
   network            = module.network.network
-  schedules          = jsondecode(file("${local.repo}/catalog/schedules.json"))
+  schedules          = local.catalog.schedules
   openapi_document   = file("${local.repo}/contracts/openapi.json")
   jwt_authorizer     = var.jwt_authorizer
   log_retention_days = var.log_retention_days
@@ -121,12 +133,15 @@ module "workers" {
   state_machine_arn = module.orchestration.state_machine_arn
   agent_settings    = local.agent_settings
   data_sources      = var.data_sources
-  # The reporting database's managed master secret, for a data source named "reporting".
+  # The reporting database as a data source named "reporting": renders read as its read-only
+  # user, loads write as its loader; the master's secret is the operators' alone.
   data_source_secrets = merge(
-    var.reporting_enabled ? { reporting = module.reporting.master_secret_arn } : {},
+    var.reporting_enabled ? { reporting = module.reporting.reader_secret_arn } : {},
     var.data_source_secrets,
   )
-  browser_secrets       = jsondecode(file("${local.repo}/catalog/browser-secrets.json"))
+  load_source_secrets   = var.reporting_enabled ? { reporting = module.reporting.loader_secret_arn } : {}
+  browser_secrets       = local.catalog.browser_secrets
+  quicksight_grants     = local.catalog.quicksight_grants
   browser_secret_prefix = var.browser_secret_prefix
   lambda_code           = local.lambda_code
   log_retention_days    = var.log_retention_days
@@ -146,7 +161,7 @@ module "etl" {
   name                  = var.name
   kms_key_arn           = module.encryption.key_arn
   asl_path              = "${local.repo}/stepfunctions/load.asl.json"
-  datasets_path         = "${local.repo}/catalog/datasets.toml"
+  datasets_path         = local.catalog.datasets
   catalog_bucket        = module.storage.bucket
   access_logs_bucket    = module.storage.access_logs_bucket
   queue                 = module.queue.jobs
@@ -165,7 +180,7 @@ module "ingestion" {
   name               = var.name
   kms_key_arn        = module.encryption.key_arn
   landing_bucket     = module.etl.landing_bucket
-  streams            = jsondecode(file("${local.repo}/catalog/event-streams.json"))
+  streams            = local.catalog.event_streams
   log_retention_days = var.log_retention_days
 }
 

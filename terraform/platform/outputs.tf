@@ -14,6 +14,11 @@ output "operator" {
     alarm_topic_arn        = module.monitoring.alarm_topic_arn
     dashboard_name         = module.monitoring.dashboard_name
     reporting_endpoint     = module.reporting.endpoint
+    reporting_users = var.reporting_enabled ? {
+      master_secret_arn = module.reporting.master_secret_arn
+      reader_secret_arn = module.reporting.reader_secret_arn
+      loader_secret_arn = module.reporting.loader_secret_arn
+    } : null
     landing_bucket_name    = module.etl.landing_bucket.name
     loads_table_name       = module.etl.ledger_table.name
     load_state_machine_arn = module.etl.load_state_machine_arn

@@ -71,8 +71,17 @@ variable "data_source_secrets" {
   default     = {}
 }
 
+variable "catalog_dir" {
+  description = "The environment's catalog directory (catalogs/<env>, or sandbox/catalog for local): reports.toml, datasets.toml, entitlements.toml and the files make generate writes beside them."
+  type        = string
+  validation {
+    condition     = fileexists("${var.catalog_dir}/reports.toml") && fileexists("${var.catalog_dir}/schedules.json")
+    error_message = "catalog_dir must hold reports.toml and the files make generate writes (run make generate)."
+  }
+}
+
 variable "browser_secret_prefix" {
-  description = "Let the agents read every secret whose name starts with this, beyond those the catalog names (catalog/browser-secrets.json); null grants none."
+  description = "Let the agents read every secret whose name starts with this, beyond those the catalog names (<catalog dir>/browser-secrets.json); null grants none."
   type        = string
   default     = null
 }

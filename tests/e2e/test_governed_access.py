@@ -36,7 +36,7 @@ from tests.support.waiting import eventually
 SHIPPED = parse_catalog(DEFAULT_CATALOG.read_text())
 GOVERNED_SQL = [r for r in SHIPPED.reports.values() if r.renderer == "sql" and r.governed]
 HOSTILE_REGIONS = ["AMER", "APAC", "emea", "EMEA,AMER", "EMEA' OR '1'='1", "*", ""]
-ANALYST_REGIONS = {"AMER", "APAC"}  # group:analysts in catalog/entitlements.toml
+ANALYST_REGIONS = {"AMER", "APAC"}  # group:analysts in sandbox/catalog/entitlements.toml
 
 
 def hostile_params(report: ReportSpec) -> list[dict[str, Any]]:

@@ -121,3 +121,16 @@ async def test_a_missing_or_malformed_secret_fails_transient_with_its_reason(sec
     )["ARN"]
     with pytest.raises(TransientLoadError, match="holds no JSON with a password"):
         await LoadDatabases({"db": URL}, SecretPasswords(secretsmanager, {"db": plain})).get("db")
+
+
+async def test_renders_connect_as_the_reader_and_loads_as_the_loader(secretsmanager: Any) -> None:
+    """A secret with a username names the user to connect as; loads take their own secret."""
+    make = boto3.client("secretsmanager").create_secret
+    reader = make(Name=f"r-{uuid.uuid4()}", SecretString=json.dumps({"username": "rd", "password": "rp"}))
+    loader = make(Name=f"l-{uuid.uuid4()}", SecretString=json.dumps({"username": "ld", "password": "lp"}))
+    renders = SecretPasswords(secretsmanager, {"reporting": reader["ARN"]})
+    loads = renders.with_secrets({"reporting": loader["ARN"]})
+    url = "mysql+aiomysql://admin@db.example:3306/reporting"
+    assert await renders.url("reporting", url) == "mysql+aiomysql://rd:rp@db.example:3306/reporting"
+    assert await loads.url("reporting", url) == "mysql+aiomysql://ld:lp@db.example:3306/reporting"
+    assert await loads.url("other", url) == url

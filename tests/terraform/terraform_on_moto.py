@@ -30,7 +30,7 @@ LOCAL = TERRAFORM / "environments" / "local"
 SANDBOX_FILES = ("moto_override.tf", "sandbox.tf")
 MIN_TERRAFORM = (1, 6)
 # What the platform's Terraform reads beside terraform/ (platform's local.repo).
-REPO_INPUTS = ("catalog", "contracts", "stepfunctions", "build")
+REPO_INPUTS = ("catalogs", "sandbox/catalog", "contracts", "stepfunctions", "build")
 
 
 def require_terraform() -> str:
@@ -128,6 +128,7 @@ class RootCopy:
             ignore=shutil.ignore_patterns(".terraform", "terraform.tfstate*", "tfplan"),
         )
         for name in REPO_INPUTS:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).symlink_to(ROOT / name)
         (root / "cli.tfrc").write_text(
             f'provider_installation {{\n  filesystem_mirror {{\n    path = "{MIRROR}"\n  }}\n}}\n'

@@ -6,7 +6,6 @@ schedules file is the catalog's."""
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +17,10 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH, placeholders
-from contracts.browser_secrets import BROWSER_SECRETS, SECRET_NAME
-from contracts.browser_secrets import render as render_browser_secrets
-from contracts.event_streams import EVENT_STREAMS
-from contracts.event_streams import render as render_event_streams
-from contracts.schedules import SCHEDULES, render
+from contracts.browser_secrets import SECRET_NAME
+from contracts.catalog import parse_catalog
+from contracts.catalog_dirs import catalog_dirs
+from contracts.generated import stale as stale_generated
 from lambdas.page_tokens import PURPOSE as PAGE_TOKEN_PURPOSE
 from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
 
@@ -367,7 +365,7 @@ def test_templatefile_fills_exactly_the_load_asl_placeholders() -> None:
     assert _keys(code) == placeholders(LOAD_ASL_PATH.read_text())
     platform = load_module(TERRAFORM / "platform")
     assert "stepfunctions/load.asl.json" in unquote(platform.calls["etl"]["asl_path"])
-    assert "catalog/datasets.toml" in unquote(platform.calls["etl"]["datasets_path"])
+    assert unquote(platform.calls["etl"]["datasets_path"]) == "${local.catalog.datasets}"
 
 
 def agent_env_names() -> tuple[set[str], set[str]]:
@@ -449,27 +447,32 @@ def test_the_landed_function_gets_the_environment_and_handler_it_reads() -> None
     assert_handler_exists(unquote(etl.calls["landed"]["handler"]))
 
 
-def test_the_event_streams_file_is_the_dataset_catalogs() -> None:
-    assert json.loads(EVENT_STREAMS.read_text()) == json.loads(render_event_streams()), (
-        "dataset catalog changed: run make schedules"
-    )
+def test_every_catalogs_generated_files_are_current() -> None:
+    """Terraform reads each environment's catalog through the files make generate writes."""
+    assert stale_generated() == [], "a catalog changed: run make generate"
+    assert len(catalog_dirs()) >= 3, "the sandbox's, dev's and prod's catalogs"
 
 
-def test_the_browser_secrets_file_is_the_catalogs() -> None:
-    assert json.loads(BROWSER_SECRETS.read_text()) == json.loads(render_browser_secrets()), (
-        "catalog changed: run make schedules"
-    )
+def test_each_environment_deploys_its_own_catalog() -> None:
+    """dev and prod name their catalogs/<env>; local (dev's configuration on the sandbox) names
+    the sandbox's; each is one of the catalogs make generate writes for."""
+    known = {str(d.path.relative_to(ROOT)) for d in catalog_dirs()}
+    default = load_module(TERRAFORM / "environments" / "dev").variables["catalog_dir"]["default"]
+    local = hcl2.loads((TERRAFORM / "environments" / "local" / "terraform.tfvars").read_text())
+    prod = load_module(TERRAFORM / "environments" / "prod").calls["platform"]["catalog_dir"]
+    assert unquote(default) == "catalogs/dev" and unquote(local["catalog_dir"]) == "sandbox/catalog"
+    assert unquote(prod).endswith("/../../../catalogs/prod")
+    assert {"catalogs/dev", "catalogs/prod", "sandbox/catalog"} <= known
+    assert parse_catalog((ROOT / "catalogs/dev/reports.toml").read_bytes()) != parse_catalog(
+        (ROOT / "catalogs/prod/reports.toml").read_bytes()
+    ), "dev and prod may differ"
 
 
 def test_terraform_refuses_the_secret_names_the_catalog_refuses() -> None:
-    """make schedules and the workers module's validation hold secret names to one alphabet."""
+    """make generate and the workers module's validation hold secret names to one alphabet."""
     validation = load_module(MODULES / "workers").variables["browser_secrets"]["validation"][0]
     assert f'regex("^{SECRET_NAME.pattern}$", s)' in validation["condition"]
     assert 'startswith(s, "arn:")' in validation["condition"]
-
-
-def test_schedules_file_is_the_catalogs() -> None:
-    assert json.loads(SCHEDULES.read_text()) == json.loads(render()), "catalog changed: run make schedules"
 
 
 def test_the_scaler_gets_the_environment_it_reads() -> None:

@@ -21,7 +21,8 @@ import pytest
 
 from agent.settings import AgentSettings
 from contracts.asl_template import render_asl
-from contracts.browser_secrets import BROWSER_SECRETS
+from contracts.browser_secrets import FILE as BROWSER_SECRETS_FILE
+from contracts.catalog_dirs import SANDBOX
 from contracts.openapi import OPERATIONS
 from contracts.topology import CATALOG_KEY, REQUEST_SOURCES
 from sandbox.data_platform import remove_event_streams
@@ -347,11 +348,11 @@ def test_the_lambdas_get_what_their_settings_read(applied: dict[str, Any]) -> No
     assert scaler["AUTOSCALING_GROUP"] == outputs["autoscaling_group_name"]
     bucket, key = outputs["catalog_uri"].removeprefix("s3://").split("/", 1)
     catalog = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
-    assert catalog == (TERRAFORM.parent / "catalog" / "reports.toml").read_bytes()
+    assert catalog == SANDBOX.reports.read_bytes()
 
 
 def test_the_agents_may_read_the_secrets_the_catalog_names_and_no_other(applied: dict[str, Any]) -> None:
-    """The browser reports' secrets (catalog/browser-secrets.json) are the agent's to read, each
+    """The browser reports' secrets (sandbox/catalog/browser-secrets.json) are the agent's to read, each
     by its exact name: a secret whose name only starts the same stays out of reach."""
     document = boto3.client("iam").get_role_policy(RoleName=f"{NAME}-agent", PolicyName="snapshot-agent")[
         "PolicyDocument"
@@ -365,7 +366,7 @@ def test_the_agents_may_read_the_secrets_the_catalog_names_and_no_other(applied:
     ]
     account = boto3.client("sts").get_caller_identity()["Account"]
     arn = f"arn:aws:secretsmanager:{boto3.session.Session().region_name}:{account}:secret:"
-    named = json.loads(BROWSER_SECRETS.read_text())
+    named = json.loads(SANDBOX.generated(BROWSER_SECRETS_FILE).read_text())
     assert named, "the catalog's sales_chart signs in with a secret"
     for name in named:
         assert any(fnmatchcase(f"{arn}{name}-AbC123", pattern) for pattern in granted), name

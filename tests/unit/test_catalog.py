@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from contracts.catalog import CatalogError, ParamsError, parse_catalog
+from contracts.catalog_dirs import SANDBOX
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOG = parse_catalog((ROOT / "catalog" / "reports.toml").read_text())
+CATALOG = parse_catalog(SANDBOX.reports.read_text())
 
 
 def test_sample_catalog_loads() -> None:

@@ -10,15 +10,16 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.catalog import parse_catalog
+from contracts.catalog_dirs import SANDBOX
 from contracts.datasets import DatasetError, parse_datasets
 from contracts.loads import landed_object, landed_time
 from contracts.messages import LoadMessage, job_kind
 
 ROOT = Path(__file__).resolve().parents[2]
-DATASETS = parse_datasets((ROOT / "catalog" / "datasets.toml").read_bytes())
+DATASETS = parse_datasets(SANDBOX.datasets.read_bytes())
 
 
-@pytest.mark.parametrize("catalog", ["catalog/reports.toml", "tests/fixtures/catalog.toml"])
+@pytest.mark.parametrize("catalog", ["sandbox/catalog/reports.toml", "tests/fixtures/catalog.toml"])
 def test_every_dataset_a_report_names_is_declared(catalog: str) -> None:
     reports = parse_catalog((ROOT / catalog).read_bytes())
     named = {d for r in reports.reports.values() for d in r.datasets}

@@ -1,6 +1,7 @@
 module "platform" {
   source               = "../../platform"
   name                 = "snapshot-${var.environment}"
+  catalog_dir          = "${path.module}/../../../${var.catalog_dir}"
   region               = var.region
   production           = false
   ami_id               = var.ami_id

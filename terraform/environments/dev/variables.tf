@@ -96,3 +96,9 @@ variable "browser_secret_prefix" {
   type        = string
   default     = null
 }
+
+variable "catalog_dir" {
+  description = "This environment's catalog, from the repository's root: catalogs/dev (the local environment, dev's configuration on the sandbox, names sandbox/catalog)."
+  type        = string
+  default     = "catalogs/dev"
+}

@@ -7,3 +7,4 @@ spot        = true
 agent_settings = {
   concurrency = "64"
 }
+catalog_dir = "sandbox/catalog" # the sandbox's own catalog, as make up serves it

@@ -1,6 +1,7 @@
 module "platform" {
   source               = "../../platform"
   name                 = "snapshot-${var.environment}"
+  catalog_dir          = "${path.module}/../../../catalogs/prod"
   region               = var.region
   production           = true
   ami_id               = var.ami_id

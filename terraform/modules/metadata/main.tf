@@ -89,3 +89,16 @@ resource "aws_dynamodb_table" "entitlements" {
     kms_key_arn = var.kms_key_arn
   }
 }
+
+# The catalog's entitlements seed (<catalog dir>/entitlements.json, DynamoDB's typed JSON): each
+# subject's item is written once; later changes are the operators' and an apply leaves them be.
+resource "aws_dynamodb_table_item" "entitlement" {
+  for_each   = var.entitlements_seed
+  table_name = aws_dynamodb_table.entitlements.name
+  hash_key   = aws_dynamodb_table.entitlements.hash_key
+  item       = jsonencode(each.value)
+
+  lifecycle {
+    ignore_changes = [item]
+  }
+}

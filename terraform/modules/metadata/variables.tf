@@ -13,3 +13,9 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "entitlements_seed" {
+  description = "The entitlements table's first items, by subject, as DynamoDB typed JSON (the catalog's entitlements.json, written by make generate); written once, then the operators'."
+  type        = map(any)
+  default     = {}
+}

@@ -70,6 +70,41 @@ resource "aws_db_instance" "reporting" {
   monitoring_role_arn                 = aws_iam_role.monitoring[0].arn
 }
 
+# The agents never connect as the master: renders read as `reader` (SELECT only), load jobs write
+# as `loader`. Each user's password is made here, write-only (never in the state), into its own
+# secret; `snapshot-agent database-users` creates the users with those passwords and grants
+# (docs/deploying.md: "The reporting database's users").
+locals {
+  database_users = var.enabled ? { reader = "snapshot_reader", loader = "snapshot_loader" } : {}
+}
+
+ephemeral "aws_secretsmanager_random_password" "database_user" {
+  for_each            = local.database_users
+  password_length     = 40
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "database_user" {
+  # checkov:skip=CKV2_AWS_57: rotating a database user needs a rotation function (alternating users); until one exists, `snapshot-agent database-users` resets both users from new secret values
+  for_each                = local.database_users
+  name                    = "${var.name}/reporting/${each.key}"
+  description             = "${var.name}: the reporting database's ${each.key} (${each.value}); the agents connect with it"
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.production ? 30 : 0
+}
+
+resource "aws_secretsmanager_secret_version" "database_user" {
+  for_each  = local.database_users
+  secret_id = aws_secretsmanager_secret.database_user[each.key].id
+  secret_string_wo = jsonencode({
+    engine   = "mysql"
+    username = each.value
+    password = ephemeral.aws_secretsmanager_random_password.database_user[each.key].random_password
+    dbname   = var.database_name
+  })
+  secret_string_wo_version = 1
+}
+
 resource "aws_iam_role" "monitoring" {
   count              = local.count
   name               = "${var.name}-rds-monitoring"

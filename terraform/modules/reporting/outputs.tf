@@ -9,8 +9,18 @@ output "security_group_id" {
 }
 
 output "master_secret_arn" {
-  description = "Secrets Manager secret of the managed master password, or null."
+  description = "Secrets Manager secret of the managed master password, or null: for operators (snapshot-agent database-users), never the agents."
   value       = var.enabled ? aws_db_instance.reporting[0].master_user_secret[0].secret_arn : null
+}
+
+output "reader_secret_arn" {
+  description = "The secret of the read-only user renders connect as, or null."
+  value       = var.enabled ? aws_secretsmanager_secret.database_user["reader"].arn : null
+}
+
+output "loader_secret_arn" {
+  description = "The secret of the user load jobs write as, or null."
+  value       = var.enabled ? aws_secretsmanager_secret.database_user["loader"].arn : null
 }
 
 output "quicksight_data_source_arn" {

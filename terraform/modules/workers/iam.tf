@@ -58,13 +58,13 @@ data "aws_iam_policy_document" "agent" {
     resources = ["${var.loads.landing_bucket.arn}/*"]
   }
 
-  # Data source passwords, from the secrets named for them only (none named: no grant).
+  # Data source credentials, from the secrets named for them only (none named: no grant).
   dynamic "statement" {
-    for_each = length(var.data_source_secrets) > 0 ? [1] : []
+    for_each = length(merge(var.data_source_secrets, var.load_source_secrets)) > 0 ? [1] : []
     content {
       sid       = "DataSourcePasswords"
       actions   = ["secretsmanager:GetSecretValue"]
-      resources = values(var.data_source_secrets)
+      resources = distinct(concat(values(var.data_source_secrets), values(var.load_source_secrets)))
     }
   }
 
@@ -110,28 +110,37 @@ data "aws_iam_policy_document" "agent" {
     resources = ["${replace(var.loads.state_machine_arn, ":stateMachine:", ":execution:")}:*"]
   }
 
-  # QuickSight snapshot jobs and embed URLs, for the account's dashboards only. Granted even
-  # while the renderer is off (SNAPSHOT_QUICKSIGHT_ACCOUNT_ID unset): nothing calls them then.
-  statement {
-    sid = "QuickSightSnapshots"
-    actions = [
-      "quicksight:StartDashboardSnapshotJob",
-      "quicksight:DescribeDashboardSnapshotJob",
-      "quicksight:DescribeDashboardSnapshotJobResult",
-    ]
-    resources = ["${local.qs_arn}:dashboard/*"]
+  # QuickSight snapshot jobs and embed URLs: the dashboards the catalog names, and the users it
+  # embeds as, only (none named: no grant). Nothing calls them while the renderer is off.
+  dynamic "statement" {
+    for_each = length(local.qs_dashboards) > 0 ? [1] : []
+    content {
+      sid = "QuickSightSnapshots"
+      actions = [
+        "quicksight:StartDashboardSnapshotJob",
+        "quicksight:DescribeDashboardSnapshotJob",
+        "quicksight:DescribeDashboardSnapshotJobResult",
+      ]
+      resources = local.qs_dashboards
+    }
   }
 
-  statement {
-    sid       = "QuickSightAnonymousEmbeds"
-    actions   = ["quicksight:GenerateEmbedUrlForAnonymousUser"]
-    resources = ["${local.qs_arn}:dashboard/*", "${local.qs_arn}:namespace/default"]
+  dynamic "statement" {
+    for_each = length(var.quicksight_grants.namespaces) > 0 ? [1] : []
+    content {
+      sid       = "QuickSightAnonymousEmbeds"
+      actions   = ["quicksight:GenerateEmbedUrlForAnonymousUser"]
+      resources = concat(local.qs_dashboards, [for n in var.quicksight_grants.namespaces : "${local.qs_arn}:namespace/${n}"])
+    }
   }
 
-  statement {
-    sid       = "QuickSightRegisteredEmbeds"
-    actions   = ["quicksight:GenerateEmbedUrlForRegisteredUser"]
-    resources = ["${local.qs_arn}:user/default/*"]
+  dynamic "statement" {
+    for_each = length(var.quicksight_grants.users) > 0 ? [1] : []
+    content {
+      sid       = "QuickSightRegisteredEmbeds"
+      actions   = ["quicksight:GenerateEmbedUrlForRegisteredUser"]
+      resources = var.quicksight_grants.users
+    }
   }
 
   statement {

@@ -29,7 +29,11 @@ locals {
     [for s in var.browser_secrets : startswith(s, "arn:") ? s : "${local.secret_arns}${s}-??????"],
     var.browser_secret_prefix == null ? [] : ["${local.secret_arns}${var.browser_secret_prefix}*"],
   )
-  qs_arn  = "arn:${data.aws_partition.current.partition}:quicksight:${local.qs_region}:${data.aws_caller_identity.current.account_id}"
+  qs_arn = "arn:${data.aws_partition.current.partition}:quicksight:${local.qs_region}:${data.aws_caller_identity.current.account_id}"
+  # Snapshot jobs live under their dashboard (dashboard/<id>/snapshot-job/<job>).
+  qs_dashboards = flatten([
+    for d in var.quicksight_grants.dashboards : ["${local.qs_arn}:dashboard/${d}", "${local.qs_arn}:dashboard/${d}/*"]
+  ])
   asg_arn = "arn:${data.aws_partition.current.partition}:autoscaling:${var.region}:${data.aws_caller_identity.current.account_id}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"
   # The agent's environment: the platform's names, then the caller's settings. Only SNAPSHOT_*.
   environment = merge(
@@ -44,6 +48,7 @@ locals {
       SNAPSHOT_DRAIN_SECONDS         = tostring(var.drain_seconds)
       SNAPSHOT_DATA_SOURCES          = jsonencode(var.data_sources)
       SNAPSHOT_DATA_SOURCE_SECRETS   = jsonencode(var.data_source_secrets)
+      SNAPSHOT_LOAD_SOURCE_SECRETS   = jsonencode(var.load_source_secrets)
       SNAPSHOT_LEASE_TABLE           = var.lease_table.name
       SNAPSHOT_LOADS_LEDGER_TABLE    = var.loads.ledger.name
       # The agent protects itself while busy and drains on the "drain" termination hook.

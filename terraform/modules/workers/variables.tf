@@ -63,7 +63,13 @@ variable "data_sources" {
 }
 
 variable "data_source_secrets" {
-  description = "Secrets Manager secret (ARN) per data source whose password it holds (JSON `password`, as an RDS-managed master secret has): the agents read it, it is never in the user data."
+  description = "Secrets Manager secret (ARN) per data source that renders connect with (JSON `password`, and `username` if any): a read-only user. The agents read it; it is never in the user data."
+  type        = map(string)
+  default     = {}
+}
+
+variable "load_source_secrets" {
+  description = "Secrets Manager secret (ARN) per data source that load jobs connect with: a user that may write. A data source without one loads with its data_source_secrets entry."
   type        = map(string)
   default     = {}
 }
@@ -76,6 +82,20 @@ variable "browser_secrets" {
   validation {
     condition     = alltrue([for s in var.browser_secrets : startswith(s, "arn:") || can(regex("^[A-Za-z0-9/_+=.@-]{1,512}$", s))])
     error_message = "Each browser secret is a Secrets Manager secret's name or its ARN."
+  }
+}
+
+variable "quicksight_grants" {
+  description = "The QuickSight dashboards (ids, a * where the catalog fills a placeholder), registered users and embed namespaces the catalog's reports reach (<catalog dir>/quicksight-grants.json, written by make generate): the agents may snapshot and embed those only."
+  type = object({
+    dashboards = list(string)
+    users      = list(string)
+    namespaces = list(string)
+  })
+  default = { dashboards = [], users = [], namespaces = [] }
+  validation {
+    condition     = alltrue([for d in var.quicksight_grants.dashboards : can(regex("^[A-Za-z0-9_*-]{1,512}$", d))])
+    error_message = "quicksight_grants.dashboards are QuickSight dashboard ids ([A-Za-z0-9_-], * for a filled part)."
   }
 }
 
