@@ -32,6 +32,7 @@ from bench import extract, loads, verify
 from bench.browser import measure as measure_browser
 from bench.browser import measure_auth as measure_browser_auth
 from bench.extract_data import SERVERS
+from contracts.identity import snapshot_key
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "out" / "bench.json"
@@ -172,9 +173,11 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def job_bodies(report: str, count: int, params: dict[str, Any] | None = None) -> list[str]:
+    """Distinct jobs, each with the key the trigger would give it (a data version of its own)."""
     bodies = []
     for _ in range(count):
-        key = uuid.uuid4().hex
+        version = uuid.uuid4().hex
+        key = snapshot_key(report, "csv", params or {}, version)
         bodies.append(
             json.dumps(
                 {
@@ -185,7 +188,7 @@ def job_bodies(report: str, count: int, params: dict[str, Any] | None = None) ->
                     "report": report,
                     "format": "csv",
                     "params": params or {},
-                    "data_version": None,
+                    "data_version": version,
                     "bucket": "bench",
                     "s3_key": f"snapshots/{report}/{key}/g1.csv",
                     "task_token": f"token-{key}",

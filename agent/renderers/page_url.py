@@ -5,6 +5,7 @@ resolve to another path of the site."""
 
 from __future__ import annotations
 
+from string import Formatter
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -16,11 +17,12 @@ DOT_SEGMENTS = (".", "..")
 
 def page_url(template: str, params: dict[str, Any], report: str, scopes: dict[str, str]) -> str:
     origin = urlsplit(template)
-    if "{" in origin.netloc or "{" in origin.scheme:
+    if origin.scheme not in ("http", "https") or not origin.netloc or "{" in origin.netloc:
         raise InvalidRenderError(
             f"report {report!r}: the url's scheme and host may not be filled from params"
         )
-    dots = sorted(name for name, value in params.items() if str(value).strip() in DOT_SEGMENTS)
+    in_path = _path_values(origin.path, params, scopes)
+    dots = sorted(name for name, value in in_path.items() if str(value) in DOT_SEGMENTS)
     if dots:
         raise InvalidRenderError(f"report {report!r}: {dots} may not be a '.' or '..' path segment")
     url = fill(template, params, report, lambda v: quote(v, safe=""), scopes)
@@ -28,3 +30,14 @@ def page_url(template: str, params: dict[str, Any], report: str, scopes: dict[st
     if (filled.scheme, filled.netloc) != (origin.scheme, origin.netloc):
         raise InvalidRenderError(f"report {report!r}: the filled url left the template's origin")
     return url
+
+
+def _path_values(path: str, params: dict[str, Any], scopes: dict[str, str]) -> dict[str, Any]:
+    """What fills each placeholder of the template's path, by placeholder."""
+    found: dict[str, Any] = {}
+    for _, field, spec, _ in Formatter().parse(path):
+        if field == "scope" and spec:
+            found[f"scope:{spec}"] = scopes.get(spec)
+        elif field:
+            found[field] = params.get(field)
+    return found

@@ -9,6 +9,7 @@ from bench.run import job_bodies, run_batch, start_agent, start_endpoint, stop, 
 
 def test_agent_makes_at_most_3_3_calls_per_no_op_job_and_drains_cleanly() -> None:
     endpoint = start_endpoint()
+    agent = None
     try:
         agent, _ = start_agent(endpoint, concurrency=64, drain_seconds=1)
         result = run_batch(endpoint, agent.pid, job_bodies("noop", 400), 120)
@@ -21,4 +22,7 @@ def test_agent_makes_at_most_3_3_calls_per_no_op_job_and_drains_cleanly() -> Non
         after = endpoint.stats()
         assert (after["in_flight"], after["ready"]) == (0, 20)  # released, none lost
     finally:
+        if agent is not None and agent.poll() is None:  # a failed assertion leaves no agent behind
+            agent.kill()
+            agent.wait()
         endpoint.stop()

@@ -1,5 +1,6 @@
 """QuickSight embed URLs as the browser renderer's page: anonymous (with row-level-security tags
-from the params) and registered users, against the stand-in's embed API and dashboard page."""
+from the caller's scope of the governed table the report shows) and registered users, against the
+stand-in's embed API and dashboard page."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from agent.errors import InvalidRenderError
 from agent.renderers.browser import BrowserRenderer
 from agent.renderers.quicksight_embed import EmbedUrls
-from contracts.catalog import ReportSpec
+from contracts.catalog import ReportSpec, parse_catalog
 from sandbox.moto_server import MotoSandbox
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
 from tests.browser.conftest import Collected, browser_report, job
@@ -42,17 +43,55 @@ def embed_report(**quicksight: Any) -> ReportSpec:
     return browser_report(source, ["png"], region=True)
 
 
-async def test_an_anonymous_embed_renders_with_the_requests_rls_tags(
-    renderer: BrowserRenderer, quicksight: QuickSightDouble
+GOVERNED_EMBED = parse_catalog("""
+[datasources.demo]
+dialect = "sqlite"
+[datasources.demo.governed.sales]
+column = "region"
+entitlement = "region"
+
+[reports.dashboard]
+renderer = "browser"
+formats = ["png"]
+reads = ["demo.sales"]
+[reports.dashboard.source]
+quicksight = { dashboard_id = "sales" }
+wait_for = "selector:#dashboard-ready"
+[reports.dashboard.access]
+callers = ["*"]
+""").reports["dashboard"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "tag"),
+    [(["APAC"], "APAC"), (["AMER", "APAC"], "AMER,APAC"), ("*", "*")],
+    ids=["one", "two", "all"],
+)
+async def test_an_anonymous_embed_renders_with_the_callers_scope_as_its_rls_tag(
+    renderer: BrowserRenderer, quicksight: QuickSightDouble, scope: Any, tag: str
 ) -> None:
     sink = Collected()
     await renderer.render(
-        job("png", {"region": "APAC"}), embed_report(row_level_tags={"region": "{region}"}), sink
+        job("png").model_copy(update={"scope": {"demo.sales": scope}}), GOVERNED_EMBED, sink
     )
     assert bytes(sink.data).startswith(b"\x89PNG") and len(sink.data) > 5000
     assert quicksight.stats.calls["GenerateEmbedUrlForAnonymousUser"] == 1
-    # The page the browser opened was issued for an anonymous user restricted to APAC.
-    assert quicksight.embed_sessions == [{"region": "APAC"}]
+    # The page the browser opened was issued for an anonymous user restricted to that scope.
+    assert quicksight.embed_sessions == [{"region": tag}]
+
+
+@pytest.mark.parametrize(
+    ("scope", "why"),
+    [([], "is empty"), (["EMEA,AMER"], "holds the delimiter"), (["*"], "match-all"), (None, "is empty")],
+    ids=["none", "delimiter", "match-all", "missing"],
+)
+async def test_a_scope_that_would_widen_or_empty_the_dashboard_is_refused(
+    renderer: BrowserRenderer, quicksight: QuickSightDouble, scope: Any, why: str
+) -> None:
+    update = {"scope": {} if scope is None else {"demo.sales": scope}}
+    with pytest.raises(InvalidRenderError, match=why):
+        await renderer.render(job("png").model_copy(update=update), GOVERNED_EMBED, Collected())
+    assert quicksight.stats.calls["GenerateEmbedUrlForAnonymousUser"] == 0
 
 
 async def test_a_registered_users_embed_renders_their_view(
