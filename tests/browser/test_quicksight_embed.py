@@ -17,6 +17,7 @@ from contracts.catalog import ReportSpec, parse_catalog
 from sandbox.moto_server import MotoSandbox
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
 from tests.browser.conftest import Collected, browser_report, job
+from tests.support.governed_catalogs import governed_sales
 
 pytestmark = pytest.mark.usefixtures("moto_server")  # fake credentials to sign with
 
@@ -43,13 +44,9 @@ def embed_report(**quicksight: Any) -> ReportSpec:
     return browser_report(source, ["png"], region=True)
 
 
-GOVERNED_EMBED = parse_catalog("""
-[datasources.demo]
-dialect = "sqlite"
-[datasources.demo.governed.sales]
-column = "region"
-entitlement = "region"
-
+GOVERNED_EMBED = parse_catalog(
+    governed_sales()
+    + """
 [reports.dashboard]
 renderer = "browser"
 formats = ["png"]
@@ -59,7 +56,8 @@ quicksight = { dashboard_id = "sales" }
 wait_for = "selector:#dashboard-ready"
 [reports.dashboard.access]
 callers = ["*"]
-""").reports["dashboard"]
+"""
+).reports["dashboard"]
 
 
 @pytest.mark.parametrize(

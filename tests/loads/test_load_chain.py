@@ -217,29 +217,16 @@ async def test_landed_text_that_is_a_formula_reaches_a_csv_as_text(
     ]
     landed = land(chain.data, "sales/2026-11-28/formulas.csv", ("\n".join([HEADER, *rows]) + "\n").encode())
     assert (await settled(chain, landed.load_id))["status"] == "LOADED"
-    asked = await api.request(
-        {
-            "report": "sales_ledger",
-            "format": "csv",
-            "params": {"since": "2026-11-28"},
-            "data_version": "formulas",
-        }
-    )
-    final = await api.wait(asked.body["snapshot_id"], 60)
-    products = [
-        r["product"]
-        for r in csv.DictReader(io.StringIO((await api.download(final["download_url"])).decode()))
-    ]
+    csv_file = await ledger_since(api, "csv", "2026-11-28")
+    products = [r["product"] for r in csv.DictReader(io.StringIO(csv_file.decode()))]
     assert products == [f"'{p}" for p in hostile]
-    asked = await api.request(
-        {
-            "report": "sales_ledger",
-            "format": "xlsx",
-            "params": {"since": "2026-11-28"},
-            "data_version": "formulas",
-        }
-    )
-    final = await api.wait(asked.body["snapshot_id"], 60)
-    sheet = openpyxl.load_workbook(io.BytesIO(await api.download(final["download_url"]))).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(await ledger_since(api, "xlsx", "2026-11-28"))).worksheets[0]
     cells = [row[3] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells] == hostile and all(c.data_type == "s" for c in cells)
+
+
+async def ledger_since(api: SnapshotClient, fmt: str, since: str) -> bytes:
+    """The sales ledger from ``since``, rendered and downloaded."""
+    body = {"report": "sales_ledger", "format": fmt, "params": {"since": since}, "data_version": since}
+    final = await api.wait((await api.request(body)).body["snapshot_id"], 60)
+    return await api.download(final["download_url"])

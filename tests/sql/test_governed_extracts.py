@@ -21,9 +21,9 @@ from agent.renderers.sql import SqlRenderer
 from contracts.catalog import ReportSpec, parse_catalog
 from contracts.governance.governed_sql import governed_query
 from contracts.governance.policy import ScopeValues, SqlDialect
-from contracts.identity import snapshot_key
 from contracts.messages import JobMessage
-from tests.sql.conftest import SERVERS
+from tests.sql.conftest import SERVERS, job
+from tests.support.governed_catalogs import governed_sales
 from tests.support.governed_queries import DDL, GOVERNED, TABLES, allowed, queries, rows, scopes
 from tests.support.services import require_service
 from tests.support.sinks import ListSink
@@ -113,13 +113,9 @@ def test_the_rewritten_query_runs_on_the_server_and_sees_exactly_the_scopes_rows
 
 def governed_report(table: str, dialect: str, schema: str) -> ReportSpec:
     """A report over ``schema.table``: a governed table is matched by name in any schema."""
-    catalog = parse_catalog(f"""
-[datasources.db]
-dialect = "{dialect}"
-[datasources.db.governed.{table}]
-column = "region"
-entitlement = "region"
-
+    catalog = parse_catalog(
+        governed_sales("db", dialect, table)
+        + f"""
 [reports.extract]
 renderer = "sql"
 formats = ["csv", "parquet"]
@@ -131,28 +127,14 @@ datasource = "db"
 query = "SELECT s.id, s.region, s.units FROM {schema}.{table} s WHERE s.units >= :min_units ORDER BY s.id"
 [reports.extract.access]
 callers = ["*"]
-""")
+"""
+    )
     return catalog.reports["extract"]
 
 
 def scoped_job(report: ReportSpec, table: str, values: ScopeValues) -> JobMessage:
-    params = report.normalise_params({})
-    scope = {f"db.{table}": values}
-    key = snapshot_key(report.name, "csv", params, None, scope)
-    return JobMessage(
-        v=1,
-        snapshot_id=f"{key}-g1",
-        key=key,
-        generation=1,
-        report=report.name,
-        format="csv",
-        params=params,
-        data_version=None,
-        scope=scope,
-        bucket="b",
-        s3_key="k",
-        task_token="t",
-    )
+    """A job of ``report`` carrying the scope ``values`` of its table (the renderer checks no key)."""
+    return job("csv", report.normalise_params({})).model_copy(update={"scope": {f"db.{table}": values}})
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["row-path", "fast-path"])

@@ -12,14 +12,11 @@ from agent.job import _check_identity
 from contracts.catalog import parse_catalog
 from contracts.identity import s3_key, snapshot_key
 from contracts.messages import JobMessage
+from tests.support.governed_catalogs import governed_sales
 
-CATALOG = parse_catalog("""
-[datasources.demo]
-dialect = "sqlite"
-[datasources.demo.governed.sales]
-column = "region"
-entitlement = "region"
-
+CATALOG = parse_catalog(
+    governed_sales()
+    + """
 [reports.ledger]
 renderer = "sql"
 formats = ["csv"]
@@ -28,7 +25,8 @@ datasource = "demo"
 query = "SELECT id FROM sales"
 [reports.ledger.access]
 callers = ["*"]
-""")
+"""
+)
 LEDGER = CATALOG.reports["ledger"]
 
 

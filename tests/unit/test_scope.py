@@ -14,15 +14,11 @@ from lambdas.caller import Caller
 from lambdas.entitlements import Entitlement
 from lambdas.requests import RequestRejected
 from lambdas.scope import caller_scope, covers, readable_by, request_scope
+from tests.support.governed_catalogs import governed_sales
 
-CATALOG = parse_catalog("""
-[datasources.demo]
-dialect = "sqlite"
-[datasources.demo.governed.sales]
-column = "region"
-entitlement = "region"
-unrestricted = ["system:snapshot-engine.scheduler", "group:auditors"]
-
+CATALOG = parse_catalog(
+    governed_sales(unrestricted='"system:snapshot-engine.scheduler", "group:auditors"')
+    + """
 [reports.ledger]
 renderer = "sql"
 formats = ["csv"]
@@ -53,7 +49,8 @@ reads = ["demo.sales"]
 url = "https://d.example/?r={scope:demo.sales}"
 [reports.chart.access]
 callers = ["*"]
-""")
+"""
+)
 LEDGER, SUMMARY, CHART = (CATALOG.reports[n] for n in ("ledger", "summary", "chart"))
 ALICE = Caller("iam", "arn:aws:iam::123456789012:user/alice")
 AUDITOR = Caller("jwt", "sub-9", groups=("auditors",))
