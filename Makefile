@@ -48,7 +48,7 @@ PACKER_MIN := 1.10.0
 
 
 .PHONY: simulate
-.PHONY: help setup demo up moto test unit bench lint fmt lock clean tf-tools azurite lambdas generate schedules docs plan apply destroy providers-lock wheel ami
+.PHONY: help setup demo up moto test unit check bench lint fmt lock clean tf-tools azurite lambdas generate schedules docs plan apply destroy providers-lock wheel ami
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -95,6 +95,8 @@ bench: setup $(RELADIFF) ## measure the agent (and migrate verify against reladi
 
 unit: setup ## the fast tests only (no agents)
 	$(PY) -m pytest tests/unit
+
+check: lint unit ## the edit-test loop: lint, mypy and the unit tests (about a minute)
 
 lint: setup ## ruff (lint and format) and mypy --strict
 	$(VENV)/bin/ruff check .

@@ -116,15 +116,16 @@ def _job(fmt: str, params: dict[str, Any], table: str) -> JobMessage:
     )  # fmt: skip
 
 
-def _report(sql: str, url: str, table: str) -> Any:
+def _report(sql: str, url: str, table: str, governed: bool = True) -> Any:
     dialect = DIALECTS[make_url(url).get_backend_name()]
-    catalog = parse_catalog(f"""
+    declared = f"""
 [datasources.bench]
 dialect = "{dialect}"
 [datasources.bench.governed.{table}]
 column = "region"
 entitlement = "region"
-
+"""
+    catalog = parse_catalog(f"""{declared if governed else ""}
 [reports.extract]
 renderer = "sql"
 formats = ["csv", "parquet", "xlsx"]
@@ -139,7 +140,11 @@ callers = ["*"]
     return catalog.reports["extract"]
 
 
-async def renderer(url: str, fmt: str, rows: int, table: str = TABLE) -> dict[str, Any]:
+async def renderer(
+    url: str, fmt: str, rows: int, table: str = TABLE, governed: bool = True
+) -> dict[str, Any]:
+    """The agent's renderer over ``table``; ``governed=False``: the same query with no governed
+    table declared (the rewrite's own cost is the difference)."""
     defaults = {name: field.default for name, field in AgentSettings.model_fields.items()}
     sql = SqlRenderer(
         {"bench": url},
@@ -147,7 +152,7 @@ async def renderer(url: str, fmt: str, rows: int, table: str = TABLE) -> dict[st
         defaults["sql_batch_rows"],
         defaults["sql_fast_batch_rows"] if defaults["sql_fast_path"] else None,
     )
-    report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id", url, table)
+    report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id", url, table, governed)
     try:
         await sql.render(_job(fmt, {"rows": 10}, table), report, CountingSink())  # warm: the fork server
         sink = CountingSink()
@@ -215,9 +220,9 @@ def sqlite3_floor(rows: int) -> dict[str, Any]:
 
 
 def measure(path: str, server: str, fmt: str, rows: int) -> dict[str, Any]:
-    if path == "renderer":
+    if path in ("renderer", "ungoverned"):
         url = next(s.url for s in SERVERS if s.name == server)
-        result = asyncio.run(renderer(url, fmt, rows))
+        result = asyncio.run(renderer(url, fmt, rows, governed=path == "renderer"))
     elif path == "sqlite":
         dataset = ensure_dataset(SQLITE_DATASET)
         result = asyncio.run(renderer(f"sqlite+aiosqlite:///{dataset}", fmt, rows, table="sales"))
