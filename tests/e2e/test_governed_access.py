@@ -30,27 +30,13 @@ from sandbox.platform import DEFAULT_CATALOG, Platform
 from sandbox.runtime import Functions, make_functions
 from tests.lambdas.helpers import recorded
 from tests.support.agents import agent_settings, running_agent
+from tests.support.governed_catalogs import hostile_params
 from tests.support.platform_state import receive_one
 from tests.support.waiting import eventually
 
 SHIPPED = parse_catalog(DEFAULT_CATALOG.read_text())
 GOVERNED_SQL = [r for r in SHIPPED.reports.values() if r.renderer == "sql" and r.governed]
-HOSTILE_REGIONS = ["AMER", "APAC", "emea", "EMEA,AMER", "EMEA' OR '1'='1", "*", ""]
 ANALYST_REGIONS = {"AMER", "APAC"}  # group:analysts in sandbox/catalog/entitlements.toml
-
-
-def hostile_params(report: ReportSpec) -> list[dict[str, Any]]:
-    """Every param left out, then each region-like param set to another region, a wrong case,
-    a smuggled list, an injection, the match-all text; dates and numbers at their widest."""
-    cases: list[dict[str, Any]] = [{}]
-    for name, spec in report.params.items():
-        if spec.type == "string":
-            cases += [{name: value} for value in HOSTILE_REGIONS]
-        elif spec.type == "date":
-            cases.append({name: "1970-01-01"})
-        elif spec.type == "integer" and spec.max is not None:
-            cases.append({name: int(spec.max)})
-    return cases
 
 
 @pytest.fixture

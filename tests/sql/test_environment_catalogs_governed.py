@@ -27,12 +27,12 @@ from lambdas.entitlements import Entitlement, check_entitled, fill_entitled
 from lambdas.requests import RequestRejected, check_request
 from lambdas.scope import request_scope
 from tests.sql.conftest import SERVERS, job
+from tests.support.governed_catalogs import hostile_params
 from tests.support.services import require_service
 from tests.support.sinks import ListSink
 
 REGIONS = ("EMEA", "AMER", "APAC", "LATAM")
 ALICE_REGIONS = ("EMEA",)
-HOSTILE = ["AMER", "emea", "EMEA,AMER", "EMEA' OR '1'='1", "*", ""]
 CATALOGS = {p.parent.name: p.read_bytes() for p in sorted(ENVIRONMENT_CATALOGS.glob("*/reports.toml"))}
 MARIADB = make_url(SERVERS["mariadb"])
 
@@ -93,16 +93,6 @@ def databases() -> Iterator[tuple[str, str, Engine]]:
             conn.execute(text(f"DROP DATABASE IF EXISTS {full}"))
             conn.execute(text(f"DROP DATABASE IF EXISTS {alices}"))
         engine.dispose()
-
-
-def hostile_params(report: ReportSpec) -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = [{}]
-    for name, spec in report.params.items():
-        if spec.type == "string":
-            cases += [{name: value} for value in HOSTILE]
-        elif spec.type == "date":
-            cases.append({name: "1970-01-01"})
-    return cases
 
 
 def checked(

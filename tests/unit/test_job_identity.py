@@ -12,21 +12,9 @@ from agent.job import _check_identity
 from contracts.catalog import parse_catalog
 from contracts.identity import s3_key, snapshot_key
 from contracts.messages import JobMessage
-from tests.support.governed_catalogs import governed_sales
+from tests.support.governed_catalogs import governed_sales, ledger_report
 
-CATALOG = parse_catalog(
-    governed_sales()
-    + """
-[reports.ledger]
-renderer = "sql"
-formats = ["csv"]
-[reports.ledger.source]
-datasource = "demo"
-query = "SELECT id FROM sales"
-[reports.ledger.access]
-callers = ["*"]
-"""
-)
+CATALOG = parse_catalog(governed_sales() + ledger_report("SELECT id FROM sales"))
 LEDGER = CATALOG.reports["ledger"]
 
 

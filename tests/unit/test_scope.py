@@ -14,20 +14,12 @@ from lambdas.caller import Caller
 from lambdas.entitlements import Entitlement
 from lambdas.requests import RequestRejected
 from lambdas.scope import caller_scope, covers, readable_by, request_scope
-from tests.support.governed_catalogs import governed_sales
+from tests.support.governed_catalogs import governed_sales, ledger_report
 
 CATALOG = parse_catalog(
     governed_sales(unrestricted='"system:snapshot-engine.scheduler", "group:auditors"')
+    + ledger_report("SELECT id, region FROM sales")
     + """
-[reports.ledger]
-renderer = "sql"
-formats = ["csv"]
-[reports.ledger.source]
-datasource = "demo"
-query = "SELECT id, region FROM sales"
-[reports.ledger.access]
-callers = ["*"]
-
 [reports.summary]
 renderer = "sql"
 formats = ["csv"]
