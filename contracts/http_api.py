@@ -123,7 +123,10 @@ class SnapshotView(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(description="The request's identity: sha256 of report, format, params and data_version.")
+    key: str = Field(
+        description="The request's identity: sha256 of report, format, params, data_version and the"
+        " caller's scope of the governed tables the report reads."
+    )
     snapshot_id: str = Field(description="`<key>-g<generation>`: one render of the request.")
     generation: int = Field(ge=1)
     report: str
@@ -141,7 +144,6 @@ class SnapshotView(BaseModel):
     render_ms: int | None = Field(default=None, ge=0)
     error: str | None = Field(default=None, description="When FAILED: Render.Invalid, Render.Timeout, ...")
     cause: str | None = None
-    request_count: int = Field(ge=1, description="How many requests this generation has answered.")
     links: Links
 
 

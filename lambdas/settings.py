@@ -11,6 +11,9 @@ from contracts.http_api import MAX_BODY_BYTES
 # How long a Lambda container keeps a subject's entitlements: an operator's change to the table
 # reaches every caller within this time.
 ENTITLEMENTS_TTL_SECONDS = 60.0
+# How long a snapshot's item lives (DynamoDB's TTL): under the 90 days Step Functions keeps a
+# closed execution's name, hence a nonce in every execution's name (lambdas/executions.py).
+RETENTION_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class TriggerSettings:
     state_machine_arn: str
     entitlements_table: str
     max_body_bytes: int = MAX_BODY_BYTES
-    retention_days: int = 30
+    retention_days: int = RETENTION_DAYS
     catalog_ttl_seconds: float = 30.0
     entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
 
@@ -34,7 +37,7 @@ class TriggerSettings:
             state_machine_arn=os.environ["STATE_MACHINE_ARN"],
             entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(MAX_BODY_BYTES))),
-            retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
+            retention_days=int(os.environ.get("RETENTION_DAYS", str(RETENTION_DAYS))),
             catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
             entitlements_ttl_seconds=_entitlements_ttl(),
         )

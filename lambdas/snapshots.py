@@ -1,13 +1,19 @@
-"""The trigger's decision table (docs/design.md: Identity and reuse), one conditional write per branch.
+"""The trigger's decision table (docs/design.md: Identity and reuse): a read, and at most one
+conditional write.
 
 No branch reads, modifies and writes back: each write is conditioned on what was read, and a
-lost race re-reads and answers from the winner's state. Starting the execution is idempotent by
-its name ``<key>-g<generation>``, so two requests that both believe they created a generation
-still start one render.
+lost race re-reads and answers from the winner's state. A reuse or a join is the read alone (the
+hot path: one GetItem, no write). Starting the execution is idempotent by its name
+(``lambdas.executions``: one per attempt at a generation), so two requests that both believe
+they created a generation still start one render. An in-progress item is joined only while its
+execution can still finish it: a PENDING item's start is made again, and an item older than
+``STALE_CHECK_SECONDS`` (or any, under ``force``) has its execution asked; a dead one is
+rendered anew as the next generation.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
@@ -20,10 +26,14 @@ from contracts.metadata import IN_PROGRESS
 from contracts.timeutil import iso, parse_iso, utc_now
 from contracts.topology import SNAPSHOTS_KEY, TTL_ATTRIBUTE
 from lambdas.dynamo_types import deserialize, serialize
+from lambdas.executions import Liveness, execution_arn, execution_name
 from lambdas.requests import CheckedRequest, RequestRejected
 
 Decision = Literal["created", "reused", "joined", "regenerated"]
 MAX_ATTEMPTS = 5
+# An in-progress item older than this has its execution asked before a request joins it (the
+# README's timers): a render normally leaves PENDING within a second, but may wait hours queued.
+STALE_CHECK_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class SnapshotService:
         self._state_machine_arn = state_machine_arn
         self._bucket = bucket
         self._retention = timedelta(days=retention_days)
+        self.liveness = Liveness(sfn)
 
     def request(self, req: CheckedRequest) -> Outcome:
         for _ in range(MAX_ATTEMPTS):
@@ -67,16 +78,28 @@ class SnapshotService:
             return Outcome("created", created)
         status = item["status"]
         if status == "READY" and not req.force and self._is_fresh(item, req.max_age_seconds):
-            return Outcome("reused", self._count_request(item))
-        if status in IN_PROGRESS:
-            # A PENDING item may be one whose StartExecution failed: start it again (same name).
-            if status == "PENDING":
-                self._start(item)
-            return Outcome("joined", self._count_request(item))
+            return Outcome("reused", item)
+        if status in IN_PROGRESS and self._can_finish(item, req.force):
+            return Outcome("joined", item)
         generation = int(item["generation"]) + 1
         renewed = self._new_generation(req, generation, previous=int(item["generation"]))
         self._start(renewed)
         return Outcome("regenerated", renewed)
+
+    def _can_finish(self, item: dict[str, Any], force: bool) -> bool:
+        """Whether an in-progress item's execution can still finish it. A PENDING item may be one
+        whose StartExecution failed: it is started again (same attempt, same name)."""
+        if item["status"] == "PENDING":
+            return self._start(item)
+        if not force and not self._is_older(item, STALE_CHECK_SECONDS):
+            return True
+        arn = execution_arn(self._state_machine_arn, execution_name(item))
+        return self.liveness.running(arn) is True
+
+    @staticmethod
+    def _is_older(item: dict[str, Any], seconds: int) -> bool:
+        requested_at = item.get("requested_at")
+        return not requested_at or utc_now() - parse_iso(str(requested_at)) >= timedelta(seconds=seconds)
 
     @staticmethod
     def _is_fresh(item: dict[str, Any], max_age_seconds: int) -> bool:
@@ -99,9 +122,9 @@ class SnapshotService:
             "scope": req.scope,
             "status": "PENDING",
             "requested_at": iso(now),
+            "attempt": secrets.token_hex(6),
             "s3_bucket": self._bucket,
             "s3_key": s3_key(req.report.name, key, generation, req.format),
-            "request_count": 1,
             TTL_ATTRIBUTE: int((now + self._retention).timestamp()),
         }
         if previous is None:
@@ -121,17 +144,10 @@ class SnapshotService:
             )
         return item
 
-    def _count_request(self, item: dict[str, Any]) -> dict[str, Any]:
-        self._ddb.update_item(
-            TableName=self._table,
-            Key={SNAPSHOTS_KEY: {"S": item["key"]}},
-            UpdateExpression="ADD request_count :one",
-            ConditionExpression="generation = :g",
-            ExpressionAttributeValues={":one": {"N": "1"}, ":g": {"N": str(item["generation"])}},
-        )
-        return item
-
-    def _start(self, item: dict[str, Any]) -> None:
+    def _start(self, item: dict[str, Any]) -> bool:
+        """Start the item's attempt; False when its execution exists but no longer runs (it can
+        never finish the item). A failure to start is a 503: the item stays PENDING for the next
+        request, or the reconciler's sweep, to start."""
         payload = ExecutionInput(
             snapshot_id=str(item["snapshot_id"]),
             key=str(item["key"]),
@@ -144,15 +160,15 @@ class SnapshotService:
             bucket=str(item["s3_bucket"]),
             s3_key=str(item["s3_key"]),
         )
+        name = execution_name(item)
         try:
             self._sfn.start_execution(
-                stateMachineArn=self._state_machine_arn,
-                name=payload.snapshot_id,
-                input=payload.model_dump_json(),
+                stateMachineArn=self._state_machine_arn, name=name, input=payload.model_dump_json()
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ExecutionAlreadyExists":
-                return
+                return self.liveness.running(execution_arn(self._state_machine_arn, name)) is True
             raise RequestRejected(
                 503, "the snapshot was recorded but its render could not start yet; retry the request"
             ) from exc
+        return True

@@ -19,7 +19,7 @@ from contracts.catalog_cache import CatalogUnavailable
 from contracts.http_api import SnapshotAccepted, SnapshotRequest
 from contracts.validation import first_error
 from lambdas import clients
-from lambdas.audit import audit_denial
+from lambdas.audit import audit_denial, count_request
 from lambdas.caller import Caller, event_caller, http_caller
 from lambdas.catalog_cache import CatalogCache
 from lambdas.entitlements import EntitlementStore, check_entitled, fill_entitled
@@ -68,6 +68,7 @@ class Trigger:
     def submit(self, request: SnapshotRequest, caller: Caller) -> Outcome:
         checked = self._entitled(request, caller)
         outcome = self.service.request(checked)
+        count_request(checked.report.name, outcome.decision)
         logger.info(
             "snapshot request",
             extra={

@@ -64,7 +64,7 @@ def api(moto_server: MotoSandbox) -> Iterator[Api]:
 
 def written(platform: Platform) -> tuple[set[tuple[str, str, str]], int]:
     """What a request could write (the state machine moves statuses on its own meanwhile)."""
-    keys = {(i["key"]["S"], i["generation"]["N"], i["request_count"]["N"]) for i in items(platform)}
+    keys = {(i["key"]["S"], i["generation"]["N"], i["attempt"]["S"]) for i in items(platform)}
     return keys, len(executions(platform))
 
 

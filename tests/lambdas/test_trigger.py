@@ -5,7 +5,9 @@ No agents run here: executions start, mark the item QUEUED and wait at Render.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -29,12 +31,14 @@ KEY = snapshot_key(
 def test_first_request_creates_generation_1_and_starts_its_execution(
     platform: Platform, functions: Functions
 ) -> None:
-    status, body = post(functions.trigger, SUMMARY)
+    with dynamodb_writes(functions.trigger) as writes:
+        status, body = post(functions.trigger, SUMMARY)
+    assert writes == ["PutItem"], "creating is one conditional write"
     assert status == 202
     assert body["decision"] == "created"
     assert body["snapshot_id"] == f"{KEY}-g1"
     assert body["params"] == {"region": "EMEA", "since": "2024-01-01"}
-    assert [e["name"] for e in executions(platform)] == [f"{KEY}-g1"]
+    assert names(platform) == [f"{KEY}-g1"]
     assert len(items(platform)) == 1
 
 
@@ -45,15 +49,16 @@ def test_default_params_spelled_out_give_the_same_snapshot(platform: Platform, f
     assert len(executions(platform)) == 1
 
 
-def test_in_progress_is_joined_and_counted(platform: Platform, functions: Functions) -> None:
+def test_in_progress_is_joined_without_a_write(platform: Platform, functions: Functions) -> None:
     post(functions.trigger, SUMMARY)
     wait_queued(platform, KEY)
     for state in ("QUEUED", "RENDERING"):
         set_item(platform, KEY, status=state)
-        status, body = post(functions.trigger, SUMMARY)
+        before = items(platform)
+        with dynamodb_writes(functions.trigger) as writes:
+            status, body = post(functions.trigger, SUMMARY)
         assert (status, body["decision"]) == (202, "joined")
-    item = items(platform)[0]
-    assert item["request_count"] == {"N": "3"}
+        assert writes == [] and items(platform) == before, "a join is a read alone"
     assert len(executions(platform)) == 1
 
 
@@ -61,8 +66,11 @@ def test_fresh_ready_is_reused_with_200(platform: Platform, functions: Functions
     post(functions.trigger, SUMMARY)
     wait_queued(platform, KEY)
     set_item(platform, KEY, status="READY", rendered_at=iso(utc_now()))
-    status, body = post(functions.trigger, SUMMARY)
+    before = items(platform)
+    with dynamodb_writes(functions.trigger) as writes:
+        status, body = post(functions.trigger, SUMMARY)
     assert (status, body["decision"], body["snapshot_id"]) == (200, "reused", f"{KEY}-g1")
+    assert writes == [] and items(platform) == before, "a reuse is a read alone"
     assert len(executions(platform)) == 1
 
 
@@ -92,7 +100,7 @@ def test_new_generation_replaces_the_item(
     item = items(platform)[0]
     assert item["generation"] == {"N": "2"}
     assert "error" not in item and "rendered_at" not in item
-    assert sorted(e["name"] for e in executions(platform)) == [f"{KEY}-g1", f"{KEY}-g2"]
+    assert names(platform) == [f"{KEY}-g1", f"{KEY}-g2"]
 
 
 def test_a_pending_item_whose_execution_never_started_is_started_by_the_next_request(
@@ -111,8 +119,30 @@ def test_a_pending_item_whose_execution_never_started_is_started_by_the_next_req
     monkeypatch.undo()
     status, body = post(functions.trigger, SUMMARY)
     assert (status, body["decision"]) == (202, "joined")
-    assert [e["name"] for e in executions(platform)] == [f"{KEY}-g1"]
+    assert names(platform) == [f"{KEY}-g1"]
     wait_queued(platform, KEY)
+
+
+def names(platform: Platform) -> list[str]:
+    """Each execution's name without its attempt: ``<key>-g<generation>``."""
+    return sorted(e["name"].rsplit("-", 1)[0] for e in executions(platform))
+
+
+@contextlib.contextmanager
+def dynamodb_writes(trigger: Any) -> Iterator[list[str]]:
+    """The writes the trigger's DynamoDB client makes meanwhile (PutItem, UpdateItem, ...)."""
+    made: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        if model.name in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"):
+            made.append(model.name)
+
+    events = trigger.service._ddb.meta.events
+    events.register("before-call.dynamodb", record)
+    try:
+        yield made
+    finally:
+        events.unregister("before-call.dynamodb", record)
 
 
 BAD = [

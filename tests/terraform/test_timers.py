@@ -20,7 +20,9 @@ from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
 from lambdas.entitlements import UNPROCESSED_ATTEMPTS, UNPROCESSED_PAUSE_SECONDS
-from lambdas.settings import ENTITLEMENTS_TTL_SECONDS, StatusSettings, TriggerSettings
+from lambdas.executions import LIVENESS_TTL_SECONDS, execution_name
+from lambdas.settings import ENTITLEMENTS_TTL_SECONDS, RETENTION_DAYS, StatusSettings, TriggerSettings
+from lambdas.snapshots import STALE_CHECK_SECONDS
 from sandbox.data_platform import DataPlatform, LoadOptions
 from sandbox.event_shim import RETRY_VISIBILITY_SECONDS
 from sandbox.platform import Platform, PlatformOptions
@@ -32,6 +34,8 @@ from tests.terraform.hcl_model import ROOT, TERRAFORM, load_module, unquote
 
 MODULES = TERRAFORM / "modules"
 UNIT = ROOT / "packer" / "rootfs" / "etc" / "systemd" / "system" / "snapshot-agent.service"
+# How long Step Functions keeps a closed Standard execution's name (AWS's documented quota).
+EXECUTION_NAME_DAYS = 90
 REQUIRED: dict[str, Any] = {"queue_url": "q", "bucket": "b", "table": "t", "catalog_uri": "s3://b/k"}
 
 
@@ -214,6 +218,28 @@ def test_an_entitlement_change_reaches_callers_within_the_stated_cache_time() ->
     assert StatusSettings.__dataclass_fields__["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
     assert sandbox_platform(PlatformOptions()).lambda_env()["ENTITLEMENTS_TTL_SECONDS"] == "0"
     assert "ENTITLEMENTS_TTL_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
+
+
+def test_an_item_dies_before_its_execution_name_and_no_name_is_asked_for_twice() -> None:
+    """Step Functions keeps a closed Standard execution's name for 90 days; the item lives 30. A
+    request after the item expired must not meet its old execution's name."""
+    row = timers_row("snapshot item retention")
+    assert TriggerSettings.__dataclass_fields__["retention_days"].default == RETENTION_DAYS
+    assert f"`RETENTION_DAYS` of the trigger ({RETENTION_DAYS} days)" in row
+    assert RETENTION_DAYS < EXECUTION_NAME_DAYS
+    assert "RETENTION_DAYS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
+    assert execution_name({"snapshot_id": "k-g1", "attempt": "a1"}) == "k-g1-a1"
+    assert len(execution_name({"snapshot_id": f"{'0' * 32}-g{'9' * 10}", "attempt": "a" * 12})) <= 80
+
+
+def test_a_request_asks_whether_an_old_renders_execution_still_runs() -> None:
+    assert f"`STALE_CHECK_SECONDS` in `lambdas/snapshots.py` ({STALE_CHECK_SECONDS} s)" in timers_row(
+        "in-progress check"
+    )
+    assert f"`LIVENESS_TTL_SECONDS` in `lambdas/executions.py` ({LIVENESS_TTL_SECONDS:.0f} s)" in timers_row(
+        "execution liveness"
+    )
+    assert LIVENESS_TTL_SECONDS <= STALE_CHECK_SECONDS / 5
 
 
 def test_throttled_entitlement_reads_give_up_well_inside_the_lambdas_timeouts() -> None:
