@@ -80,6 +80,8 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
+from sandbox import moto_faults
+
 LOCK = threading.RLock()  # held through every serialised moto call (fix 1, fix 4's record)
 _DYNAMODB_CALLS = (
     "put_item",
@@ -327,6 +329,7 @@ def apply_moto_fixes() -> None:
     environment = ExecutionWorker._get_evaluation_environment
     if not getattr(environment, _MARK, False):
         ExecutionWorker._get_evaluation_environment = _start_time_as_text(environment)  # type: ignore[method-assign,assignment]
+    moto_faults.install(DynamoDBBackend)  # inert until a test arms a fault
     for name in _DYNAMODB_CALLS:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, _MARK, False):

@@ -62,6 +62,15 @@ def sandbox_platform(options: PlatformOptions) -> Platform:
     )
 
 
+def test_the_state_machines_own_writes_retry_as_the_readme_says() -> None:
+    text = code(ASL_PATH)
+    row = timers_row("state machine's own writes")
+    assert "1 s, doubling, 5 times (31 s in all)" in row and "3 times" in row
+    assert text.count('"IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0') == 3
+    assert text.count('"IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0') == 2
+    assert sum(2**n for n in range(5)) == 31
+
+
 def test_render_has_a_job_budget_and_no_heartbeat_clock() -> None:
     """Nobody can heartbeat a job no agent has picked up: a HeartbeatSeconds would fail every job
     that waits longer than it for capacity."""

@@ -152,3 +152,19 @@ def test_state_machine_writes_only_metadata_fields() -> None:
         assert names <= METADATA_FIELDS, (name, names - METADATA_FIELDS)
         assert params["ConditionExpression"].startswith("generation = :g")
     assert set(PUBLIC_FIELDS) <= METADATA_FIELDS
+
+
+def test_every_write_of_the_state_machine_retries_dynamodbs_transient_errors() -> None:
+    """A throttled MarkReady or MarkFailed would end the execution with its item still in
+    progress; a condition that fails is an answer, never retried."""
+    states = DEFINITION["States"]
+    for name, state in states.items():
+        if state.get("Resource") != "arn:aws:states:::dynamodb:updateItem":
+            continue
+        (retry,) = state["Retry"]
+        assert "DynamoDB.ProvisionedThroughputExceededException" in retry["ErrorEquals"], name
+        assert "DynamoDB.ThrottlingException" in retry["ErrorEquals"], name
+        assert not any("ConditionalCheckFailed" in e or e == "States.ALL" for e in retry["ErrorEquals"]), name
+        assert retry["BackoffRate"] > 1 and retry["MaxAttempts"] >= 3, name
+    for name in ("NotifyReady", "NotifyFailed"):
+        assert states[name]["Retry"][0]["ErrorEquals"] == ["States.ALL"], name
