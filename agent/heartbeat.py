@@ -4,7 +4,9 @@ agent works on it, and comes back for another agent soon after the agent dies.
 Each tick it takes the jobs whose last beat is older than the interval, extends their visibility
 in batches of ten and sends SendTaskHeartbeat for each. The state machine has no heartbeat clock
 (a job waiting for capacity could not keep one); the heartbeat's answer says whether the task still
-waits, and a task that no longer does is logged.
+waits. A task that no longer does (its execution was stopped, or timed out, or failed otherwise)
+is abandoned: the job's work is cancelled and its message dropped, instead of a render finished
+for nobody and refused at the end.
 """
 
 from __future__ import annotations
@@ -68,7 +70,20 @@ class Heartbeat:
         try:
             await self._sfn.send_task_heartbeat(taskToken=job.task_token)
         except Exception as exc:
-            if error_code(exc) in STALE_TOKEN_ERRORS:
-                log.warning("task of message %s is no longer waiting: %s", job.message_id, exc)
+            code = error_code(exc)
+            if code in STALE_TOKEN_ERRORS:
+                log.warning(
+                    "task of message %s is no longer waiting (%s): abandoning it", job.message_id, code
+                )
+                abandon(job, f"its task no longer waits ({code})")
             else:
                 log.exception("task heartbeat failed for %s", job.message_id)
+
+
+def abandon(job: InFlight, why: str) -> None:
+    """Stop working on a job nobody waits for: its work is cancelled where it stands."""
+    if job.settled or job.abandoned is not None:
+        return
+    job.abandoned = why
+    if job.task is not None and not job.task.done():
+        job.task.cancel()

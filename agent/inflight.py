@@ -18,3 +18,7 @@ class InFlight:
     """True once the job holds one of the agent's slots; a prefetched message waits for one."""
     settled: bool = False
     """True once the message was deleted or handed back: nothing more to heartbeat or release."""
+    label: str = "unknown"
+    """The job's renderer (or ``load``), once known: its outcome is counted under it."""
+    abandoned: str | None = None
+    """Why the agent stopped working on it: its task no longer waits (the heartbeat was told)."""

@@ -77,7 +77,7 @@ class JobProcessor:
                 self._answers.finish(state, renderer_name, refused)
                 return
             job, report, renderer = await self._resolve(job)
-            renderer_name = renderer.name
+            renderer_name = state.label = renderer.name
             sink, render_seconds = await self._render(job, report, renderer)
         except RenderError as exc:
             await self._answers.fail(job.task_token, exc)

@@ -239,7 +239,13 @@ class Agent:
                 finally:
                     self._count_running(-1)
         except asyncio.CancelledError:
-            if not state.settled:
+            if state.abandoned is not None and not state.settled:
+                # Its task ended: the work stopped where it stood, the message goes.
+                log.info("job %s abandoned: %s", state.message_id, state.abandoned)
+                self.metrics.jobs.labels(state.label, "abandoned").inc()
+                state.settled = True
+                self._deleter.add(state)
+            elif not state.settled:
                 self._orphans.append(state)
         except Exception:
             # The message stays invisible until its timeout, then another agent retries it.

@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 
-from bench import extract, loads, verify
+from bench import extract, loads, reuse, verify
 from bench.browser import measure as measure_browser
 from bench.browser import measure_auth as measure_browser_auth
 from bench.extract_data import SERVERS
@@ -56,6 +56,7 @@ TARGETS = {
     **{f"load_ratio_{server.name}": (">=", 0.7) for server in SERVERS},
     "load_peak_rss_mb": ("<=", 300),
     "verify_ratio": (">=", 1.0),
+    "reuse_writes_per_request": ("<=", 0),
 }
 
 
@@ -347,6 +348,9 @@ def bench(noop_jobs: int) -> dict[str, Any]:
 
         # 11. migrate verify against reladiff on the same tables.
         results["verify"] = verify.measure(progress)
+
+        # 12. The trigger answering a hot snapshot: no write, and its cost over a bare GetItem.
+        results["reuse"] = reuse.measure(progress)
     finally:
         endpoint.stop()
         idle_endpoint.stop()
@@ -382,6 +386,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         **extract.summarise(raw["extract"]),
         **loads.summarise(raw["loads"]),
         **verify.summarise(raw["verify"]),
+        **reuse.summarise(raw["reuse"]),
     }
 
 
@@ -400,6 +405,8 @@ def check(figures: dict[str, Any]) -> list[str]:
     for case in verify.CASES:
         if not figures[f"verify_identical_findings_{case}"]:
             failures.append(f"verify, {case}: migrate verify and reladiff found different keys")
+    if not figures["reuse_all_reused"]:
+        failures.append("reuse: a request for a fresh snapshot was not answered by reuse")
     if figures["drain_lost_messages"] != 0:
         failures.append(f"{figures['drain_lost_messages']} messages neither done nor visible after drain")
     return failures

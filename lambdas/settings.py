@@ -11,6 +11,8 @@ from contracts.http_api import MAX_BODY_BYTES
 # How long a Lambda container keeps a subject's entitlements: an operator's change to the table
 # reaches every caller within this time.
 ENTITLEMENTS_TTL_SECONDS = 60.0
+# How often a Lambda container checks the catalog object for a change (by its ETag).
+CATALOG_TTL_SECONDS = 30.0
 # How long a snapshot's item lives (DynamoDB's TTL): under the 90 days Step Functions keeps a
 # closed execution's name, hence a nonce in every execution's name (lambdas/executions.py).
 RETENTION_DAYS = 30
@@ -25,7 +27,7 @@ class TriggerSettings:
     entitlements_table: str
     max_body_bytes: int = MAX_BODY_BYTES
     retention_days: int = RETENTION_DAYS
-    catalog_ttl_seconds: float = 30.0
+    catalog_ttl_seconds: float = CATALOG_TTL_SECONDS
     entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
 
     @classmethod
@@ -38,7 +40,7 @@ class TriggerSettings:
             entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(MAX_BODY_BYTES))),
             retention_days=int(os.environ.get("RETENTION_DAYS", str(RETENTION_DAYS))),
-            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
+            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", str(CATALOG_TTL_SECONDS))),
             entitlements_ttl_seconds=_entitlements_ttl(),
         )
 
@@ -50,7 +52,7 @@ class StatusSettings:
     entitlements_table: str
     page_token_key: str  # the KMS key that seals listings' next_token
     presign_seconds: int = 900
-    catalog_ttl_seconds: float = 30.0
+    catalog_ttl_seconds: float = CATALOG_TTL_SECONDS
     entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
 
     @classmethod
@@ -61,7 +63,7 @@ class StatusSettings:
             entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
             page_token_key=os.environ["PAGE_TOKEN_KEY_ID"],
             presign_seconds=int(os.environ.get("PRESIGN_SECONDS", "900")),
-            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", "30")),
+            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", str(CATALOG_TTL_SECONDS))),
             entitlements_ttl_seconds=_entitlements_ttl(),
         )
 

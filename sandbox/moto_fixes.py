@@ -51,6 +51,12 @@ under test), and each names the AWS behaviour it restores:
 13. ``StopExecution`` ends an execution at once on AWS: it is ABORTED from then on. moto only
    signals the interpreter, and the execution stays RUNNING until its current state ends, so one
    waiting for a task token stays RUNNING until that state's timeout (hours).
+14. ``SendTaskHeartbeat``, ``SendTaskSuccess`` and ``SendTaskFailure`` for a task that no longer
+   waits answer ``TaskTimedOut``, ``TaskDoesNotExist`` or ``InvalidToken`` on AWS. moto looks for
+   the token in every RUNNING execution, and one whose interpreter has already let go of its
+   environment (stopped, or ended under load) makes it crash with a 500 (``AttributeError:
+   'NoneType' object has no attribute 'callback_pool_manager'``), so the agent never learns the
+   task is gone. Those executions are skipped: no waiting task lives in them.
 """
 
 from __future__ import annotations
@@ -316,6 +322,17 @@ def _aborted_at_once(original: Callable[[Any, str], Any]) -> Callable[[Any, str]
     return _once(fixed)
 
 
+def _with_live_interpreters(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def fixed(self: Any, execution_status: Any = None) -> Any:
+        found = original(self, execution_status)
+        if execution_status != ExecutionStatus.RUNNING:
+            return found
+        return [e for e in found if getattr(getattr(e, "exec_worker", None), "env", None) is not None]
+
+    return _once(fixed)
+
+
 def apply_moto_fixes() -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     if '"account"' not in EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE:
@@ -323,6 +340,9 @@ def apply_moto_fixes() -> None:
     attempt = ExecutionState._evaluate_with_timeout
     if not getattr(attempt, _MARK, False):
         ExecutionState._evaluate_with_timeout = _fresh_token_per_attempt(attempt)  # type: ignore[method-assign,assignment]
+    running = StepFunctionsParserBackend._get_executions
+    if not getattr(running, _MARK, False):
+        StepFunctionsParserBackend._get_executions = _with_live_interpreters(running)  # type: ignore[method-assign]
     stop = StepFunctionsParserBackend.stop_execution
     if not getattr(stop, _MARK, False):
         StepFunctionsParserBackend.stop_execution = _aborted_at_once(stop)  # type: ignore[method-assign,assignment]

@@ -136,6 +136,7 @@ class Platform:
             "ENTITLEMENTS_TTL_SECONDS": "0",
             "POWERTOOLS_SERVICE_NAME": "snapshot-engine",
             "POWERTOOLS_LOG_LEVEL": "WARNING",
+            "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines would go to the sandbox's stdout
         }
 
     def agent_env(self, data_sources: dict[str, str], **overrides: Any) -> dict[str, str]:

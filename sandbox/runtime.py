@@ -52,9 +52,10 @@ class Functions(NamedTuple):
 
 def make_functions(platform: Platform) -> Functions:
     """The trigger and status functions made from this platform's settings, as a cold start would
-    make them; Powertools' logging is quieted first (its loggers read the level once)."""
+    make them; Powertools' logging is quieted first (its loggers read the level once) and its
+    metrics are off (no CloudWatch to read the EMF lines)."""
     environment = platform.lambda_env()
-    for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"):
+    for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):
         os.environ.setdefault(name, environment[name])
     from lambdas.landed import Landed
     from lambdas.status import Status

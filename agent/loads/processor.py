@@ -62,6 +62,7 @@ class LoadProcessor:
         self._leases: dict[str, FleetSemaphore] = {}
 
     async def process(self, message: MessageTypeDef, state: InFlight) -> None:
+        state.label = LABEL
         try:
             job = LoadMessage.model_validate_json(message["Body"])
         except ValidationError as exc:

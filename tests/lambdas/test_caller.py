@@ -82,6 +82,22 @@ def test_an_ambiguous_group_claim_is_refused_by_the_api_and_writes_nothing(
     assert items(platform) == [] and executions(platform) == []
 
 
+def test_every_answered_request_is_counted_without_a_write(
+    functions: Functions, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    for _ in range(2):
+        invoke(functions.trigger.handle, "trigger", recorded("http_post_snapshots.json"))
+    emitted = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"SnapshotRequests"' in line
+    ]
+    assert [(m["report"], m["decision"]) for m in emitted] == [
+        ("sales_summary", "created"),
+        ("sales_summary", "joined"),
+    ]
+    assert {"report", "decision"} <= set(emitted[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0])
+
+
 def test_an_event_runs_as_the_system_that_sent_it() -> None:
     caller = event_caller(recorded("eventbridge_snapshot_requested.json"))
     assert caller.kind == "system" and caller.principal.startswith("system:")
@@ -110,8 +126,12 @@ def test_each_decision_is_logged_with_its_caller(
 
 
 def test_a_denial_is_counted_in_the_entitlement_denials_metric(
-    platform: Platform, functions: Functions, capsys: pytest.CaptureFixture[str]
+    platform: Platform,
+    functions: Functions,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the sandbox turns them off
     """The test catalog's qs_sales entitles region; the recorded caller holds no entitlement."""
     event = copy.deepcopy(recorded("http_post_snapshots.json"))
     event["body"] = json.dumps({"report": "qs_sales", "format": "pdf"})
