@@ -57,6 +57,10 @@ under test), and each names the AWS behaviour it restores:
    environment (stopped, or ended under load) makes it crash with a 500 (``AttributeError:
    'NoneType' object has no attribute 'callback_pool_manager'``), so the agent never learns the
    task is gone. Those executions are skipped: no waiting task lives in them.
+15. ``SendTaskHeartbeat`` for a task that still waits succeeds on AWS whether or not its state
+   sets ``HeartbeatSeconds`` (ours do not: a job may wait hours for capacity). moto answers
+   ``InvalidToken`` unless the state has a heartbeat clock, which told the agent every live task
+   was gone and made it abandon them all.
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.execute_state import Exe
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_dynamodb as sfn_dynamodb,
 )
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
@@ -333,6 +338,15 @@ def _with_live_interpreters(original: Callable[..., Any]) -> Callable[..., Any]:
     return _once(fixed)
 
 
+def _heartbeat_without_a_clock(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    @functools.wraps(original)
+    def fixed(self: Any) -> bool:
+        original(self)
+        return True
+
+    return _once(fixed)
+
+
 def apply_moto_fixes() -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     if '"account"' not in EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE:
@@ -343,6 +357,9 @@ def apply_moto_fixes() -> None:
     running = StepFunctionsParserBackend._get_executions
     if not getattr(running, _MARK, False):
         StepFunctionsParserBackend._get_executions = _with_live_interpreters(running)  # type: ignore[method-assign]
+    beat = CallbackEndpoint.notify_heartbeat
+    if not getattr(beat, _MARK, False):
+        CallbackEndpoint.notify_heartbeat = _heartbeat_without_a_clock(beat)  # type: ignore[method-assign,assignment]
     stop = StepFunctionsParserBackend.stop_execution
     if not getattr(stop, _MARK, False):
         StepFunctionsParserBackend.stop_execution = _aborted_at_once(stop)  # type: ignore[method-assign,assignment]

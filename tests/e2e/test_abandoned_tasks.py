@@ -1,12 +1,14 @@
 """A render whose task has ended stops: the heartbeat learns the task no longer waits (its execution
 was stopped), the render is cancelled where it stands and its message dropped, with nothing
-stored. And the sandbox's moto answers such a heartbeat as AWS does (fix 14), not with a 500."""
+stored. And the sandbox's moto answers heartbeats as AWS does: a task still waiting accepts one
+(fix 15), a task gone refuses it (fix 14), never with a 500."""
 
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -72,7 +74,7 @@ async def test_a_heartbeat_for_a_task_in_a_released_execution_is_refused_not_a_5
     message = await eventually(lambda: receive_one(platform.queue_url), 30)
     token = json.loads(message["Body"])["task_token"]
     backend = stepfunctions_parser_backends[platform.state_machine_arn.split(":")[4]][platform.region]
-    (execution,) = [e for sm in backend.state_machines for e in sm.executions if e.status == "RUNNING"]
+    (execution,) = [e for e in running(backend) if token in e.exec_worker.env.callback_pool_manager._pool]
     worker = getattr(execution, "exec_worker")  # noqa: B009  (moto's parser adds it)
     setattr(execution, "exec_worker", None)  # noqa: B010  (as an ended interpreter leaves it)
     try:
@@ -81,3 +83,25 @@ async def test_a_heartbeat_for_a_task_in_a_released_execution_is_refused_not_a_5
         assert refused.value.response["Error"]["Code"] in ("InvalidToken", "TaskDoesNotExist", "TaskTimedOut")
     finally:
         setattr(execution, "exec_worker", worker)  # noqa: B010
+
+
+async def test_a_heartbeat_for_a_task_still_waiting_is_accepted(
+    platform: Platform, api: SnapshotClient
+) -> None:
+    """Our task states set no HeartbeatSeconds (a job may wait hours for capacity); AWS accepts a
+    heartbeat for such a task, moto refused it as an unknown token (fix 15)."""
+    await api.request(paced(1, 1))
+    message = await eventually(lambda: receive_one(platform.queue_url), 30)
+    token = json.loads(message["Body"])["task_token"]
+    sfn = boto3.client("stepfunctions")
+    sfn.send_task_heartbeat(taskToken=token)
+    sfn.send_task_failure(taskToken=token, error="Render.Permanent", cause="the test is done with it")
+
+
+def running(backend: object) -> list[Any]:
+    return [
+        e
+        for sm in getattr(backend, "state_machines")  # noqa: B009
+        for e in sm.executions
+        if e.status == "RUNNING" and getattr(e, "exec_worker", None) is not None
+    ]
