@@ -6,6 +6,6 @@ ITEM_FIELDS = (
     "key", "snapshot_id", "generation", "report", "format", "params", "data_version", "scope", "status",
     "requested_at", "queued_at", "started_at", "rendered_at", "execution_arn", "s3_bucket", "s3_key",
     "size_bytes", "sha256", "content_type", "worker_id", "render_ms", "error", "cause",
-    "attempt", "expires_at",
+    "attempt", "in_progress", "expires_at",
 )  # fmt: skip
 IN_PROGRESS = ("PENDING", "QUEUED", "RENDERING")

@@ -29,6 +29,14 @@ BY_REPORT_INDEX = "by-report"
 BY_REPORT_HASH_KEY = "report"
 BY_REPORT_RANGE_KEY = "requested_at"
 TTL_ATTRIBUTE = "expires_at"
+# Items in progress, for the reconciler's sweep: a sparse index of the items that carry
+# ``in_progress`` (PENDING, QUEUED, RENDERING; removed at READY or FAILED), sharded by the key's
+# first hex digit so no index partition takes every status change.
+IN_PROGRESS_INDEX = "in-progress"
+IN_PROGRESS_HASH_KEY = "in_progress"
+IN_PROGRESS_RANGE_KEY = "requested_at"
+IN_PROGRESS_SHARDS = "0123456789abcdef"
+IN_PROGRESS_ATTRIBUTES = ("status", "generation", "attempt", "snapshot_id")
 
 # The lease table: one item per fleet-wide semaphore.
 LEASE_KEY = "name"
@@ -54,6 +62,25 @@ DATA_LANDED = "Data Landed"
 REQUEST_DETAIL_TYPES = (SNAPSHOT_REQUESTED, DATA_LANDED)
 SCHEDULER_EVENT_SOURCE = f"{EVENT_SOURCE}.scheduler"
 REQUEST_SOURCES = (SCHEDULER_EVENT_SOURCE, LOADS_EVENT_SOURCE)
+
+# Step Functions' own events on the account's default bus: an execution of either state machine
+# that ended without succeeding goes to the reconciler.
+DEFAULT_BUS = "default"
+STATES_EVENT_SOURCE = "aws.states"
+EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
+ENDED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
+
+
+def execution_status_rule(name: str) -> str:
+    return f"{name}-execution-status"
+
+
+def execution_status_pattern(state_machine_arns: list[str]) -> dict[str, object]:
+    return {
+        "source": [STATES_EVENT_SOURCE],
+        "detail-type": [EXECUTION_STATUS_CHANGE],
+        "detail": {"status": list(ENDED_STATUSES), "stateMachineArn": state_machine_arns},
+    }
 
 
 def bucket_name(name: str, account: str) -> str:

@@ -29,3 +29,7 @@ def s3() -> Any:
 
 def kms() -> Any:
     return boto3.client("kms", config=RETRIES)
+
+
+def events() -> Any:
+    return boto3.client("events", config=RETRIES)

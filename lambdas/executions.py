@@ -21,6 +21,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from contracts.messages import ExecutionInput
+
 # How long a container keeps what Step Functions said of an execution (the README's timers).
 LIVENESS_TTL_SECONDS = 10.0
 # Executions that no longer run: their item can never be finished by them.
@@ -36,6 +38,51 @@ def execution_name(item: dict[str, Any]) -> str:
 
 def execution_arn(state_machine_arn: str, name: str) -> str:
     return state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+
+
+def execution_input(item: dict[str, Any]) -> ExecutionInput:
+    return ExecutionInput(
+        snapshot_id=str(item["snapshot_id"]),
+        key=str(item["key"]),
+        generation=int(item["generation"]),
+        report=str(item["report"]),
+        format=str(item["format"]),
+        params=item.get("params") or {},
+        data_version=item.get("data_version"),
+        scope=item.get("scope") or {},
+        bucket=str(item["s3_bucket"]),
+        s3_key=str(item["s3_key"]),
+    )
+
+
+class Executions:
+    """The snapshot state machine's executions as the trigger and the reconciler use them."""
+
+    def __init__(self, sfn: Any, state_machine_arn: str) -> None:
+        self._sfn = sfn
+        self._state_machine_arn = state_machine_arn
+        self.liveness = Liveness(sfn)
+
+    def arn(self, item: dict[str, Any]) -> str:
+        return execution_arn(self._state_machine_arn, execution_name(item))
+
+    def start(self, item: dict[str, Any]) -> bool:
+        """Start the item's attempt: True once it runs, False when its execution exists but no
+        longer runs (it can never finish the item). Any other failure raises ``ClientError``."""
+        try:
+            self._sfn.start_execution(
+                stateMachineArn=self._state_machine_arn,
+                name=execution_name(item),
+                input=execution_input(item).model_dump_json(),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
+                raise
+            return self.liveness.running(self.arn(item)) is True
+        return True
+
+    def running(self, item: dict[str, Any]) -> bool | None:
+        return self.liveness.running(self.arn(item))
 
 
 class Liveness:

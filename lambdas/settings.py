@@ -79,3 +79,33 @@ class LandedSettings:
     @classmethod
     def from_env(cls) -> LandedSettings:
         return cls(state_machine_arn=os.environ["LOAD_STATE_MACHINE_ARN"])
+
+
+# The reconciler's bounds (the README's timers): a PENDING item older than this is started, or
+# failed when its execution already ended; its sweep runs this often.
+PENDING_SECONDS = 60
+SWEEP_SECONDS = 300
+SWEEP_EVENT = {"sweep": True}  # the schedule's input
+
+
+@dataclass(frozen=True)
+class ReconcilerSettings:
+    table_name: str
+    ledger_table: str
+    state_machine_arn: str
+    load_state_machine_arn: str
+    event_bus_name: str
+    stuck_seconds: int  # a QUEUED or RENDERING item older than this has its execution asked: the job budget
+    pending_seconds: int = PENDING_SECONDS
+
+    @classmethod
+    def from_env(cls) -> ReconcilerSettings:
+        return cls(
+            table_name=os.environ["TABLE_NAME"],
+            ledger_table=os.environ["LOADS_TABLE"],
+            state_machine_arn=os.environ["STATE_MACHINE_ARN"],
+            load_state_machine_arn=os.environ["LOAD_STATE_MACHINE_ARN"],
+            event_bus_name=os.environ["EVENT_BUS_NAME"],
+            stuck_seconds=int(os.environ["STUCK_SECONDS"]),
+            pending_seconds=int(os.environ.get("PENDING_SECONDS", str(PENDING_SECONDS))),
+        )

@@ -21,12 +21,11 @@ from typing import Any, Literal
 from botocore.exceptions import ClientError
 
 from contracts.identity import s3_key, snapshot_id
-from contracts.messages import ExecutionInput
 from contracts.metadata import IN_PROGRESS
 from contracts.timeutil import iso, parse_iso, utc_now
-from contracts.topology import SNAPSHOTS_KEY, TTL_ATTRIBUTE
+from contracts.topology import IN_PROGRESS_HASH_KEY, SNAPSHOTS_KEY, TTL_ATTRIBUTE
 from lambdas.dynamo_types import deserialize, serialize
-from lambdas.executions import Liveness, execution_arn, execution_name
+from lambdas.executions import Executions
 from lambdas.requests import CheckedRequest, RequestRejected
 
 Decision = Literal["created", "reused", "joined", "regenerated"]
@@ -56,7 +55,7 @@ class SnapshotService:
         self._state_machine_arn = state_machine_arn
         self._bucket = bucket
         self._retention = timedelta(days=retention_days)
-        self.liveness = Liveness(sfn)
+        self.executions = Executions(sfn, state_machine_arn)
 
     def request(self, req: CheckedRequest) -> Outcome:
         for _ in range(MAX_ATTEMPTS):
@@ -93,8 +92,7 @@ class SnapshotService:
             return self._start(item)
         if not force and not self._is_older(item, STALE_CHECK_SECONDS):
             return True
-        arn = execution_arn(self._state_machine_arn, execution_name(item))
-        return self.liveness.running(arn) is True
+        return self.executions.running(item) is True
 
     @staticmethod
     def _is_older(item: dict[str, Any], seconds: int) -> bool:
@@ -123,6 +121,7 @@ class SnapshotService:
             "status": "PENDING",
             "requested_at": iso(now),
             "attempt": secrets.token_hex(6),
+            IN_PROGRESS_HASH_KEY: key[0],  # in the reconciler's index until READY or FAILED
             "s3_bucket": self._bucket,
             "s3_key": s3_key(req.report.name, key, generation, req.format),
             TTL_ATTRIBUTE: int((now + self._retention).timestamp()),
@@ -145,30 +144,12 @@ class SnapshotService:
         return item
 
     def _start(self, item: dict[str, Any]) -> bool:
-        """Start the item's attempt; False when its execution exists but no longer runs (it can
-        never finish the item). A failure to start is a 503: the item stays PENDING for the next
-        request, or the reconciler's sweep, to start."""
-        payload = ExecutionInput(
-            snapshot_id=str(item["snapshot_id"]),
-            key=str(item["key"]),
-            generation=int(item["generation"]),
-            report=str(item["report"]),
-            format=str(item["format"]),
-            params=item.get("params") or {},
-            data_version=item.get("data_version"),
-            scope=item.get("scope") or {},
-            bucket=str(item["s3_bucket"]),
-            s3_key=str(item["s3_key"]),
-        )
-        name = execution_name(item)
+        """Start the item's attempt; False when its execution exists but no longer runs. A failure
+        to start is a 503: the item stays PENDING for the next request, or the reconciler's sweep,
+        to start."""
         try:
-            self._sfn.start_execution(
-                stateMachineArn=self._state_machine_arn, name=name, input=payload.model_dump_json()
-            )
+            return self.executions.start(item)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ExecutionAlreadyExists":
-                return self.liveness.running(execution_arn(self._state_machine_arn, name)) is True
             raise RequestRejected(
                 503, "the snapshot was recorded but its render could not start yet; retry the request"
             ) from exc
-        return True

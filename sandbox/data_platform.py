@@ -21,8 +21,6 @@ from contracts.loads import OBJECT_CREATED, LandedObject
 from contracts.topology import DATASETS_KEY, LOADS_EVENT_SOURCE, REQUEST_DETAIL_TYPES, REQUEST_SOURCES
 from sandbox.queues import rule_to_queue
 
-DEFAULT_BUS = "default"
-
 
 @dataclass(frozen=True)
 class DataPlatform:
@@ -126,7 +124,7 @@ def create_data_platform(
         type="STANDARD",
     )["stateMachineArn"]
     landed_queue = rule_to_queue(
-        sqs, events, f"{name}-object-created", DEFAULT_BUS, object_created_pattern(landing)
+        sqs, events, f"{name}-object-created", topology.DEFAULT_BUS, object_created_pattern(landing)
     )
     requests_queue = rule_to_queue(
         sqs,

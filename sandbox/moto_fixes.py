@@ -61,6 +61,9 @@ under test), and each names the AWS behaviour it restores:
    sets ``HeartbeatSeconds`` (ours do not: a job may wait hours for capacity). moto answers
    ``InvalidToken`` unless the state has a heartbeat clock, which told the agent every live task
    was gone and made it abandon them all.
+16. ``StopExecution``'s ``error`` and ``cause`` are kept on AWS: ``DescribeExecution`` and the
+   execution's status-change event carry them. moto's handler drops both, so an operator's reason
+   for stopping never reached the item the reconciler fails.
 """
 
 from __future__ import annotations
@@ -347,6 +350,16 @@ def _heartbeat_without_a_clock(original: Callable[[Any], bool]) -> Callable[[Any
     return _once(fixed)
 
 
+def _stop_execution(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    execution = self.stepfunction_backend.stop_execution(self._get_param("executionArn"))
+    for field in ("error", "cause"):
+        if self._get_param(field) is not None:
+            setattr(execution, field, self._get_param(field))
+    return ActionResult({"stopDate": execution.stop_date})
+
+
 def apply_moto_fixes() -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     if '"account"' not in EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE:
@@ -371,6 +384,8 @@ def apply_moto_fixes() -> None:
         method = getattr(DynamoDBBackend, name)
         if not getattr(method, _MARK, False):
             setattr(DynamoDBBackend, name, _atomic(method))
+    if not getattr(StepFunctionResponse.stop_execution, _MARK, False):
+        StepFunctionResponse.stop_execution = _once(_stop_execution)  # type: ignore[method-assign]
     if not getattr(StepFunctionResponse.send_task_failure, _MARK, False):
         StepFunctionResponse.send_task_failure = _once(_send_task_failure)  # type: ignore[method-assign]
     if not hasattr(AutoScalingResponse, "complete_lifecycle_action"):

@@ -29,7 +29,7 @@ from contracts.catalog_dirs import SANDBOX
 from contracts.entitlements_seed import parse_seed
 from contracts.topology import CATALOG_KEY, EVENT_SOURCE
 from lambdas.dynamo_types import serialize
-from lambdas.settings import LandedSettings, StatusSettings, TriggerSettings
+from lambdas.settings import LandedSettings, ReconcilerSettings, StatusSettings, TriggerSettings
 from sandbox.data_platform import DataPlatform, LoadOptions, create_data_platform
 from sandbox.queues import queue_arn, rule_to_queue
 
@@ -56,6 +56,8 @@ TERRAFORM_ONLY_RULES: dict[str, str] = {}
 # invoke a function, so the sandbox's event shim reads the queue and invokes it.
 SHIMMED_RULES = {
     "snapshot-requests": "Snapshot Requested/Data Landed to the trigger function",
+    "execution-status": "Step Functions' execution status changes to the reconciler function (on the "
+    "default bus, where sandbox/execution_events.py puts them: moto sends none)",
 }
 
 
@@ -91,6 +93,7 @@ class Platform:
     queue_url: str
     dlq_url: str
     events_queue_url: str
+    execution_status_queue_url: str  # the reconciler's events (sandbox only, read by the shim)
     event_bus: str
     state_machine_arn: str
     catalog_uri: str
@@ -122,6 +125,16 @@ class Platform:
     def landed_settings(self) -> LandedSettings:
         return LandedSettings(state_machine_arn=self.data.load_state_machine_arn)
 
+    def reconciler_settings(self) -> ReconcilerSettings:
+        return ReconcilerSettings(
+            table_name=self.table,
+            ledger_table=self.data.ledger_table,
+            state_machine_arn=self.state_machine_arn,
+            load_state_machine_arn=self.data.load_state_machine_arn,
+            event_bus_name=self.event_bus,
+            stuck_seconds=self.options.job_timeout_seconds,
+        )
+
     def lambda_env(self) -> dict[str, str]:
         """What Terraform sets on the functions; ``*_settings()`` are what they read from it."""
         return {
@@ -132,6 +145,9 @@ class Platform:
             "ENTITLEMENTS_TABLE": self.entitlements_table,
             "PAGE_TOKEN_KEY_ID": self.kms_key_arn,
             "LOAD_STATE_MACHINE_ARN": self.data.load_state_machine_arn,
+            "LOADS_TABLE": self.data.ledger_table,
+            "EVENT_BUS_NAME": self.event_bus,
+            "STUCK_SECONDS": str(self.options.job_timeout_seconds),
             "CATALOG_TTL_SECONDS": "0",
             "ENTITLEMENTS_TTL_SECONDS": "0",
             "POWERTOOLS_SERVICE_NAME": "snapshot-engine",
@@ -198,6 +214,13 @@ def create_platform(
         queued_max_attempts=options.queued_max_attempts,
     )
     data = create_data_platform(session, name, ACCOUNT, bucket, datasets_path, queue_url, bus, loads)
+    execution_status_queue_url = rule_to_queue(
+        session.client("sqs"),
+        session.client("events"),
+        topology.execution_status_rule(name),
+        topology.DEFAULT_BUS,
+        topology.execution_status_pattern([state_machine_arn, data.load_state_machine_arn]),
+    )
     return Platform(
         name=name,
         region=session.region_name or "us-east-1",
@@ -208,6 +231,7 @@ def create_platform(
         queue_url=queue_url,
         dlq_url=dlq_url,
         events_queue_url=events_queue_url,
+        execution_status_queue_url=execution_status_queue_url,
         event_bus=bus,
         state_machine_arn=state_machine_arn,
         catalog_uri=f"s3://{bucket}/{CATALOG_KEY}",
@@ -243,7 +267,12 @@ def _create_storage(session: boto3.session.Session, name: str, catalog: str) -> 
 def _create_tables(session: boto3.session.Session, name: str) -> tuple[str, str]:
     ddb = session.client("dynamodb")
     table = topology.snapshots_table(name)
-    keys = (topology.SNAPSHOTS_KEY, topology.BY_REPORT_HASH_KEY, topology.BY_REPORT_RANGE_KEY)
+    keys = (
+        topology.SNAPSHOTS_KEY,
+        topology.BY_REPORT_HASH_KEY,
+        topology.BY_REPORT_RANGE_KEY,
+        topology.IN_PROGRESS_HASH_KEY,
+    )
     ddb.create_table(
         TableName=table,
         BillingMode="PAY_PER_REQUEST",
@@ -257,7 +286,18 @@ def _create_tables(session: boto3.session.Session, name: str) -> tuple[str, str]
                     {"AttributeName": topology.BY_REPORT_RANGE_KEY, "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
-            }
+            },
+            {
+                "IndexName": topology.IN_PROGRESS_INDEX,
+                "KeySchema": [
+                    {"AttributeName": topology.IN_PROGRESS_HASH_KEY, "KeyType": "HASH"},
+                    {"AttributeName": topology.IN_PROGRESS_RANGE_KEY, "KeyType": "RANGE"},
+                ],
+                "Projection": {
+                    "ProjectionType": "INCLUDE",
+                    "NonKeyAttributes": list(topology.IN_PROGRESS_ATTRIBUTES),
+                },
+            },
         ],
     )
     ddb.update_time_to_live(

@@ -6,25 +6,30 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from aiohttp import web
 
+from lambdas.settings import SWEEP_EVENT, SWEEP_SECONDS
 from sandbox.agents import AgentProcess, spawn_agent
 from sandbox.api_gateway import make_app
 from sandbox.dashboard_site import start_site, store_token
 from sandbox.dataset import ensure_dataset
 from sandbox.event_shim import Route, event_shim
+from sandbox.execution_events import execution_events
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox, free_port, start_moto
 from sandbox.people import Person, create_people
 from sandbox.platform import DEFAULT_CATALOG, ROOT, Platform, PlatformOptions, create_platform
 from sandbox.quicksight_double import Dashboard, QuickSightDouble
+from sandbox.schedule import every
 
 if TYPE_CHECKING:  # imported when the functions are made, after logging is set
     from lambdas.landed import Landed
+    from lambdas.reconciler import Reconciler
     from lambdas.status import Status
     from lambdas.trigger import Trigger
 
@@ -41,13 +46,26 @@ class Functions(NamedTuple):
     trigger: Trigger
     status: Status
     landed: Landed
+    reconciler: Reconciler
 
-    def event_routes(self, platform: Platform) -> tuple[Route, Route]:
+    def event_routes(self, platform: Platform) -> tuple[Route, ...]:
         """The sandbox's function-bound rules: their queues, and whom each one invokes."""
         return (
             Route(platform.data.landed_queue_url, "landed", self.landed.handle),
             Route(platform.data.requests_queue_url, "trigger", self.trigger.handle),
+            Route(platform.execution_status_queue_url, "reconciler", self.reconciler.handle),
         )
+
+    @contextlib.asynccontextmanager
+    async def events(self, platform: Platform) -> AsyncIterator[None]:
+        """What AWS does around the functions while the block runs: rules deliver to them (the
+        shim), Step Functions announces ended executions, and the reconciler's schedule sweeps."""
+        async with (
+            event_shim(*self.event_routes(platform)),
+            execution_events(platform.state_machine_arn, platform.data.load_state_machine_arn),
+            every(SWEEP_SECONDS, "reconciler", self.reconciler.handle, SWEEP_EVENT),
+        ):
+            yield
 
 
 def make_functions(platform: Platform) -> Functions:
@@ -58,6 +76,7 @@ def make_functions(platform: Platform) -> Functions:
     for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):
         os.environ.setdefault(name, environment[name])
     from lambdas.landed import Landed
+    from lambdas.reconciler import Reconciler
     from lambdas.status import Status
     from lambdas.trigger import Trigger
 
@@ -65,6 +84,7 @@ def make_functions(platform: Platform) -> Functions:
         Trigger(platform.trigger_settings()),
         Status(platform.status_settings()),
         Landed(platform.landed_settings()),
+        Reconciler(platform.reconciler_settings()),
     )
 
 
@@ -131,7 +151,7 @@ async def start_sandbox(
         make_app(functions.trigger.handle, functions.status.handle), api_port
     )
     events = contextlib.AsyncExitStack()
-    await events.enter_async_context(event_shim(*functions.event_routes(platform)))
+    await events.enter_async_context(functions.events(platform))
     return Sandbox(
         moto,
         platform,

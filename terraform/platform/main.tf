@@ -175,6 +175,21 @@ module "etl" {
   deletion_protection   = var.production
 }
 
+module "reconciler" {
+  source                 = "../modules/reconciler"
+  name                   = var.name
+  table                  = module.metadata.table
+  ledger_table           = module.etl.ledger_table
+  state_machine_arn      = module.orchestration.state_machine_arn
+  load_state_machine_arn = module.etl.load_state_machine_arn
+  event_bus              = module.orchestration.event_bus
+  job_timeout_seconds    = var.job_timeout_seconds
+  lambda_code            = local.lambda_code
+  kms_key_arn            = module.encryption.key_arn
+  network                = module.network.network
+  log_retention_days     = var.log_retention_days
+}
+
 module "ingestion" {
   source             = "../modules/ingestion"
   name               = var.name
@@ -222,19 +237,21 @@ module "migration" {
 }
 
 module "monitoring" {
-  source                 = "../modules/monitoring"
-  name                   = var.name
-  region                 = var.region
-  kms_key_arn            = module.encryption.key_arn
-  alarm_emails           = var.alarm_emails
-  queue_name             = module.queue.jobs.name
-  dlq_name               = module.queue.dlq.name
-  trigger_dlq_name       = module.api.trigger_dlq_name
-  state_machine_arn      = module.orchestration.state_machine_arn
-  function_names         = module.api.function_names
-  autoscaling_group_name = module.workers.autoscaling_group_name
-  scaler_function_name   = module.workers.scaler_function_name
-  landed_dlq_name        = module.etl.landed_dlq_name
-  load_state_machine_arn = module.etl.load_state_machine_arn
-  landed_function_name   = module.etl.landed_function_name
+  source                   = "../modules/monitoring"
+  name                     = var.name
+  region                   = var.region
+  kms_key_arn              = module.encryption.key_arn
+  alarm_emails             = var.alarm_emails
+  queue_name               = module.queue.jobs.name
+  dlq_name                 = module.queue.dlq.name
+  trigger_dlq_name         = module.api.trigger_dlq_name
+  state_machine_arn        = module.orchestration.state_machine_arn
+  function_names           = module.api.function_names
+  autoscaling_group_name   = module.workers.autoscaling_group_name
+  scaler_function_name     = module.workers.scaler_function_name
+  landed_dlq_name          = module.etl.landed_dlq_name
+  load_state_machine_arn   = module.etl.load_state_machine_arn
+  landed_function_name     = module.etl.landed_function_name
+  reconciler_function_name = module.reconciler.function_name
+  reconciler_dlq_name      = module.reconciler.dlq_name
 }

@@ -6,9 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from lambdas import scaler, status, trigger
+from lambdas import reconciler, scaler, status, trigger
 
-DEFAULT_FUNCTIONS = (trigger.default_trigger, status.default_status, scaler.default_scaler)
+DEFAULT_FUNCTIONS = (
+    trigger.default_trigger,
+    status.default_status,
+    scaler.default_scaler,
+    reconciler.default_reconciler,
+)
 
 
 @pytest.fixture

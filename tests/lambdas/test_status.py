@@ -19,7 +19,7 @@ SUMMARY = {"report": "sales_summary", "format": "csv", "params": {"region": "EME
 
 
 def test_ready_snapshot_has_a_working_download_url(platform: Platform, functions: Functions) -> None:
-    trigger, status, _ = functions
+    trigger, status, *_ = functions
     _, created = post(trigger, SUMMARY)
     key, sid = created["key"], created["snapshot_id"]
     wait_queued(platform, key)
@@ -39,7 +39,7 @@ def test_ready_snapshot_has_a_working_download_url(platform: Platform, functions
 def test_not_ready_has_no_url_and_superseded_generation_is_410(
     platform: Platform, functions: Functions
 ) -> None:
-    trigger, status, _ = functions
+    trigger, status, *_ = functions
     _, created = post(trigger, SUMMARY)
     wait_queued(platform, created["key"])
     code, body = get(status, f"/snapshots/{created['snapshot_id']}")
@@ -71,7 +71,7 @@ def test_unknown_or_malformed_ids(functions: Functions, path: str, code: int) ->
 
 
 def test_listing_is_newest_first_and_pages(platform: Platform, functions: Functions) -> None:
-    trigger, status, _ = functions
+    trigger, status, *_ = functions
     ids = [
         post(trigger, {**SUMMARY, "params": {"region": r}})[1]["snapshot_id"]
         for r in ("EMEA", "AMER", "APAC")
@@ -93,7 +93,7 @@ def test_next_token_is_opaque_and_only_good_for_its_caller_and_report(
 ) -> None:
     """The token seals DynamoDB's last evaluated key (maybe a snapshot this caller may not read):
     it shows no key, and a changed one, another caller's or another report's is a 400."""
-    trigger, status, _ = functions
+    trigger, status, *_ = functions
     ids = [post(trigger, {**SUMMARY, "params": {"region": r}})[1]["snapshot_id"] for r in ("EMEA", "AMER")]
     _, first = get(status, "/reports/sales_summary/snapshots", {"limit": "1"})
     token = first["next_token"]

@@ -6,6 +6,7 @@ schedules file is the catalog's."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -22,11 +23,12 @@ from contracts.catalog import parse_catalog
 from contracts.catalog_dirs import catalog_dirs
 from contracts.generated import stale as stale_generated
 from lambdas.page_tokens import PURPOSE as PAGE_TOKEN_PURPOSE
+from lambdas.settings import SWEEP_EVENT, SWEEP_SECONDS
 from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
 
 MODULES = TERRAFORM / "modules"
 CLIENT_CALL = re.compile(
-    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch|_secretsmanager|_kms)"
+    r"\b(?:self\.)?(?:_?aws\.)?(sqs|s3|dynamodb|stepfunctions|_s3|_sqs|_sfn|_ddb|sfn|_autoscaling|_cloudwatch|_secretsmanager|_kms|_events)"
     r"\.([a-z_]+)\s*[(,]"
 )
 # QuickSight calls go through QuickSightCalls.call("<operation>", ...), paced and retried.
@@ -45,6 +47,7 @@ SERVICES = {
     "_autoscaling": "autoscaling",
     "_cloudwatch": "cloudwatch",
     "_kms": "kms",
+    "_events": "events",
 }
 IAM_PREFIX = {
     "sqs": "sqs",
@@ -56,6 +59,7 @@ IAM_PREFIX = {
     "secretsmanager": "secretsmanager",
     "quicksight": "quicksight",
     "kms": "kms",
+    "events": "events",
 }
 # Operations that authorise as another action (AWS service authorization reference).
 AUTHORISED_AS = {
@@ -269,6 +273,11 @@ ROLES: dict[str, Role] = {
         lambda: DATASYNC_S3_LOCATION,
         ENCRYPTION,  # the landing bucket's platform key
     ),
+    "reconciler": (
+        policy("reconciler", "reconciler") + policy("function", "runtime"),
+        lambda: calls_in(closure("lambdas.reconciler")),
+        LAMBDA_RUNTIME,
+    ),
     "scaler": (
         policy("workers", "scaler") + policy("function", "runtime"),
         lambda: calls_in(closure("lambdas.scaler")),
@@ -447,6 +456,30 @@ def test_the_landed_function_gets_the_environment_and_handler_it_reads() -> None
     assert_handler_exists(unquote(etl.calls["landed"]["handler"]))
 
 
+def test_the_reconciler_gets_the_environment_and_handler_it_reads() -> None:
+    reconciler = load_module(MODULES / "reconciler")
+    environment = set(reconciler.locals["environment"])
+    required, optional = environment_read_by("ReconcilerSettings")
+    assert required <= environment
+    assert environment - required - optional <= {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
+    assert_handler_exists(unquote(reconciler.calls["function"]["handler"]))
+
+
+def test_the_reconciler_sweeps_as_often_as_the_code_says_and_asks_for_a_sweep() -> None:
+    reconciler = load_module(MODULES / "reconciler")
+    minutes = reconciler.variables["sweep_minutes"]["default"]
+    assert int(minutes) * 60 == SWEEP_SECONDS
+    target = reconciler.resources[("aws_cloudwatch_event_target", "sweep")]
+    assert json.loads(unquote_json(target["input"])) == SWEEP_EVENT
+
+
+def unquote_json(expression: str) -> str:
+    """``${jsonencode({ sweep = true })}`` as JSON: HCL's object syntax, one level deep."""
+    body = re.fullmatch(r"\$\{jsonencode\((\{.*\})\)\}", expression.strip(), re.S)
+    assert body, expression
+    return re.sub(r"(\w+)\s*=", r'"\1":', body.group(1))
+
+
 def test_every_catalogs_generated_files_are_current() -> None:
     """Terraform reads each environment's catalog through the files make generate writes."""
     assert stale_generated() == [], "a catalog changed: run make generate"
@@ -493,6 +526,7 @@ def test_every_traced_function_runs_under_the_tracer() -> None:
     assert unquote(function["tracing_config"][0]["mode"]) == "Active"
     handlers = [unquote(s["handler"]) for s in load_module(MODULES / "api").locals["functions"].values()]
     handlers.append(unquote(load_module(MODULES / "workers").calls["scaler"]["handler"]))
+    handlers.append(unquote(load_module(MODULES / "reconciler").calls["function"]["handler"]))
     for handler in handlers:
         module = handler.rsplit(".", 1)[0]
         code = (ROOT / (module.replace(".", "/") + ".py")).read_text()
@@ -540,7 +574,7 @@ def test_the_dms_account_roles_carry_only_aws_policies_for_dms() -> None:
 
 # The AWS services the agents, the Lambdas and DMS call, by the VPC endpoint that carries them
 # (private subnets have no route to the internet). QuickSight's API has no VPC endpoint here.
-ENDPOINT_OF = {"cloudwatch": "monitoring", "stepfunctions": "states"}
+ENDPOINT_OF = {"cloudwatch": "monitoring", "stepfunctions": "states", "events": "events"}
 
 
 def test_every_service_the_code_calls_is_reachable_from_the_private_subnets() -> None:
@@ -548,7 +582,7 @@ def test_every_service_the_code_calls_is_reachable_from_the_private_subnets() ->
     interfaces = set(re.findall(r'"([a-z]+)"', network.locals["interface_services"]))
     gateways = {"s3", "dynamodb"}
     deployed = sorted((ROOT / "agent").rglob("*.py"))
-    for handler in ("trigger", "status", "landed", "scaler"):
+    for handler in ("trigger", "status", "landed", "scaler", "reconciler"):
         deployed += closure(f"lambdas.{handler}")
     called = {action.split(":")[0] for action in calls_in(deployed)}
     prefixes = {v: k for k, v in IAM_PREFIX.items()}

@@ -58,6 +58,7 @@ MOTO_DRIFT = {
     'module.platform.module.api.module.function["trigger"].aws_lambda_function.this',
     "module.platform.module.workers.module.scaler.aws_lambda_function.this",
     "module.platform.module.etl.module.landed.aws_lambda_function.this",
+    "module.platform.module.reconciler.module.function.aws_lambda_function.this",
     # GetBucketNotificationConfiguration never returns the EventBridgeConfiguration it stored
     "module.platform.module.etl.aws_s3_bucket_notification.landing",
     # the description of a prefix-list rule is dropped
@@ -68,6 +69,7 @@ MOTO_DRIFT = {
             'module.platform.module.api.module.function["status"]',
             'module.platform.module.api.module.function["trigger"]',
             "module.platform.module.etl.module.landed",
+            "module.platform.module.reconciler.module.function",
         )
         for service in ("s3", "dynamodb")
     ),
@@ -256,13 +258,17 @@ def test_the_tables_have_their_keys_index_and_ttl(applied: dict[str, Any]) -> No
     dynamodb = boto3.client("dynamodb")
     table = dynamodb.describe_table(TableName=applied["outputs"]["table_name"])["Table"]
     assert table["KeySchema"] == [{"AttributeName": "key", "KeyType": "HASH"}]
-    (index,) = table["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == "by-report"
-    assert index["KeySchema"] == [
+    indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+    assert sorted(indexes) == ["by-report", "in-progress"]
+    assert indexes["by-report"]["KeySchema"] == [
         {"AttributeName": "report", "KeyType": "HASH"},
         {"AttributeName": "requested_at", "KeyType": "RANGE"},
     ]
-    assert index["Projection"] == {"ProjectionType": "ALL"}
+    assert indexes["by-report"]["Projection"] == {"ProjectionType": "ALL"}
+    assert indexes["in-progress"]["KeySchema"] == [
+        {"AttributeName": "in_progress", "KeyType": "HASH"},
+        {"AttributeName": "requested_at", "KeyType": "RANGE"},
+    ]
     assert table["SSEDescription"]["SSEType"] == "KMS"
     ttl = dynamodb.describe_time_to_live(TableName=applied["outputs"]["table_name"])["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}

@@ -58,7 +58,7 @@ def agent_default(field: str) -> float:
 def sandbox_platform(options: PlatformOptions) -> Platform:
     data = DataPlatform("landing", "ledger", "load-arn", "s3://b/d", "lq", "rq")
     return Platform(
-        "p", "r", "b", "t", "l", "ent", "q", "d", "e", "bus", "arn", "s3://b/k", data, "key", options
+        "p", "r", "b", "t", "l", "ent", "q", "d", "e", "es", "bus", "arn", "s3://b/k", data, "key", options
     )
 
 

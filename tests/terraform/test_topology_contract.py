@@ -53,17 +53,34 @@ def test_resource_names_follow_the_topology() -> None:
 def test_the_snapshots_table_has_the_topologys_keys_index_and_ttl() -> None:
     table = resource("metadata", "aws_dynamodb_table", "snapshots")
     assert unquote(table["hash_key"]) == topology.SNAPSHOTS_KEY
-    assert block(table, "global_secondary_index") == {
-        "name": topology.BY_REPORT_INDEX,
-        "hash_key": topology.BY_REPORT_HASH_KEY,
-        "range_key": topology.BY_REPORT_RANGE_KEY,
-        "projection_type": "ALL",
-        "__is_block__": True,
+    indexes = {
+        unquote(i["name"]): {
+            k: [unquote(e) for e in v] if isinstance(v, list) else unquote(v) for k, v in i.items()
+        }
+        for i in table["global_secondary_index"]
+    }
+    assert indexes == {
+        topology.BY_REPORT_INDEX: {
+            "name": topology.BY_REPORT_INDEX,
+            "hash_key": topology.BY_REPORT_HASH_KEY,
+            "range_key": topology.BY_REPORT_RANGE_KEY,
+            "projection_type": "ALL",
+            "__is_block__": True,
+        },
+        topology.IN_PROGRESS_INDEX: {
+            "name": topology.IN_PROGRESS_INDEX,
+            "hash_key": topology.IN_PROGRESS_HASH_KEY,
+            "range_key": topology.IN_PROGRESS_RANGE_KEY,
+            "projection_type": "INCLUDE",
+            "non_key_attributes": list(topology.IN_PROGRESS_ATTRIBUTES),
+            "__is_block__": True,
+        },
     }
     assert {unquote(a["name"]) for a in table["attribute"]} == {
         topology.SNAPSHOTS_KEY,
         topology.BY_REPORT_HASH_KEY,
         topology.BY_REPORT_RANGE_KEY,
+        topology.IN_PROGRESS_HASH_KEY,
     }
     assert block(table, "ttl")["attribute_name"] == topology.TTL_ATTRIBUTE
 
@@ -76,7 +93,7 @@ def test_every_index_arn_in_terraform_names_the_topologys_index() -> None:
         for text in expressions(value)
         for match in re.findall(r"/index/([\w*-]+)", text)
     }
-    assert named == {topology.BY_REPORT_INDEX, topology.LOADS_BY_DATASET_INDEX}
+    assert named == {topology.BY_REPORT_INDEX, topology.IN_PROGRESS_INDEX, topology.LOADS_BY_DATASET_INDEX}
 
 
 def test_the_lease_table_is_keyed_by_the_topologys_key() -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import boto3
 
+from contracts.topology import DEFAULT_BUS, execution_status_rule
+
 QUEUE_SETTINGS = (
     "VisibilityTimeout",
     "ReceiveMessageWaitTimeSeconds",
@@ -65,10 +67,12 @@ def _queue(url: str) -> dict[str, Any]:
     return described
 
 
-def _rules(bus: str, prefix: str) -> dict[str, Any]:
+def _rules(bus: str, prefix: str, only: set[str] | None = None) -> dict[str, Any]:
     events = boto3.client("events")
     rules = {}
-    for rule in events.list_rules(EventBusName=bus)["Rules"]:
+    for rule in events.list_rules(EventBusName=bus, NamePrefix=f"{prefix}-")["Rules"]:
+        if only is not None and rule["Name"] not in only:
+            continue
         targets = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus)["Targets"]
         rules[rule["Name"].removeprefix(f"{prefix}-")] = {
             "pattern": json.loads(rule["EventPattern"]),
@@ -90,7 +94,9 @@ def describe(names: Names) -> dict[str, Any]:
         "entitlements_table": _table(names.entitlements_table),
         "queue": _queue(names.queue_url),
         "dlq": _queue(names.dlq_url),
-        "rules": _rules(names.event_bus, names.prefix),
+        # the platform bus's rules, and the default bus's one that takes Step Functions' events
+        "rules": _rules(names.event_bus, names.prefix)
+        | _rules(DEFAULT_BUS, names.prefix, only={execution_status_rule(names.prefix)}),
         "state_machine": {"type": machine["type"], "definition": json.loads(machine["definition"])},
     }
     # the platform's own name (in URLs, ARNs and names) is the one thing allowed to differ

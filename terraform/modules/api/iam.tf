@@ -14,13 +14,14 @@ data "aws_iam_policy_document" "caller_context" {
 }
 
 # What lambdas/ calls, and nothing else: the trigger reads the catalog and the caller's
-# entitlements, runs the decision table's conditional writes and starts executions.
+# entitlements, runs the decision table's conditional writes, starts executions and asks
+# whether the one a pending item names still runs.
 data "aws_iam_policy_document" "trigger" {
   source_policy_documents = [data.aws_iam_policy_document.caller_context.json]
 
   statement {
     sid       = "Metadata"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [var.table.arn]
   }
 
@@ -28,6 +29,13 @@ data "aws_iam_policy_document" "trigger" {
     sid       = "Executions"
     actions   = ["states:StartExecution"]
     resources = [var.state_machine_arn]
+  }
+
+  # A pending item's execution is asked whether it still runs before a request joins it.
+  statement {
+    sid       = "ReadExecutions"
+    actions   = ["states:DescribeExecution"]
+    resources = ["${replace(var.state_machine_arn, ":stateMachine:", ":execution:")}:*"]
   }
 }
 

@@ -1,5 +1,5 @@
 # The snapshots table of the design's "Metadata item": one item per key, GSI by-report for listing,
-# TTL on expires_at.
+# GSI in-progress for the reconciler's sweep, TTL on expires_at.
 resource "aws_dynamodb_table" "snapshots" {
   name                        = "${var.name}-snapshots"
   billing_mode                = "PAY_PER_REQUEST"
@@ -21,11 +21,26 @@ resource "aws_dynamodb_table" "snapshots" {
     type = "S"
   }
 
+  attribute {
+    name = "in_progress"
+    type = "S"
+  }
+
   global_secondary_index {
     name            = "by-report"
     hash_key        = "report"
     range_key       = "requested_at"
     projection_type = "ALL"
+  }
+
+  # The reconciler's sweep: only items in progress carry in_progress (a shard, the key's first
+  # hex digit), so the index holds them alone.
+  global_secondary_index {
+    name               = "in-progress"
+    hash_key           = "in_progress"
+    range_key          = "requested_at"
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["status", "generation", "attempt", "snapshot_id"]
   }
 
   ttl {

@@ -32,6 +32,12 @@ locals {
       threshold   = 0
       description = "EventBridge could not deliver landed files' Object Created events to the landed function: those files start no load until redriven (or backfilled)."
     }
+    dead-status-changes = {
+      queue       = var.reconciler_dlq_name
+      metric      = "ApproximateNumberOfMessagesVisible"
+      threshold   = 0
+      description = "EventBridge could not deliver Step Functions' status changes to the reconciler: its sweep still repairs their items, within its interval plus the job budget."
+    }
     old-jobs = {
       queue       = var.queue_name
       metric      = "ApproximateAgeOfOldestMessage"
@@ -100,7 +106,11 @@ moved {
 }
 
 resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each            = merge(var.function_names, { scaler = var.scaler_function_name }, { landed = var.landed_function_name })
+  for_each = merge(var.function_names, {
+    scaler     = var.scaler_function_name
+    landed     = var.landed_function_name
+    reconciler = var.reconciler_function_name
+  })
   alarm_name          = "${var.name}-${each.key}-errors"
   alarm_description   = "The ${each.key} Lambda raised errors (5xx to callers)."
   namespace           = "AWS/Lambda"

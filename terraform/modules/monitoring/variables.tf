@@ -86,3 +86,13 @@ variable "landed_function_name" {
   description = "Name of the landed function."
   type        = string
 }
+
+variable "reconciler_function_name" {
+  description = "Name of the reconciler function."
+  type        = string
+}
+
+variable "reconciler_dlq_name" {
+  description = "Dead-letter queue of the reconciler's status-change deliveries."
+  type        = string
+}

@@ -10,7 +10,7 @@ locals {
   subnet_ids      = local.create ? aws_subnet.private[*].id : var.existing_vpc.subnet_ids
   route_table_ids = local.create ? [aws_route_table.private[0].id] : var.existing_vpc.route_table_ids
   # Everything the agents, the Lambdas and DMS call, so no NAT gateway is needed. S3 and DynamoDB are gateways.
-  interface_services = toset(["sqs", "states", "sts", "ssm", "ssmmessages", "ec2messages", "monitoring", "logs", "kms", "autoscaling", "secretsmanager"])
+  interface_services = toset(["sqs", "states", "sts", "ssm", "ssmmessages", "ec2messages", "monitoring", "logs", "kms", "autoscaling", "secretsmanager", "events"])
 }
 
 resource "aws_vpc" "this" {
