@@ -28,7 +28,9 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
+from contracts.messages import ExecutionInput
 from contracts.metadata import IN_PROGRESS
 from contracts.timeutil import iso, parse_iso, utc_now
 from contracts.topology import (
@@ -83,18 +85,32 @@ class Reconciler:
         if status not in ENDED_STATUSES:
             return {"repaired": [], "ignored": f"{status} needs no repair"}
         error, cause = _failure(status, detail.get("error"), detail.get("cause"))
-        try:
-            given = json.loads(detail.get("input") or "{}")
-        except ValueError:
-            return {"repaired": [], "ignored": f"{arn}: its input is not JSON"}
         machine = detail.get("stateMachineArn")
-        if machine == self.settings.state_machine_arn and "key" in given:
+        if machine not in (self.settings.state_machine_arn, self.settings.load_state_machine_arn):
+            return {"repaired": [], "ignored": f"{arn} is not one of this platform's executions"}
+        if not arn.startswith(str(machine).replace(":stateMachine:", ":execution:") + ":"):
+            return {"repaired": [], "ignored": f"{arn} is not an execution of {machine}"}
+        given = self._input(detail, arn)
+        if machine == self.settings.state_machine_arn and _is_snapshot_input(given):
             repaired = self._fail_snapshot(given, arn, error, cause)
-        elif machine == self.settings.load_state_machine_arn and "load_id" in given:
+        elif machine == self.settings.load_state_machine_arn and isinstance(given.get("load_id"), str):
             repaired = self._fail_load(given, arn, error, cause)
         else:
-            return {"repaired": [], "ignored": f"{arn} is not one of this platform's executions"}
+            return {"repaired": [], "ignored": f"{arn}: its input is not one this platform starts"}
         return {"repaired": [repaired] if repaired else [], "ignored": None if repaired else "already marked"}
+
+    def _input(self, detail: dict[str, Any], arn: str) -> dict[str, Any]:
+        """The execution's input as the event carries it or, where the event left it out (AWS
+        omits an input over its event size), as Step Functions describes it; {} when not an
+        object."""
+        text = detail.get("input")
+        if not isinstance(text, str):
+            text = (self._described(arn) or {}).get("input") or "{}"
+        try:
+            given = json.loads(text)
+        except ValueError:
+            return {}
+        return given if isinstance(given, dict) else {}
 
     def sweep(self) -> dict[str, Any]:
         now = utc_now()
@@ -251,6 +267,14 @@ class Reconciler:
                 }
             ]
         )
+
+
+def _is_snapshot_input(given: dict[str, Any]) -> bool:
+    try:
+        ExecutionInput.model_validate(given)
+    except ValidationError:
+        return False
+    return True
 
 
 def _failure(status: str, error: Any, cause: Any) -> tuple[str, str]:

@@ -16,6 +16,10 @@ out fails (``expired_jobs``), and the agent that later takes its message drops i
 ``heartbeat_s`` set, the model runs the old design for comparison: a Render HeartbeatSeconds that
 also starts at the send, so a job waiting longer times out, is retried as a second message, and
 both messages get rendered (``duplicate_renders``) until the retries run out (``failed_jobs``).
+
+``faults`` injects lost starts and stopped executions, and ``reconciler`` ends them
+(``simulator/reconciling.py``); past the trace the model runs on until every injected item has
+converged, or the job budget and a sweep have passed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scaling.policy import Memory, Observation, Policy, decide
+from simulator.reconciling import Faults, ReconcilerModel, Repairs
 from simulator.traces import Trace
 
 
@@ -50,6 +55,8 @@ class FleetModel:
     retry_interval_s: float = 30.0
     max_receives: int = 4
     """The agent's SNAPSHOT_MAX_RECEIVES: a message received more often fails as Render.Poison."""
+    faults: Faults = field(default_factory=Faults)
+    reconciler: ReconcilerModel = field(default_factory=ReconcilerModel)
 
 
 @dataclass
@@ -62,6 +69,11 @@ class Job:
     failed: bool = False
     expired: bool = False
     renders: int = 0
+    unstarted: bool = False
+    """Its StartExecution was lost: PENDING, nothing sent."""
+    stop_at: float | None = None
+    aborted: bool = False
+    """Its execution ended without marking the item."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ class Result:
     cold_starts: list[float] = field(default_factory=list)
     last_finish: float = 0.0
     zero_at: float | None = None
+    repairs: Repairs = field(default_factory=Repairs)
 
 
 def peak_static_size(trace: Trace, model: FleetModel) -> int:
@@ -117,6 +130,7 @@ def peak_static_size(trace: Trace, model: FleetModel) -> int:
 def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
     result = Result()
     pending_jobs = deque(Job(arrival, duration) for arrival, duration in trace.jobs)
+    sends = {id(job): result.repairs.inject(job, i, model.faults) for i, job in enumerate(pending_jobs)}
     queue: deque[Message] = deque()
     # Messages invisible until a time (retries, interruptions): (visible at, sequence, message).
     returning: list[tuple[float, int, Message]] = []
@@ -126,13 +140,27 @@ def simulate(trace: Trace, model: FleetModel, policy: Policy) -> Result:
     sequence = 0
     t = 0.0
     horizon = trace.duration_s
-    # Past the trace's end, run on (up to an hour) until the fleet is back at zero.
-    while t <= horizon or (t <= horizon + 3600 and any(i.stopped_at is None for i in result.instances)):
+    repairs_end = horizon + model.job_budget_s + model.reconciler.sweep_s + model.tick_s
+    # Past the trace's end, run on (up to an hour) until the fleet is back at zero, and while an
+    # injected item waits for the reconciler.
+    while (
+        t <= horizon
+        or (t <= horizon + 3600 and any(i.stopped_at is None for i in result.instances))
+        or (model.reconciler.enabled and result.repairs.pending() and t <= repairs_end)
+    ):
+        arrived = []
         while pending_jobs and pending_jobs[0].arrival <= t:
             job = pending_jobs.popleft()
-            queue.append(Message(job, 0, job.arrival))
+            if sends[id(job)]:
+                arrived.append(Message(job, 0, job.arrival))
+        arrived += [
+            Message(job, 0, t)
+            for job in result.repairs.tick(t, model.faults, model.reconciler, model.job_budget_s)
+        ]
+        for message in arrived:
+            queue.append(message)
             if cold_since is None and not any(i.stopped_at is None for i in result.instances):
-                cold_since = job.arrival
+                cold_since = message.sent_at
         while returning and returning[0][0] <= t:
             queue.append(heapq.heappop(returning)[2])
         for retry in _run_the_clocks(queue, result, model, t):
@@ -203,7 +231,7 @@ def _run_the_clocks(queue: deque[Message], result: Result, model: FleetModel, t:
     retries = []
     for message in queue:
         job = message.job
-        if job.done or job.failed or message.attempt != job.attempt:
+        if job.done or job.failed or job.aborted or message.attempt != job.attempt:
             continue
         waited = t - message.sent_at
         if waited > model.job_budget_s:
@@ -222,9 +250,9 @@ def _run_the_clocks(queue: deque[Message], result: Result, model: FleetModel, t:
 
 
 def _renderable(message: Message) -> bool:
-    """The fence: a job READY or FAILED is not rendered again. A stale message of a job still
-    under way (the old design's retries) passes it, and is rendered twice."""
-    return not (message.job.done or message.job.failed)
+    """The fence: a job READY or FAILED, or whose task no longer waits, is not rendered. A stale
+    message of a job still under way (the old design's retries) passes it, and is rendered twice."""
+    return not (message.job.done or message.job.failed or message.job.aborted)
 
 
 def _poisoned(message: Message, result: Result) -> None:
@@ -238,7 +266,7 @@ def _rendered(message: Message, result: Result) -> None:
     job.renders += 1
     if job.renders > 1:
         result.duplicate_renders += 1
-    if not job.failed:
+    if not (job.failed or job.aborted):  # an aborted task's render is abandoned, never reported
         job.done = True
 
 
@@ -295,4 +323,15 @@ def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int)
         if result.zero_at is not None
         else None,
         "peak_instances": max((p["instances"] for p in result.timeline), default=0),
+        **repairs(result.repairs),
+    }
+
+
+def repairs(found: Repairs) -> dict[str, Any]:
+    return {
+        "lost_starts": found.lost_starts,
+        "stopped_executions": found.stopped,
+        "stuck_items": found.stuck(),
+        "max_start_repair_s": round(max(found.start_repairs_s), 1) if found.start_repairs_s else None,
+        "max_stop_repair_s": round(max(found.stop_repairs_s), 1) if found.stop_repairs_s else None,
     }

@@ -182,10 +182,22 @@ async def test_an_execution_that_is_not_the_items_is_ignored(
     (arn,) = running_executions(platform.state_machine_arn)
     given = boto3.client("stepfunctions").describe_execution(executionArn=arn)["input"]
     base = {"status": "ABORTED", "executionArn": arn, "input": given}
+    bad_generation = given.replace('"generation":1', '"generation":"1; DROP"')
+    assert bad_generation != given
     for detail in (
         {**base, "stateMachineArn": platform.state_machine_arn.replace(platform.name, "someone-else")},
         {**base, "stateMachineArn": platform.state_machine_arn, "executionArn": f"{arn[:-12]}000000000000"},
         {**base, "stateMachineArn": platform.state_machine_arn, "input": "not json"},
+        {**base, "stateMachineArn": platform.state_machine_arn, "input": "5"},
+        {**base, "stateMachineArn": platform.state_machine_arn, "input": "[]"},
+        {**base, "stateMachineArn": platform.state_machine_arn, "input": '{"key": "x", "generation": 1}'},
+        {
+            **base,
+            "stateMachineArn": platform.state_machine_arn,
+            "input": bad_generation,
+        },
+        {**base, "stateMachineArn": platform.data.load_state_machine_arn},
+        {**base, "stateMachineArn": platform.data.load_state_machine_arn, "input": '{"load_id": 7}'},
         {**base, "stateMachineArn": platform.state_machine_arn, "status": "SUCCEEDED"},
     ):
         assert reconciler.on_status_change(detail)["repaired"] == [], detail

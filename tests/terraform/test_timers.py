@@ -21,10 +21,19 @@ from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH
 from contracts.topology import JOBS_RETENTION_SECONDS
 from lambdas.entitlements import UNPROCESSED_ATTEMPTS, UNPROCESSED_PAUSE_SECONDS
 from lambdas.executions import LIVENESS_TTL_SECONDS, execution_name
-from lambdas.settings import ENTITLEMENTS_TTL_SECONDS, RETENTION_DAYS, StatusSettings, TriggerSettings
+from lambdas.settings import (
+    ENTITLEMENTS_TTL_SECONDS,
+    PENDING_SECONDS,
+    RETENTION_DAYS,
+    SWEEP_SECONDS,
+    ReconcilerSettings,
+    StatusSettings,
+    TriggerSettings,
+)
 from lambdas.snapshots import STALE_CHECK_SECONDS
 from sandbox.data_platform import DataPlatform, LoadOptions
 from sandbox.event_shim import RETRY_VISIBILITY_SECONDS
+from sandbox.execution_events import POLL_SECONDS
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.sigv4 import SIGNATURE_MAX_SKEW_SECONDS
 from simulator.fleet import FleetModel
@@ -186,6 +195,7 @@ def test_the_simulator_runs_the_clocks_terraform_and_the_agent_set() -> None:
     assert model.retry_interval_s == int(unquote(orchestration["retry_interval_seconds"]["default"]))
     assert model.retry_max_attempts == int(unquote(orchestration["retry_max_attempts"]["default"]))
     assert model.max_receives == agent_default("max_receives")
+    assert (model.reconciler.sweep_s, model.reconciler.pending_s) == (SWEEP_SECONDS, PENDING_SECONDS)
 
 
 def timers_row(clock: str) -> str:
@@ -386,3 +396,57 @@ def test_load_retries_and_landed_event_delivery_are_the_readmes() -> None:
         int(unquote(policy["maximum_retry_attempts"])),
     )
     assert f"retries for {age // 3600} h, {tries} attempts" in timers_row("landed-event delivery")
+
+
+def test_the_reconciler_sweeps_as_the_readme_says_and_its_bounds_hold() -> None:
+    row = timers_row("reconciler sweep")
+    assert f"`SWEEP_SECONDS` in `lambdas/settings.py` ({SWEEP_SECONDS} s)" in row
+    reconciler = load_module(MODULES / "reconciler")
+    minutes = int(unquote(reconciler.variables["sweep_minutes"]["default"]))
+    assert f"`sweep_minutes` ({minutes})" in row and minutes * 60 == SWEEP_SECONDS
+    assert (
+        unquote(reconciler.resources[("aws_cloudwatch_event_rule", "sweep")]["schedule_expression"])
+        == "rate(${var.sweep_minutes} minutes)"
+    )
+    assert SWEEP_SECONDS * 100 < RETENTION_DAYS * 86_400
+
+
+def test_a_lost_start_is_made_good_within_six_minutes() -> None:
+    row = timers_row("unstarted request")
+    assert f"`PENDING_SECONDS` in `lambdas/settings.py` ({PENDING_SECONDS} s)" in row
+    assert ReconcilerSettings.__dataclass_fields__["pending_seconds"].default == PENDING_SECONDS
+    assert PENDING_SECONDS + SWEEP_SECONDS <= 6 * 60 and "within 6 min" in row
+
+
+def test_a_stuck_render_is_asked_after_the_job_budget_in_terraform_and_the_sandbox() -> None:
+    row = timers_row("stuck render")
+    assert "`STUCK_SECONDS` of the reconciler = Terraform `job_timeout_seconds` (6 h)" in row
+    assert default("platform", "job_timeout_seconds") == 6 * 3600
+    environment = load_module(MODULES / "reconciler").locals["environment"]
+    assert unquote(environment["STUCK_SECONDS"]) == "${tostring(var.job_timeout_seconds)}"
+    platform = load_module(TERRAFORM / "platform").calls["reconciler"]
+    assert unquote(platform["job_timeout_seconds"]) == "${var.job_timeout_seconds}"
+    options = PlatformOptions()
+    sandbox = sandbox_platform(options)
+    assert sandbox.reconciler_settings().stuck_seconds == options.job_timeout_seconds
+    assert sandbox.lambda_env()["STUCK_SECONDS"] == str(options.job_timeout_seconds)
+
+
+def test_status_changes_are_retried_an_hour_then_kept_two_weeks() -> None:
+    row = timers_row("status-change delivery")
+    target = load_module(MODULES / "reconciler").resources[
+        ("aws_cloudwatch_event_target", "execution_status")
+    ]
+    policy = target["retry_policy"][0]
+    assert int(unquote(policy["maximum_event_age_in_seconds"])) == 3600 and "1 h" in row
+    assert int(unquote(policy["maximum_retry_attempts"])) == 8 and "8 attempts" in row
+    (retention,) = re.findall(
+        r"message_retention_seconds\s*=\s*(\d+)", code(MODULES / "event_dlq" / "main.tf")
+    )
+    assert int(retention) == 14 * 86_400 and "kept 14 days" in row
+
+
+def test_the_sandbox_announces_ended_executions_well_inside_a_sweep() -> None:
+    row = timers_row("sandbox execution events")
+    assert f"`POLL_SECONDS` in `sandbox/execution_events.py` ({POLL_SECONDS:.0f} s; sandbox only)" in row
+    assert POLL_SECONDS * 60 <= SWEEP_SECONDS

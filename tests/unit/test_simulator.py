@@ -11,6 +11,7 @@ import pytest
 from scaling.policy import Policy
 from simulator import __main__ as simulate_main
 from simulator.fleet import FleetModel, peak_static_size, simulate, summarise
+from simulator.reconciling import Faults, ReconcilerModel
 from simulator.traces import burst_beyond_max_size, burst_from_zero, business_day, quiet_night
 
 
@@ -41,6 +42,12 @@ def test_make_simulate_writes_the_report_and_the_plot(
             assert field in figures
     assert traces["burst_from_zero"]["scale_out_from_zero_s"] <= 300
     assert traces["business_day"]["p95_wait_s"] <= 300 and traces["business_day"]["cost_ratio"] <= 0.4
+    reconciler = report["reconciler"]
+    assert reconciler["events_and_sweep"]["stuck_items"] == reconciler["sweep_only"]["stuck_items"] == 0
+    assert reconciler["no_reconciler"]["stuck_items"] > 0
+    assert (
+        reconciler["events_and_sweep"]["max_stop_repair_s"] <= reconciler["bounds"]["stop_events_and_sweep_s"]
+    )
     assert (tmp_path / "simulation.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -103,3 +110,40 @@ def test_a_heartbeat_clock_that_starts_at_the_send_fails_and_repeats_waiting_job
     short = simulate(trace, replace(model, job_budget_s=1800.0), policy)
     assert short.expired == short.failed > 0, "a budget shorter than the wait expires jobs"
     assert short.duplicate_renders == 0
+
+
+def test_the_reconciler_ends_every_injected_lost_execution_within_its_bounds() -> None:
+    """Lost starts begin within PENDING_SECONDS plus a sweep; a stopped execution's item fails at
+    its event, or with every event lost, at the job budget plus a sweep; without the reconciler
+    both stay in progress."""
+    trace = burst_from_zero()
+    model = replace(FleetModel(), faults=Faults(lost_start_every=50, stopped_every=47, stop_after_s=30.0))
+    policy = Policy(max_size=peak_static_size(trace, model))
+    sweep, pending = model.reconciler.sweep_s, model.reconciler.pending_s
+
+    with_events = simulate(trace, model, policy).repairs
+    assert (with_events.lost_starts, with_events.stopped) == (60, 62)
+    assert with_events.stuck() == 0
+    assert len(with_events.start_repairs_s) == 60
+    assert pending <= min(with_events.start_repairs_s) and max(with_events.start_repairs_s) <= pending + sweep
+    assert with_events.stop_repairs_s and max(with_events.stop_repairs_s) <= model.tick_s
+
+    lost_events = replace(model, faults=replace(model.faults, status_events=False))
+    swept = simulate(trace, lost_events, policy).repairs
+    assert swept.stuck() == 0
+    budget = model.job_budget_s - model.faults.stop_after_s
+    assert budget <= min(swept.stop_repairs_s) and max(swept.stop_repairs_s) <= budget + sweep
+
+    nobody = simulate(trace, replace(model, reconciler=ReconcilerModel(enabled=False)), policy).repairs
+    assert nobody.stuck() == 60 + len(with_events.stop_repairs_s)
+    assert nobody.start_repairs_s == nobody.stop_repairs_s == []
+
+
+def test_a_stopped_executions_job_is_never_reported_and_a_lost_start_renders_once() -> None:
+    trace = burst_from_zero()
+    model = replace(FleetModel(), faults=Faults(lost_start_every=10, stopped_every=7, stop_after_s=0.0))
+    result = simulate(trace, model, Policy(max_size=peak_static_size(trace, model)))
+    assert result.duplicate_renders == 0
+    assert result.repairs.stuck() == 0
+    assert len(result.repairs.stop_repairs_s) == result.repairs.stopped, "stopped at once: none was READY"
+    assert len(result.waits) == len(trace.jobs) - result.repairs.stopped
