@@ -7,7 +7,12 @@ something does (the script is still written), 2 when the input cannot be read.
 ``migrate verify --source URL --target URL`` compares tables row by row without writing to
 either side. It prints one line per table, writes a JSON report, and exits 0 when everything
 matches, 1 when something differs, 2 for bad arguments or a database it cannot reach, 130 when
-interrupted (``--resume`` goes on from there)."""
+interrupted (``--resume`` goes on from there).
+
+``migrate reports SOURCE... --out DIR`` converts Power BI reports (.pbix with a PBIR layout,
+.pbit, PBIP folders) to QuickSight data sets and dashboards. It writes one folder per report and
+prints each one's coverage; exit 0 when every source was read (what did not convert is in the
+findings), 2 with one line for a source that cannot be read at all."""
 
 from __future__ import annotations
 
@@ -56,7 +61,22 @@ def main(argv: list[str] | None = None) -> int:
         "--state", type=Path, default=OUT / "verify-state.json", help="where progress is saved"
     )
     verify.add_argument("--resume", action="store_true", help="skip the tables an earlier run finished")
+    reports = commands.add_parser("reports", help="convert Power BI reports to QuickSight (no AWS call)")
+    reports.add_argument(
+        "sources", type=Path, nargs="+", help=".pbix, .pbit, a PBIP folder, or a folder of them"
+    )
+    reports.add_argument("--out", type=Path, default=OUT / "reports", help="one folder per report")
+    reports.add_argument("--account", default="111122223333", help="the AWS account the inputs name")
+    reports.add_argument("--region", default="eu-west-1", help="QuickSight's region")
+    reports.add_argument(
+        "--data-source", default="reporting", help="the QuickSight data source id over RDS MySQL"
+    )
+    reports.add_argument(
+        "--database", default="reporting", help="the MySQL database the tables were migrated into"
+    )
     args = parser.parse_args(argv)
+    if args.command == "reports":
+        return _reports(args)
     if args.command == "verify":
         if args.threads < 1:
             parser.error("--threads must be at least 1")
@@ -95,6 +115,30 @@ def _schema(source: Path, output: Path, report: Path) -> int:
         f" {actions} to act on, {len(conversion.findings) - actions} notes; report {report}"
     )
     return 0 if conversion.complete else 1
+
+
+def _reports(args: argparse.Namespace) -> int:
+    from migrate.reports.convert.datasets import Target
+    from migrate.reports.read.errors import UnreadableReport
+    from migrate.reports.run import migrate_report, sources
+
+    arn = f"arn:aws:quicksight:{args.region}:{args.account}:datasource/{args.data_source}"
+    target = Target(args.account, args.region, arn, args.database)
+    try:
+        found = sources(args.sources)
+    except UnreadableReport as exc:
+        print(f"migrate reports: {exc}", file=sys.stderr)
+        return 2
+    unreadable = 0
+    for source in found:
+        try:
+            written = migrate_report(source, args.out, target)
+        except (UnreadableReport, OSError) as exc:
+            print(f"migrate reports: {exc}", file=sys.stderr)
+            unreadable += 1
+            continue
+        print(f"{written.report}: {written.coverage}; {written.findings} findings -> {written.folder}")
+    return 2 if unreadable else 0
 
 
 def read_script(source: Path) -> str:

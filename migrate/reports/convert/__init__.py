@@ -1,0 +1,1 @@
+"""The model to QuickSight's inputs: data sets, calculated fields, the dashboard definition."""
