@@ -28,7 +28,7 @@ from typing import Any
 
 import boto3
 
-from bench import extract, loads, reuse, verify
+from bench import extract, loads, reports, reuse, verify
 from bench.browser import measure as measure_browser
 from bench.browser import measure_auth as measure_browser_auth
 from bench.extract_data import SERVERS
@@ -351,6 +351,9 @@ def bench(noop_jobs: int) -> dict[str, Any]:
 
         # 12. The trigger answering a hot snapshot: no write, and its cost over a bare GetItem.
         results["reuse"] = reuse.measure(progress)
+
+        # 13. migrate reports on a 20-page, 600-visual Power BI project, against parsing its files.
+        results["reports"] = reports.measure(progress)
     finally:
         endpoint.stop()
         idle_endpoint.stop()
@@ -387,6 +390,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         **loads.summarise(raw["loads"]),
         **verify.summarise(raw["verify"]),
         **reuse.summarise(raw["reuse"]),
+        **reports.summarise(raw["reports"]),
     }
 
 

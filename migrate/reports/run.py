@@ -1,6 +1,7 @@
 """``migrate reports SOURCE... --out DIR``: each source read, converted, validated and written to
 ``DIR/<report>/``: ``datasets/<id>.json`` (CreateDataSet inputs), ``dashboard.json``
-(CreateDashboard with its Definition), ``findings.json`` and ``findings.md``."""
+(CreateDashboard with its Definition), ``governance.json`` (RLS roles as governed tables and
+entitlements), ``findings.json`` and ``findings.md``."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ def migrate_report(source: Path, out: Path, target: Target) -> Written:
     for data_set in converted.data_sets:
         _write(folder / "datasets" / f"{data_set['DataSetId']}.json", data_set)
     _write(folder / "dashboard.json", converted.dashboard)
+    _write(folder / "governance.json", converted.governance)
     summary = {
         "report": report.name,
         "source": str(source),

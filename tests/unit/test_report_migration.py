@@ -70,12 +70,17 @@ def test_the_sandbox_report_converts_with_its_findings_and_every_input_validates
         ("DECORATION", "Overview/divider"),
         ("IMAGE", "Overview/logo"),
         ("NAME_CLASH", "'Sales'[Units]"),
+        ("ROLE_FILTER", "role 'Big Sales' on 'Sales'"),
         ("VISUAL_TYPE", "Detail/custom"),
         ("VISUAL_TYPE", "Detail/qna"),
     ]
     (data_set,) = converted.data_sets
     assert problems("CreateDataSet", data_set) == []
     assert problems("CreateDashboard", converted.dashboard) == []
+    assert converted.governance == {
+        "governed": [{"table": "sales", "column": "region", "entitlement": "region"}],
+        "entitlements": [{"subject": "alice@example.com", "params": {"region": ["EMEA"]}}],
+    }
     definition = converted.dashboard["Definition"]
     fields = {f["Name"]: f["Expression"] for f in definition["CalculatedFields"]}
     assert fields["Units (measure)"] == "sum({units})", "a measure named like a column is renamed"
@@ -326,3 +331,39 @@ def test_a_report_is_not_read_when_a_member_claims_to_be_huge(
     monkeypatch.setattr(sources, "MAX_PART_BYTES", 1000)
     with pytest.raises(UnreadableReport, match="larger than"):
         read_source(write_pbit(tmp_path / "big.pbit"))
+
+
+@pytest.mark.parametrize(
+    ("filters", "governed", "refused"),
+    [
+        ({"Customers": '[country] = "UK"'}, {"customers": "country"}, 0),
+        ({"Customers": '\'Customers\'[country] IN {"UK", "FR"}'}, {"customers": "country"}, 0),
+        ({"Customers": '[country] = "UK" || [country] = "DE"'}, {"customers": "country"}, 0),
+        ({"Customers": '[country] <> "UK"'}, {}, 1),
+        ({"Customers": '[country] = "UK" && [customer_id] = 1'}, {}, 1),
+        ({"Customers": '[country] = "UK" || [customer_id] = "1"'}, {}, 1),
+        ({"Customers": "[country] IN {1, 2}"}, {}, 1),
+        ({"Customers": "USERPRINCIPALNAME() = [country]"}, {}, 1),
+        ({"Customers": '[nope] = "UK"'}, {}, 1),
+        ({"Customers": '[country] = "UK'}, {}, 1),
+        ({"Notes": '[text] = "x"'}, {}, 1),
+        ({"Customers": "'Orders'[name] = \"x\""}, {}, 1),
+    ],
+)
+def test_a_role_becomes_a_governed_table_only_when_it_filters_one_column_by_values(
+    tmp_path: Path, filters: dict[str, str], governed: dict[str, str], refused: int
+) -> None:
+    model = shop_model()
+    model["model"]["roles"] = [
+        {
+            "name": "R",
+            "tablePermissions": [{"name": t, "filterExpression": e} for t, e in filters.items()],
+            "members": [{"memberName": "bob@example.com"}],
+        }
+    ]
+    converted = convert(read_source(write_pbit(tmp_path / "Roles.pbit", model=model)), TARGET)
+    assert {g["table"]: g["column"] for g in converted.governance["governed"]} == governed
+    assert sum(f.code == "ROLE_FILTER" for f in converted.findings) == refused
+    if governed:
+        (entitlement,) = converted.governance["entitlements"]
+        assert entitlement["subject"] == "bob@example.com" and entitlement["params"]["country"]

@@ -9,6 +9,7 @@ from typing import Any
 from migrate.reports.convert.datasets import Star, Target, create_data_set, stars
 from migrate.reports.convert.ids import object_id
 from migrate.reports.convert.measures import calculated_fields
+from migrate.reports.convert.roles import governance
 from migrate.reports.convert.visuals import DECORATION, KINDS, Fields, visual_definition
 from migrate.reports.findings import Finding
 from migrate.reports.model import Page, Report, Visual
@@ -31,6 +32,7 @@ class Converted:
     measures_converted: int = 0
     decoration_dropped: int = 0
     targets: dict[str, str] = field(default_factory=dict)  # source object → what it became
+    governance: dict[str, Any] = field(default_factory=dict)  # RLS roles as governed tables
 
     @property
     def coverage(self) -> str:
@@ -51,6 +53,7 @@ def convert(report: Report, target: Target) -> Converted:
     calculated, measures = calculated_fields(report.model, built, findings)
     dashboard_id = object_id("dashboard", report.name)
     converted = Converted(report.name, data_sets, {}, findings)
+    converted.governance = governance(report.model, findings)
     converted.measures = len(report.model.measures)
     converted.measures_converted = len(measures)
     sheets, filter_groups = [], []
