@@ -12,7 +12,8 @@ interrupted (``--resume`` goes on from there).
 ``migrate reports SOURCE... --out DIR`` converts Power BI reports (.pbix with a PBIR layout,
 .pbit, PBIP folders) to QuickSight data sets and dashboards. It writes one folder per report and
 prints each one's coverage; exit 0 when every source was read (what did not convert is in the
-findings), 2 with one line for a source that cannot be read at all."""
+findings), 2 with one line for a source that cannot be read at all; with ``--deploy GROUP_ARN``
+each is also created or updated in QuickSight (exit 1 when one could not be)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     reports.add_argument(
         "--database", default="reporting", help="the MySQL database the tables were migrated into"
     )
+    reports.add_argument(
+        "--deploy",
+        metavar="PRINCIPAL",
+        help="create or update each report in QuickSight, readable by this group's ARN",
+    )
     args = parser.parse_args(argv)
     if args.command == "reports":
         return _reports(args)
@@ -129,7 +135,7 @@ def _reports(args: argparse.Namespace) -> int:
     except UnreadableReport as exc:
         print(f"migrate reports: {exc}", file=sys.stderr)
         return 2
-    unreadable = 0
+    unreadable = failed = 0
     for source in found:
         try:
             written = migrate_report(source, args.out, target)
@@ -138,7 +144,25 @@ def _reports(args: argparse.Namespace) -> int:
             unreadable += 1
             continue
         print(f"{written.report}: {written.coverage}; {written.findings} findings -> {written.folder}")
-    return 2 if unreadable else 0
+        if args.deploy and not _deployed(written.folder, args):
+            failed += 1
+    return 2 if unreadable else 1 if failed else 0
+
+
+def _deployed(folder: Path, args: argparse.Namespace) -> bool:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from migrate.reports.deploy import NotDeployable, deploy
+
+    try:
+        done = deploy(folder, boto3.client("quicksight", region_name=args.region), args.deploy)
+    except (NotDeployable, ClientError, BotoCoreError) as exc:
+        print(f"migrate reports: not deployed: {exc}", file=sys.stderr)
+        return False
+    data_sets = ", ".join(f"{k} {v}" for k, v in done.data_sets.items())
+    print(f"  deployed: data sets {data_sets}; dashboard {done.dashboard}; readable by {args.deploy}")
+    return True
 
 
 def read_script(source: Path) -> str:

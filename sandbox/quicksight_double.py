@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.loopback import serve_on_loopback
+from sandbox.quicksight_assets import Assets
 from sandbox.quicksight_files import render_file
 
 
@@ -117,6 +118,7 @@ class QuickSightDouble:
         self.embed_sessions: list[dict[str, str]] = []  # each issued embed URL's session tags or user
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.assets = Assets(self)
 
     async def start(self, port: int = 0) -> str:
         app = web.Application()
@@ -128,6 +130,7 @@ class QuickSightDouble:
         app.router.add_post(base + "/embed-url/registered-user", self._embed_registered)
         app.router.add_get("/files/{token}", self._download)
         app.router.add_get("/embed/{dashboard}", self._embed_page)
+        self.assets.routes(app)
         self._runner, bound = await serve_on_loopback(app, port)
         self.url = f"http://127.0.0.1:{bound}"
         return self.url
