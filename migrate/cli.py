@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         "--database", default="reporting", help="the MySQL database the tables were migrated into"
     )
     reports.add_argument(
+        "--catalog-datasource", default="reporting", help="the report catalog's name for that database"
+    )
+    reports.add_argument(
         "--deploy",
         metavar="PRINCIPAL",
         help="create or update each report in QuickSight, readable by this group's ARN",
@@ -138,7 +141,7 @@ def _reports(args: argparse.Namespace) -> int:
     unreadable = failed = 0
     for source in found:
         try:
-            written = migrate_report(source, args.out, target)
+            written = migrate_report(source, args.out, target, args.catalog_datasource)
         except (UnreadableReport, OSError) as exc:
             print(f"migrate reports: {exc}", file=sys.stderr)
             unreadable += 1

@@ -1,7 +1,8 @@
 """``migrate reports SOURCE... --out DIR``: each source read, converted, validated and written to
 ``DIR/<report>/``: ``datasets/<id>.json`` (CreateDataSet inputs), ``dashboard.json``
 (CreateDashboard with its Definition), ``governance.json`` (RLS roles as governed tables and
-entitlements), ``findings.json`` and ``findings.md``."""
+entitlements), ``catalog.toml`` (the engine's catalog entries for the dashboard),
+``findings.json`` and ``findings.md``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from migrate.reports.catalog_entry import catalog_entries
 from migrate.reports.convert.dashboard import Converted, convert
 from migrate.reports.convert.datasets import Target
 from migrate.reports.findings import Finding, markdown
@@ -43,7 +45,7 @@ def sources(paths: list[Path]) -> list[Path]:
     return found
 
 
-def migrate_report(source: Path, out: Path, target: Target) -> Written:
+def migrate_report(source: Path, out: Path, target: Target, datasource: str = "reporting") -> Written:
     report = read_source(source)
     if report.model is None:
         raise UnreadableReport(f"{source}: no model of its own")
@@ -55,6 +57,7 @@ def migrate_report(source: Path, out: Path, target: Target) -> Written:
         _write(folder / "datasets" / f"{data_set['DataSetId']}.json", data_set)
     _write(folder / "dashboard.json", converted.dashboard)
     _write(folder / "governance.json", converted.governance)
+    (folder / "catalog.toml").write_text(catalog_entries(converted, datasource), encoding="utf-8")
     summary = {
         "report": report.name,
         "source": str(source),

@@ -81,6 +81,12 @@ def test_the_sandbox_report_converts_with_its_findings_and_every_input_validates
         "governed": [{"table": "sales", "column": "region", "entitlement": "region"}],
         "entitlements": [{"subject": "alice@example.com", "params": {"region": ["EMEA"]}}],
     }
+    assert data_set["RowLevelPermissionTagConfiguration"] == {
+        "Status": "ENABLED",
+        "TagRules": [
+            {"TagKey": "region", "ColumnName": "region", "TagMultiValueDelimiter": ",", "MatchAllValue": "*"}
+        ],
+    }
     definition = converted.dashboard["Definition"]
     fields = {f["Name"]: f["Expression"] for f in definition["CalculatedFields"]}
     assert fields["Units (measure)"] == "sum({units})", "a measure named like a column is renamed"
@@ -367,3 +373,22 @@ def test_a_role_becomes_a_governed_table_only_when_it_filters_one_column_by_valu
     if governed:
         (entitlement,) = converted.governance["entitlements"]
         assert entitlement["subject"] == "bob@example.com" and entitlement["params"]["country"]
+
+
+def test_the_catalog_entries_parse_and_name_the_dashboard_sheet_by_sheet(tmp_path: Path) -> None:
+    from agent.renderers.quicksight_source import QuickSightSource
+    from contracts.catalog import parse_catalog
+
+    assert run(SALES / "Sales.pbip", "--out", tmp_path) == 0
+    dashboard = json.loads((tmp_path / "Sales" / "dashboard.json").read_text())
+    catalog = parse_catalog("version = 1\n" + (tmp_path / "Sales" / "catalog.toml").read_text())
+    assert sorted(catalog.reports) == ["sales_detail", "sales_overview"]
+    sheets = {s["SheetId"]: s for s in dashboard["Definition"]["Sheets"]}
+    for report in catalog.reports.values():
+        source = QuickSightSource(**report.source)
+        assert source.dashboard_id == dashboard["DashboardId"] and source.sheet_id in sheets
+        visual_ids = {next(iter(v.values()))["VisualId"] for v in sheets[source.sheet_id]["Visuals"]}
+        assert set(source.visual_ids) <= visual_ids
+        assert [(g.datasource, g.table, g.spec.column) for g in report.governed] == [
+            ("reporting", "sales", "region")
+        ]

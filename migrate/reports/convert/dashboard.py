@@ -48,12 +48,16 @@ def convert(report: Report, target: Target) -> Converted:
     if report.model is None:
         raise ValueError("a report with no model of its own cannot be converted")
     found = stars(report.model, findings)
-    data_sets = [d for s in found if (d := create_data_set(report.name, s, report.model, target, findings))]
+    governed = governance(report.model, findings)
+    by_table = {g["table"]: g["column"] for g in governed["governed"]}
+    data_sets = [
+        d for s in found if (d := create_data_set(report.name, s, report.model, target, findings, by_table))
+    ]
     built = [s for s in found if s.data_set_id]
     calculated, measures = calculated_fields(report.model, built, findings)
     dashboard_id = object_id("dashboard", report.name)
     converted = Converted(report.name, data_sets, {}, findings)
-    converted.governance = governance(report.model, findings)
+    converted.governance = governed
     converted.measures = len(report.model.measures)
     converted.measures_converted = len(measures)
     sheets, filter_groups = [], []

@@ -96,9 +96,16 @@ def _relationship_name(r: Relationship) -> str:
 
 
 def create_data_set(
-    report: str, star: Star, model: SemanticModel, target: Target, findings: list[Finding]
+    report: str,
+    star: Star,
+    model: SemanticModel,
+    target: Target,
+    findings: list[Finding],
+    governed: dict[str, str] | None = None,
 ) -> dict[str, Any] | None:
-    """The CreateDataSet input of one star; None when its fact has no database table."""
+    """The CreateDataSet input of one star; None when its fact has no database table. A table the
+    RLS roles govern (``governed``: database table → column) gets a row-level tag rule, so the
+    engine's snapshots (which tag the caller's scope, as governance.md says) see only its rows."""
     tables = {t.name: t for t in model.tables}
     for name in star.tables:
         if tables[name].source is None:
@@ -151,7 +158,7 @@ def create_data_set(
         logical[top].setdefault("DataTransforms", []).append({"CreateColumnsOperation": {"Columns": created}})
     star.data_set_id = object_id(report, star.fact)
     star.identifier = star.fact
-    return {
+    body: dict[str, Any] = {
         "AwsAccountId": target.account,
         "DataSetId": star.data_set_id,
         "Name": f"{report} {star.fact}"[:128],
@@ -159,6 +166,28 @@ def create_data_set(
         "LogicalTableMap": logical,
         "ImportMode": "DIRECT_QUERY",
     }
+    rules = _tag_rules(star, tables, governed or {})
+    if rules:
+        body["RowLevelPermissionTagConfiguration"] = {"Status": "ENABLED", "TagRules": rules}
+    return body
+
+
+def _tag_rules(star: Star, tables: dict[str, Table], governed: dict[str, str]) -> list[dict[str, str]]:
+    rules = []
+    for name in star.tables:
+        source = tables[name].source
+        column = governed.get(source.table) if source else None
+        stored = next((c.name for c in tables[name].columns if (c.source_column or c.name) == column), None)
+        if column and stored and (name, stored) in star.names:
+            rules.append(
+                {
+                    "TagKey": column,
+                    "ColumnName": star.names[(name, stored)],
+                    "TagMultiValueDelimiter": ",",
+                    "MatchAllValue": "*",
+                }
+            )
+    return rules
 
 
 def _join(star: Star, model: SemanticModel, logical: dict[str, Any]) -> str:
