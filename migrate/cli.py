@@ -62,6 +62,17 @@ def main(argv: list[str] | None = None) -> int:
         "--state", type=Path, default=OUT / "verify-state.json", help="where progress is saved"
     )
     verify.add_argument("--resume", action="store_true", help="skip the tables an earlier run finished")
+    verify.add_argument(
+        "--reports",
+        type=Path,
+        nargs="+",
+        metavar="SOURCE",
+        help="prove each converted visual's numbers: the Power BI report(s), as given to migrate reports",
+    )
+    verify.add_argument(
+        "--converted", type=Path, default=OUT / "reports", help="with --reports: migrate reports' --out"
+    )
+    verify.add_argument("--target-schema", help="with --reports: the migrated tables' schema or database")
     reports = commands.add_parser("reports", help="convert Power BI reports to QuickSight (no AWS call)")
     reports.add_argument(
         "sources", type=Path, nargs="+", help=".pbix, .pbit, a PBIP folder, or a folder of them"
@@ -86,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "reports":
         return _reports(args)
+    if args.command == "verify" and args.reports:
+        if not (args.source and args.target):
+            parser.error("--reports needs --source (what Power BI read) and --target (the migrated database)")
+        return _verify_reports(args)
     if args.command == "verify":
         if args.threads < 1:
             parser.error("--threads must be at least 1")
@@ -166,6 +181,38 @@ def _deployed(folder: Path, args: argparse.Namespace) -> bool:
     data_sets = ", ".join(f"{k} {v}" for k, v in done.data_sets.items())
     print(f"  deployed: data sets {data_sets}; dashboard {done.dashboard}; readable by {args.deploy}")
     return True
+
+
+def _verify_reports(args: argparse.Namespace) -> int:
+    from migrate.reports.read.errors import UnreadableReport
+    from migrate.reports.verify.run import verify_reports, write_summary
+
+    output = args.output if args.output != OUT / "migration-verify.json" else OUT / "reports-verify.json"
+    try:
+        found, summary = verify_reports(
+            args.reports, args.converted, args.source, args.target, (args.source_schema, args.target_schema)
+        )
+    except (UnreadableReport, ValueError, OSError, sa_errors()) as exc:
+        print(f"migrate verify: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    write_summary(output, summary)
+    different = 0
+    for name, results in found.items():
+        for result in results:
+            print(f"{name}: {result.line()}")
+            different += result.status == "different"
+        counts = [
+            f"{sum(r.status == s for r in results)} {s}" for s in ("equal", "different", "not comparable")
+        ]
+        print(f"{name}: {', '.join(counts)}")
+    print(f"migrate verify --reports: report {output}")
+    return 1 if different else 0
+
+
+def sa_errors() -> type[Exception]:
+    import sqlalchemy as sa
+
+    return sa.exc.SQLAlchemyError
 
 
 def read_script(source: Path) -> str:

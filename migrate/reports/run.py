@@ -51,7 +51,7 @@ def migrate_report(source: Path, out: Path, target: Target, datasource: str = "r
         raise UnreadableReport(f"{source}: no model of its own")
     converted = convert(report, target)
     _validate(converted)
-    folder = out / _safe(report.name)
+    folder = report_folder(out, report.name)
     (folder / "datasets").mkdir(parents=True, exist_ok=True)
     for data_set in converted.data_sets:
         _write(folder / "datasets" / f"{data_set['DataSetId']}.json", data_set)
@@ -85,10 +85,10 @@ def _validate(converted: Converted) -> None:
         converted.findings.append(Finding("INVALID", "dashboard", problem))
 
 
-def _safe(name: str) -> str:
-    """A report's folder name: its own name with nothing that could leave ``--out``."""
+def report_folder(out: Path, name: str) -> Path:
+    """A report's folder: its own name with nothing that could leave ``--out``."""
     cleaned = "".join(c if c.isalnum() or c in " -_." else "_" for c in name).strip(" .")
-    return cleaned or "report"
+    return out / (cleaned or "report")
 
 
 def _write(path: Path, body: object) -> None:

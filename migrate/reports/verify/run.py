@@ -1,0 +1,68 @@
+"""``migrate verify --reports SOURCE... --converted DIR --source URL --target URL``: read-only on
+both sides; one line per visual, a JSON report, exit 0 when no comparable visual differs, 1 when
+one does, 2 for bad arguments, an unreadable source or a database it cannot read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from migrate.reports.read.sources import read_source
+from migrate.reports.run import report_folder, sources
+from migrate.reports.verify.visuals import Sides, VisualResult, verify_report
+from migrate.verify.engines import display, readonly_engine
+
+
+def engine(url: str) -> sa.Engine:
+    """A read-only engine: SQLite opened read-only by URI (the sandbox's data), else the table
+    verifier's read-only sessions."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or not Path(parsed.database).is_file():
+            raise ValueError(f"{url}: no such SQLite file")
+        return sa.create_engine(f"sqlite:///file:{Path(parsed.database).resolve()}?mode=ro&uri=true")
+    return readonly_engine(url, 1)
+
+
+def verify_reports(
+    paths: list[Path], converted: Path, source: str, target: str, schemas: tuple[str | None, str | None]
+) -> tuple[dict[str, list[VisualResult]], dict[str, Any]]:
+    sides = Sides(engine(source), engine(target), *schemas)
+    found: dict[str, list[VisualResult]] = {}
+    try:
+        for path in sources(paths):
+            report = read_source(path)
+            folder = report_folder(converted, report.name)
+            if not (folder / "dashboard.json").is_file():
+                raise ValueError(f"{folder}: no dashboard.json: run migrate reports on {path} first")
+            found[report.name] = verify_report(report, folder, sides)
+    finally:
+        sides.source.dispose()
+        sides.target.dispose()
+    summary = {
+        "source": display(source),
+        "target": display(target),
+        "reports": {
+            name: [
+                {
+                    "page": r.page,
+                    "visual": r.visual,
+                    "status": r.status,
+                    "why": r.why,
+                    "groups": r.groups,
+                    "differences": r.differences,
+                }
+                for r in results
+            ]
+            for name, results in found.items()
+        },
+    }
+    return found, summary
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")

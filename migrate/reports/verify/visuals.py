@@ -1,0 +1,298 @@
+"""Each converted visual computed on both sides and compared: the Power BI side from the report's
+own model (its DAX, its visual's fields) over the source database, the QuickSight side from the
+written definition (its calculated fields, its field wells, its data set) over the migrated one.
+Both group by the visual's dimensions; a group present on one side only, or a value that differs
+(beyond a relative 1e-9), is a difference. Groups whose measures are all blank are left out on
+both sides, as Power BI's visuals leave them out."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from migrate.reports.convert.ids import object_id
+from migrate.reports.convert.visuals import KINDS
+from migrate.reports.model import FieldRef, Report, SemanticModel, Table, Visual
+from migrate.reports.verify.dax_sql import AGGREGATES as DAX_AGGREGATES
+from migrate.reports.verify.dax_sql import DaxCompiler
+from migrate.reports.verify.quicksight_sql import Compiler, NotComparable
+
+Status = Literal["equal", "different", "not comparable"]
+PBI_AGGREGATIONS = {
+    "Sum": "SUM",
+    "Avg": "AVERAGE",
+    "Min": "MIN",
+    "Max": "MAX",
+    "Count": "COUNT",
+    "DistinctCount": "DISTINCTCOUNT",
+}
+QS_AGGREGATIONS: dict[str, Callable[[Any], Any]] = {
+    "SUM": lambda e: sa.func.sum(e),
+    "AVERAGE": lambda e: sa.func.avg(e),
+    "MIN": lambda e: sa.func.min(e),
+    "MAX": lambda e: sa.func.max(e),
+    "COUNT": lambda e: sa.func.count(e),
+    "DISTINCT_COUNT": lambda e: sa.func.count(sa.distinct(e)),
+}
+SHOWN = 5
+
+
+@dataclass
+class VisualResult:
+    page: str
+    visual: str
+    status: Status
+    why: str | None = None
+    groups: int = 0
+    differences: list[dict[str, Any]] = field(default_factory=list)
+
+    def line(self) -> str:
+        detail = f" ({self.why})" if self.why else f" ({self.groups} groups)"
+        return f"{self.page}/{self.visual}: {self.status}{detail}"
+
+
+@dataclass(frozen=True)
+class Sides:
+    source: sa.Engine
+    target: sa.Engine
+    source_schema: str | None = None
+    target_schema: str | None = None
+
+
+def verify_report(report: Report, folder: Path, sides: Sides) -> list[VisualResult]:
+    model = report.model
+    if model is None:
+        raise ValueError(f"{report.name}: no model to evaluate")
+    dashboard = json.loads((folder / "dashboard.json").read_text(encoding="utf-8"))
+    data_sets = [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "datasets").glob("*.json"))
+    ]
+    definition = dashboard["Definition"]
+    calculated = {f["Name"]: f["Expression"] for f in definition.get("CalculatedFields", [])}
+    written = {
+        next(iter(v.values()))["VisualId"]: v
+        for sheet in definition["Sheets"]
+        for v in sheet.get("Visuals", [])
+    }
+    results = []
+    for page in report.pages:
+        for visual in page.visuals:
+            if visual.visual_type not in KINDS:
+                continue
+            visual_id = object_id("visual", report.name, page.name, visual.name)
+            if visual_id not in written:
+                results.append(
+                    VisualResult(
+                        page.display_name, visual.name, "not comparable", "not converted (a finding)"
+                    )
+                )
+                continue
+            try:
+                results.append(
+                    _compare(
+                        page.display_name, visual, written[visual_id], model, data_sets, calculated, sides
+                    )
+                )
+            except NotComparable as exc:
+                results.append(VisualResult(page.display_name, visual.name, "not comparable", str(exc)))
+    return results
+
+
+def _compare(
+    page: str,
+    visual: Visual,
+    written: dict[str, Any],
+    model: SemanticModel,
+    data_sets: list[dict[str, Any]],
+    calculated: dict[str, str],
+    sides: Sides,
+) -> VisualResult:
+    kind = KINDS[visual.visual_type]
+    dims, measures = _fields(visual, kind)
+    body = next(iter(written.values()))
+    wells = body["ChartConfiguration"]["FieldWells"]
+    wells = wells.get(kind.wells_key, {}) if kind.wells_key else wells
+    qs_dims, qs_measures = _written_fields(wells, kind)
+    source = _power_bi(model, dims, measures, sides)
+    target = _quicksight(data_sets, calculated, qs_dims, qs_measures, sides)
+    return _diff(page, visual.name, source, target)
+
+
+def _fields(visual: Visual, kind: Any) -> tuple[list[FieldRef], list[FieldRef]]:
+    dims: list[FieldRef] = []
+    measures: list[FieldRef] = []
+    for roles, _, _ in kind.wells:
+        for ref in (r for role in roles for r in visual.wells.get(role, ())):
+            (dims if ref.kind == "column" else measures).append(ref)
+    return dims, measures
+
+
+def _written_fields(wells: dict[str, Any], kind: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dims: list[dict[str, Any]] = []
+    measures: list[dict[str, Any]] = []
+    names = [well for _, well, _ in kind.wells] + (["Values"] if kind.wells[0][2] == "table" else [])
+    for name in dict.fromkeys(names):
+        for item in wells.get(name, []):
+            ((key, spec),) = item.items()
+            (dims if key.endswith("DimensionField") else measures).append({"kind": key, **spec})
+    return dims, measures
+
+
+def _table(engine: sa.Engine, name: str, schema: str | None) -> sa.Table:
+    try:
+        return sa.Table(name, sa.MetaData(), schema=schema, autoload_with=engine)
+    except sa.exc.NoSuchTableError as exc:
+        raise ValueError(f"{engine.url.render_as_string(hide_password=True)}: no table {name}") from exc
+
+
+def _power_bi(
+    model: SemanticModel, dims: list[FieldRef], measures: list[FieldRef], sides: Sides
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    tables = {ref.table for ref in dims + measures if ref.kind != "measure"}
+    tables |= {m.table for m in model.measures if m.name in {r.name for r in measures if r.kind == "measure"}}
+    if len(tables) != 1:
+        raise NotComparable("fields of several tables (joins) are not verified yet")
+    home = model.table(tables.pop())
+    if home is None or home.source is None:
+        raise NotComparable("its table reads no database table")
+    table = _table(sides.source, home.source.table, sides.source_schema)
+
+    def column(table_name: str, name: str) -> Any:
+        found = _stored(home, table_name, name)
+        return table.c[found]
+
+    compiler = DaxCompiler(column, {m.name: m.expression for m in model.measures}, home.name)
+    selected_dims = [column(ref.table, ref.name) for ref in dims]
+    selected = []
+    for ref in measures:
+        if ref.kind == "measure":
+            selected.append(compiler.measure(ref.name))
+        else:
+            selected.append(
+                DAX_AGGREGATES[PBI_AGGREGATIONS[ref.aggregation or ""]](column(ref.table, ref.name))
+            )
+    return _run(sides.source, table, selected_dims, selected)
+
+
+def _stored(table: Table, table_name: str, name: str) -> str:
+    if table_name != table.name:
+        raise NotComparable(f"'{table_name}' is another table")
+    found = next((c for c in table.columns if c.name == name), None)
+    if found is None:
+        raise NotComparable(f"[{name}] is not a column of '{table.name}'")
+    if found.expression is not None:
+        raise NotComparable(f"[{name}] is a calculated column, not verified yet")
+    return found.source_column or found.name
+
+
+def _quicksight(
+    data_sets: list[dict[str, Any]],
+    calculated: dict[str, str],
+    dims: list[dict[str, Any]],
+    measures: list[dict[str, Any]],
+    sides: Sides,
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    identifiers = {f["Column"]["DataSetIdentifier"] for f in dims + measures}
+    if len(identifiers) != 1 or len(data_sets) != 1:
+        raise NotComparable("several data sets are not verified yet")
+    (data_set,) = data_sets
+    (physical,) = data_set["PhysicalTableMap"].values()
+    if len(data_set["LogicalTableMap"]) != 1:
+        raise NotComparable("a joined data set is not verified yet")
+    (logical,) = data_set["LogicalTableMap"].values()
+    relational = physical["RelationalTable"]
+    table = _table(sides.target, relational["Name"], sides.target_schema)
+    renamed = {
+        step["RenameColumnOperation"]["NewColumnName"]: step["RenameColumnOperation"]["ColumnName"]
+        for step in logical.get("DataTransforms", [])
+        if "RenameColumnOperation" in step
+    }
+    created = {
+        c["ColumnName"]: c["Expression"]
+        for step in logical.get("DataTransforms", [])
+        for c in step.get("CreateColumnsOperation", {}).get("Columns", [])
+    }
+
+    def column(name: str) -> Any:
+        if name in created:
+            return Compiler(column, {}).compile(created[name])
+        physical_name = renamed.get(name, name)
+        if physical_name not in table.c:
+            raise NotComparable(f"{{{name}}} is not a column of the data set")
+        return table.c[physical_name]
+
+    compiler = Compiler(column, calculated)
+    selected_dims = [column(d["Column"]["ColumnName"]) for d in dims]
+    selected = []
+    for m in measures:
+        name = m["Column"]["ColumnName"]
+        aggregation = m.get("AggregationFunction")
+        if aggregation is None:
+            selected.append(compiler.compile(calculated[name]) if name in calculated else column(name))
+        else:
+            function = (
+                aggregation if isinstance(aggregation, str) else aggregation.get("SimpleNumericalAggregation")
+            )
+            selected.append(QS_AGGREGATIONS[str(function)](column(name)))
+    return _run(sides.target, table, selected_dims, selected)
+
+
+def _run(
+    engine: sa.Engine, table: sa.Table, dims: list[Any], measures: list[Any]
+) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    query = sa.select(*dims, *measures).select_from(table)
+    if dims:
+        query = query.group_by(*dims)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    found = {}
+    for row in rows:
+        values = tuple(row[len(dims) :])
+        if all(v is None for v in values):
+            continue
+        found[tuple(row[: len(dims)])] = values
+    return found
+
+
+def _diff(
+    page: str,
+    visual: str,
+    source: dict[tuple[Any, ...], tuple[Any, ...]],
+    target: dict[tuple[Any, ...], tuple[Any, ...]],
+) -> VisualResult:
+    differences = []
+    for key in sorted(set(source) | set(target), key=repr):
+        a, b = source.get(key), target.get(key)
+        if a is None or b is None or len(a) != len(b) or not all(map(_same, a, b)):
+            differences.append({"group": list(key), "power_bi": _plain(a), "quicksight": _plain(b)})
+    status: Status = "different" if differences else "equal"
+    return VisualResult(page, visual, status, None, len(set(source) | set(target)), differences[:SHOWN])
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    a, b = (float(v) if isinstance(v, Decimal) else v for v in (a, b))
+    if (
+        isinstance(a, bool)
+        or isinstance(b, bool)
+        or not isinstance(a, int | float)
+        or not isinstance(b, int | float)
+    ):
+        return bool(a == b)
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _plain(values: tuple[Any, ...] | None) -> list[Any] | None:
+    return (
+        None
+        if values is None
+        else [v if isinstance(v, int | float | str) or v is None else str(v) for v in values]
+    )
