@@ -33,6 +33,7 @@ from sandbox.dataset import ensure_dataset
 from sandbox.demo_loads import loads_act
 from sandbox.demo_people import RENDERS as PEOPLE_RENDERS
 from sandbox.demo_people import people_scenario
+from sandbox.demo_reports import reports_act
 from sandbox.metrics_scrape import jobs, scrape
 from sandbox.platform import ROOT, PlatformOptions
 from sandbox.runtime import DATA_DIR, start_sandbox
@@ -108,6 +109,9 @@ async def run_demo() -> int:
                 stateMachineArn=sandbox.platform.state_machine_arn
             )["executions"]
             renders = await _renders_by_agent(sandbox.agents)
+            print("migrating the sandbox's Power BI report to QuickSight, rendering and proving it...")
+            quicksight = sandbox.quicksight
+            reports = await reports_act(client, quicksight.url, quicksight.account_id, working, OUT)
             print("landing a new day of sales (a CSV twice, Firehose events, a file with a bad row)...")
             platform = sandbox.platform
             loads = await loads_act(client, platform.data, functools.partial(snapshots_for, platform.table))
@@ -116,10 +120,11 @@ async def run_demo() -> int:
     summary = _summary(report, downloads, len(executions), renders, time.monotonic() - started)
     summary["people"] = people.summary
     summary["loads"] = loads.summary
+    summary["reports"] = reports.summary
     (OUT / "demo-summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     _print_table(summary)
-    print("\n".join(people.lines + loads.lines))
-    problems = _check(summary, report) + people.problems + loads.problems
+    print("\n".join(people.lines + reports.lines + loads.lines))
+    problems = _check(summary, report) + people.problems + reports.problems + loads.problems
     for problem in problems:
         print(f"UNEXPECTED: {problem}")
     print(

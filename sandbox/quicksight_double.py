@@ -20,6 +20,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +28,7 @@ from aiohttp import web
 from sandbox.loopback import serve_on_loopback
 from sandbox.quicksight_assets import Assets
 from sandbox.quicksight_files import render_file
+from sandbox.quicksight_migrated import Unrenderable, render_migrated
 
 
 @dataclass
@@ -103,6 +105,7 @@ class QuickSightDouble:
         max_running: int = 12,
         calls_per_second: float = 10.0,
         dashboards: dict[str, Dashboard] | None = None,
+        database: Path | None = None,
     ) -> None:
         self.account_id = account_id
         self.max_running = max_running
@@ -119,6 +122,7 @@ class QuickSightDouble:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.assets = Assets(self)
+        self.database = database  # where a migrated dashboard's visuals are computed from
 
     async def start(self, port: int = 0) -> str:
         app = web.Application()
@@ -178,6 +182,8 @@ class QuickSightDouble:
         if problem:
             return _error(400, "InvalidParameterValueException", problem)
         dashboard = self.dashboards.get(dashboard_id)
+        if dashboard is None and dashboard_id in self.assets.dashboards:
+            dashboard = Dashboard(seconds=0.3)
         if dashboard is None:
             return _error(404, "ResourceNotFoundException", f"dashboard {dashboard_id} not found")
         if (dashboard_id, job_id) in self.jobs:
@@ -238,7 +244,17 @@ class QuickSightDouble:
             body["ErrorInfo"] = {"ErrorType": job.fail, "ErrorMessage": f"the double failed it: {job.fail}"}
             return web.json_response(body)
         file_spec = job.request["SnapshotConfiguration"]["FileGroups"][0]["Files"][0]
-        data, content_type = render_file(file_spec, job.request, blank=job.blank)
+        if job.dashboard in self.assets.dashboards and self.database is not None:
+            try:
+                data, content_type = await asyncio.to_thread(
+                    render_migrated, self.assets, job.dashboard, file_spec, job.request, self.database
+                )
+            except Unrenderable as exc:
+                body["JobStatus"] = "FAILED"
+                body["ErrorInfo"] = {"ErrorType": "GENERIC_SNAPSHOT_ERROR", "ErrorMessage": str(exc)}
+                return web.json_response(body)
+        else:
+            data, content_type = render_file(file_spec, job.request, blank=job.blank)
         token = secrets.token_urlsafe(16)
         self._files[token] = (time.monotonic() + 300, data, content_type)
         body["Result"] = {

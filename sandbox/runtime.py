@@ -140,7 +140,7 @@ async def start_sandbox(
 ) -> Sandbox:
     moto = start_moto(moto_port)
     ensure_dataset(dataset)
-    quicksight = QuickSightDouble(dashboards=SANDBOX_DASHBOARDS)
+    quicksight = QuickSightDouble(dashboards=SANDBOX_DASHBOARDS, database=dataset)
     await quicksight.start()
     site_token = secrets.token_urlsafe(24)
     site_runner, site_url = await start_site(dataset, site_token)

@@ -72,3 +72,76 @@ async def test_inputs_quicksight_would_refuse_are_not_deployed(
     with pytest.raises(NotDeployable, match="3000 characters"):
         deploy(folder, object(), GROUP)
     assert not pointed_at.assets.data_sets
+
+
+@pytest.fixture
+def small_sales(tmp_path: Path) -> Path:
+    from sandbox.dataset import ensure_dataset
+
+    return ensure_dataset(tmp_path / "sales.db", rows=2000)
+
+
+@pytest.mark.parametrize(
+    ("tags", "regions"),
+    [
+        ([{"Key": "region", "Value": "EMEA"}], ["EMEA"]),
+        ([{"Key": "region", "Value": "EMEA,APAC"}], ["APAC", "EMEA"]),
+        ([{"Key": "region", "Value": "*"}], ["AMER", "APAC", "EMEA"]),
+        ([], []),  # a user without the data set's tag sees no row, as on QuickSight
+    ],
+)
+async def test_a_deployed_dashboards_visual_is_computed_over_the_data_with_its_tags(
+    pointed_at: QuickSightDouble,
+    tmp_path: Path,
+    small_sales: Path,
+    tags: list[dict[str, str]],
+    regions: list[str],
+) -> None:
+    import csv
+    import io
+    import sqlite3
+
+    from sandbox.quicksight_migrated import render_migrated
+
+    assert await migrate(tmp_path, pointed_at.account_id, "--deploy", GROUP) == 0
+    (dashboard_id,) = pointed_at.assets.dashboards
+    definition = pointed_at.assets.dashboards[dashboard_id]["versions"][0]["Definition"]
+    overview = definition["Sheets"][0]
+    by_region = next(
+        body["VisualId"]
+        for v in overview["Visuals"]
+        for body in v.values()
+        if body["VisualId"].startswith("visual-sales-overview-by_region")
+    )
+    file_spec = {
+        "FormatType": "CSV",
+        "SheetSelections": [{"SheetId": overview["SheetId"], "VisualIds": [by_region]}],
+    }
+    request = {"UserConfiguration": {"AnonymousUsers": [{"RowLevelPermissionTags": tags}]}}
+    data, content_type = render_migrated(pointed_at.assets, dashboard_id, file_spec, request, small_sales)
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    assert content_type == "text/csv" and [r["region"] for r in rows] == regions
+    with sqlite3.connect(small_sales) as db:
+        expected = dict(db.execute("SELECT region, SUM(amount) FROM sales GROUP BY region").fetchall())
+    for row in rows:
+        assert float(row["Revenue"]) == pytest.approx(expected[row["region"]])
+    pdf, pdf_type = render_migrated(
+        pointed_at.assets, dashboard_id, {**file_spec, "FormatType": "PDF"}, request, small_sales
+    )
+    assert pdf_type == "application/pdf" and pdf.startswith(b"%PDF")
+
+
+async def test_a_visual_not_on_the_sheet_fails_the_job_with_a_reason(
+    pointed_at: QuickSightDouble, tmp_path: Path, small_sales: Path
+) -> None:
+    from sandbox.quicksight_migrated import Unrenderable, render_migrated
+
+    assert await migrate(tmp_path, pointed_at.account_id, "--deploy", GROUP) == 0
+    (dashboard_id,) = pointed_at.assets.dashboards
+    sheet = pointed_at.assets.dashboards[dashboard_id]["versions"][0]["Definition"]["Sheets"][0]["SheetId"]
+    file_spec = {
+        "FormatType": "CSV",
+        "SheetSelections": [{"SheetId": sheet, "VisualIds": ["no-such-visual"]}],
+    }
+    with pytest.raises(Unrenderable, match="not on sheet"):
+        render_migrated(pointed_at.assets, dashboard_id, file_spec, {}, small_sales)

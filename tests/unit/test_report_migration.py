@@ -392,3 +392,23 @@ def test_the_catalog_entries_parse_and_name_the_dashboard_sheet_by_sheet(tmp_pat
         assert [(g.datasource, g.table, g.spec.column) for g in report.governed] == [
             ("reporting", "sales", "region")
         ]
+
+
+def test_the_sandbox_catalogs_migrated_report_names_what_migrate_reports_writes(tmp_path: Path) -> None:
+    """sandbox/catalog/reports.toml copies the ids of the migrated dashboard: held here."""
+    from contracts.catalog import parse_catalog
+
+    assert run(SALES / "Sales.pbip", "--out", tmp_path, "--catalog-datasource", "demo") == 0
+    written = parse_catalog("version = 1\n" + (tmp_path / "Sales" / "catalog.toml").read_text())
+    sandbox = parse_catalog((ROOT / "sandbox" / "catalog" / "reports.toml").read_bytes())
+    migrated, overview = sandbox.reports["sales_migrated"], written.reports["sales_overview"]
+    assert (migrated.source["dashboard_id"], migrated.source["sheet_id"]) == (
+        overview.source["dashboard_id"],
+        overview.source["sheet_id"],
+    )
+    dashboard = json.loads((tmp_path / "Sales" / "dashboard.json").read_text())
+    (sheet,) = [s for s in dashboard["Definition"]["Sheets"] if s["SheetId"] == migrated.source["sheet_id"]]
+    assert set(migrated.source["visual_ids"]) <= {
+        next(iter(v.values()))["VisualId"] for v in sheet["Visuals"]
+    }
+    assert [(g.datasource, g.table) for g in migrated.governed] == [("demo", "sales")]

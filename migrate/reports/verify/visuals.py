@@ -114,14 +114,10 @@ def _compare(
     calculated: dict[str, str],
     sides: Sides,
 ) -> VisualResult:
-    kind = KINDS[visual.visual_type]
-    dims, measures = _fields(visual, kind)
-    body = next(iter(written.values()))
-    wells = body["ChartConfiguration"]["FieldWells"]
-    wells = wells.get(kind.wells_key, {}) if kind.wells_key else wells
-    qs_dims, qs_measures = _written_fields(wells, kind)
+    dims, measures = _fields(visual, KINDS[visual.visual_type])
+    qs_dims, qs_measures = written_fields(written)
     source = _power_bi(model, dims, measures, sides)
-    target = _quicksight(data_sets, calculated, qs_dims, qs_measures, sides)
+    target = quicksight_rows(data_sets, calculated, qs_dims, qs_measures, sides.target, sides.target_schema)
     return _diff(page, visual.name, source, target)
 
 
@@ -134,14 +130,26 @@ def _fields(visual: Visual, kind: Any) -> tuple[list[FieldRef], list[FieldRef]]:
     return dims, measures
 
 
-def _written_fields(wells: dict[str, Any], kind: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def written_fields(visual: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A written visual's dimension and measure fields, in the order its wells hold them (the
+    order the conversion wrote them in, which is the Power BI visual's)."""
     dims: list[dict[str, Any]] = []
     measures: list[dict[str, Any]] = []
-    names = [well for _, well, _ in kind.wells] + (["Values"] if kind.wells[0][2] == "table" else [])
-    for name in dict.fromkeys(names):
-        for item in wells.get(name, []):
-            ((key, spec),) = item.items()
-            (dims if key.endswith("DimensionField") else measures).append({"kind": key, **spec})
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if key.endswith("DimensionField"):
+                    dims.append({"kind": key, **inner})
+                elif key.endswith("MeasureField"):
+                    measures.append({"kind": key, **inner})
+                else:
+                    walk(inner)
+
+    walk(next(iter(visual.values()))["ChartConfiguration"]["FieldWells"])
     return dims, measures
 
 
@@ -192,13 +200,17 @@ def _stored(table: Table, table_name: str, name: str) -> str:
     return found.source_column or found.name
 
 
-def _quicksight(
+def quicksight_rows(
     data_sets: list[dict[str, Any]],
     calculated: dict[str, str],
     dims: list[dict[str, Any]],
     measures: list[dict[str, Any]],
-    sides: Sides,
+    engine: sa.Engine,
+    schema: str | None = None,
+    tags: dict[str, str] | None = None,
 ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """A written visual's groups over a database, as QuickSight computes them; ``tags`` are an
+    anonymous user's row-level tags, applied through the data set's tag rules."""
     identifiers = {f["Column"]["DataSetIdentifier"] for f in dims + measures}
     if len(identifiers) != 1 or len(data_sets) != 1:
         raise NotComparable("several data sets are not verified yet")
@@ -208,7 +220,7 @@ def _quicksight(
         raise NotComparable("a joined data set is not verified yet")
     (logical,) = data_set["LogicalTableMap"].values()
     relational = physical["RelationalTable"]
-    table = _table(sides.target, relational["Name"], sides.target_schema)
+    table = _table(engine, relational["Name"], schema)
     renamed = {
         step["RenameColumnOperation"]["NewColumnName"]: step["RenameColumnOperation"]["ColumnName"]
         for step in logical.get("DataTransforms", [])
@@ -241,13 +253,32 @@ def _quicksight(
                 aggregation if isinstance(aggregation, str) else aggregation.get("SimpleNumericalAggregation")
             )
             selected.append(QS_AGGREGATIONS[str(function)](column(name)))
-    return _run(sides.target, table, selected_dims, selected)
+    conditions = _tag_conditions(data_set, tags, column) if tags is not None else []
+    return _run(engine, table, selected_dims, selected, conditions)
+
+
+def _tag_conditions(
+    data_set: dict[str, Any], tags: dict[str, str], column: Callable[[str], Any]
+) -> list[Any]:
+    """QuickSight's tag rules: a tagged key keeps the rows whose column holds one of the tag's
+    values (split by the rule's delimiter; the match-all value keeps every row); a key with no tag
+    keeps none, as an anonymous user without that tag sees no row."""
+    conditions = []
+    for rule in (data_set.get("RowLevelPermissionTagConfiguration") or {}).get("TagRules", []):
+        value = tags.get(rule["TagKey"])
+        if value is None:
+            conditions.append(sa.false())
+        elif value != rule.get("MatchAllValue"):
+            conditions.append(
+                column(rule["ColumnName"]).in_(value.split(rule.get("TagMultiValueDelimiter") or ","))
+            )
+    return conditions
 
 
 def _run(
-    engine: sa.Engine, table: sa.Table, dims: list[Any], measures: list[Any]
+    engine: sa.Engine, table: sa.Table, dims: list[Any], measures: list[Any], where: list[Any] | None = None
 ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    query = sa.select(*dims, *measures).select_from(table)
+    query = sa.select(*dims, *measures).select_from(table).where(*(where or []))
     if dims:
         query = query.group_by(*dims)
     with engine.connect() as connection:
