@@ -9,13 +9,33 @@ new version; publishing a version makes it the one readers see."""
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 if TYPE_CHECKING:
     from sandbox.quicksight_double import QuickSightDouble
+
+
+Handler = Callable[["Assets", web.Request], Awaitable[web.Response]]
+
+
+def _operation(name: str) -> Callable[[Handler], Handler]:
+    """An API operation: the account and signature checked, the call counted and rate-limited
+    with the snapshot jobs' (the stand-in's own checks)."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def checked(assets: Assets, request: web.Request) -> web.Response:
+            refused = assets.double._check_account(request) or assets.double._admit_call(name)
+            return refused if refused is not None else await handler(assets, request)
+
+        return checked
+
+    return wrap
 
 
 class Assets:
@@ -41,13 +61,8 @@ class Assets:
     def arn(self, kind: str, asset_id: str) -> str:
         return f"arn:aws:quicksight:us-east-1:{self.double.account_id}:{kind}/{asset_id}"
 
-    async def _admitted(self, request: web.Request, operation: str) -> web.Response | None:
-        return self.double._check_account(request) or self.double._admit_call(operation)
-
+    @_operation("CreateDataSet")
     async def _create_data_set(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "CreateDataSet")
-        if refused:
-            return refused
         body = await request.json()
         data_set_id = str(body.get("DataSetId", ""))
         if data_set_id in self.data_sets:
@@ -56,20 +71,16 @@ class Assets:
         self.permissions[self.arn("dataset", data_set_id)] = list(body.get("Permissions", []))
         return ok({"Arn": self.arn("dataset", data_set_id), "DataSetId": data_set_id}, 201)
 
+    @_operation("UpdateDataSet")
     async def _update_data_set(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "UpdateDataSet")
-        if refused:
-            return refused
         data_set_id = request.match_info["id"]
         if data_set_id not in self.data_sets:
             return error(404, "ResourceNotFoundException", f"data set {data_set_id} not found")
         self.data_sets[data_set_id] = {**await request.json(), "DataSetId": data_set_id}
         return ok({"Arn": self.arn("dataset", data_set_id), "DataSetId": data_set_id})
 
+    @_operation("DescribeDataSet")
     async def _describe_data_set(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "DescribeDataSet")
-        if refused:
-            return refused
         found = self.data_sets.get(request.match_info["id"])
         if found is None:
             return error(404, "ResourceNotFoundException", "data set not found")
@@ -80,10 +91,8 @@ class Assets:
         }
         return ok({"DataSet": {**described, "Arn": self.arn("dataset", found["DataSetId"])}})
 
+    @_operation("UpdateDataSetPermissions")
     async def _data_set_permissions(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "UpdateDataSetPermissions")
-        if refused:
-            return refused
         data_set_id = request.match_info["id"]
         if data_set_id not in self.data_sets:
             return error(404, "ResourceNotFoundException", f"data set {data_set_id} not found")
@@ -91,10 +100,8 @@ class Assets:
         self._grant(arn, await request.json())
         return ok({"DataSetArn": arn, "DataSetId": data_set_id})
 
+    @_operation("CreateDashboard")
     async def _create_dashboard(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "CreateDashboard")
-        if refused:
-            return refused
         dashboard_id = request.match_info["id"]
         if dashboard_id in self.dashboards:
             return error(409, "ResourceExistsException", f"dashboard {dashboard_id} exists")
@@ -106,10 +113,8 @@ class Assets:
         self.permissions[self.arn("dashboard", dashboard_id)] = list(body.get("Permissions", []))
         return self._version_answer(dashboard_id, 1, 202)
 
+    @_operation("UpdateDashboard")
     async def _update_dashboard(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "UpdateDashboard")
-        if refused:
-            return refused
         dashboard_id = request.match_info["id"]
         found = self.dashboards.get(dashboard_id)
         if found is None:
@@ -121,10 +126,8 @@ class Assets:
         found["versions"].append(body)
         return self._version_answer(dashboard_id, len(found["versions"]), 202)
 
+    @_operation("UpdateDashboardPublishedVersion")
     async def _publish(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "UpdateDashboardPublishedVersion")
-        if refused:
-            return refused
         found = self.dashboards.get(request.match_info["id"])
         version = int(request.match_info["version"])
         if found is None or not 1 <= version <= len(found["versions"]):
@@ -137,10 +140,8 @@ class Assets:
             }
         )
 
+    @_operation("DescribeDashboard")
     async def _describe_dashboard(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "DescribeDashboard")
-        if refused:
-            return refused
         dashboard_id = request.match_info["id"]
         found = self.dashboards.get(dashboard_id)
         if found is None:
@@ -158,10 +159,8 @@ class Assets:
             }
         )
 
+    @_operation("DescribeDashboardDefinition")
     async def _dashboard_definition(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "DescribeDashboardDefinition")
-        if refused:
-            return refused
         found = self.dashboards.get(request.match_info["id"])
         if found is None:
             return error(404, "ResourceNotFoundException", "dashboard not found")
@@ -175,10 +174,8 @@ class Assets:
             }
         )
 
+    @_operation("UpdateDashboardPermissions")
     async def _dashboard_permissions(self, request: web.Request) -> web.Response:
-        refused = await self._admitted(request, "UpdateDashboardPermissions")
-        if refused:
-            return refused
         dashboard_id = request.match_info["id"]
         if dashboard_id not in self.dashboards:
             return error(404, "ResourceNotFoundException", f"dashboard {dashboard_id} not found")

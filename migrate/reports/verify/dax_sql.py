@@ -29,6 +29,7 @@ from migrate.reports.dax.tree import (
     Variables,
 )
 from migrate.reports.verify.quicksight_sql import NotComparable
+from migrate.reports.verify.sql_ops import SQL_OPERATORS
 
 Expr = Any
 AGGREGATES: dict[str, Callable[[Expr], Expr]] = {
@@ -99,24 +100,10 @@ class DaxCompiler:
                 raise NotComparable("IN over a table")
             return a.in_([self.node(v, row_filter) for v in right.rows])
         b = self.node(right, row_filter)
-        operations: dict[str, Callable[[Expr, Expr], Expr]] = {
-            "+": lambda x, y: x + y,
-            "-": lambda x, y: x - y,
-            "*": lambda x, y: x * y,
-            "/": lambda x, y: sa.cast(x, sa.Double) / sa.func.nullif(y, 0),
-            "=": lambda x, y: x == y,
-            "==": lambda x, y: x == y,
-            "<>": lambda x, y: x != y,
-            "<": lambda x, y: x < y,
-            ">": lambda x, y: x > y,
-            "<=": lambda x, y: x <= y,
-            ">=": lambda x, y: x >= y,
-            "&&": lambda x, y: sa.and_(x, y),
-            "||": lambda x, y: sa.or_(x, y),
-        }
-        if op not in operations:
+        spelled = {"==": "=", "&&": "AND", "||": "OR"}.get(op, op)
+        if spelled not in SQL_OPERATORS:
             raise NotComparable(f"the operator {op} is not evaluated")
-        return operations[op](a, b)
+        return SQL_OPERATORS[spelled](a, b)
 
     def call(self, name: str, args: tuple[Node, ...], row_filter: Expr | None) -> Expr:
         if name in AGGREGATES and len(args) == 1 and isinstance(args[0], ColumnRef):
@@ -133,7 +120,7 @@ class DaxCompiler:
         if name == "DIVIDE" and len(args) in (2, 3):
             a, b = self.node(args[0], row_filter), self.node(args[1], row_filter)
             alternate = self.node(args[2], row_filter) if len(args) == 3 else sa.null()
-            return sa.case((sa.or_(b.is_(None), b == 0), alternate), else_=sa.cast(a, sa.Double) / b)
+            return sa.case((sa.or_(b.is_(None), b == 0), alternate), else_=SQL_OPERATORS["/"](a, b))
         if name == "IF" and len(args) in (2, 3):
             otherwise = self.node(args[2], row_filter) if len(args) == 3 else sa.null()
             return sa.case((self.node(args[0], row_filter), self.node(args[1], row_filter)), else_=otherwise)

@@ -12,6 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from migrate.reports.verify.sql_ops import SQL_OPERATORS
+
 Expr = Any  # a SQLAlchemy column expression
 
 
@@ -179,23 +181,6 @@ class Compiler:
 
 
 def _binary(op: str, left: Expr, right: Expr) -> Expr:
-    if op == "AND":
-        return sa.and_(left, right)
-    if op == "OR":
-        return sa.or_(left, right)
-    if op == "^":
-        raise NotComparable("^ is not evaluated by the verifier")
-    if op == "/":
-        return sa.cast(left, sa.Double) / sa.func.nullif(right, 0)
-    operators: dict[str, Callable[[Expr, Expr], Expr]] = {
-        "+": lambda a, b: a + b,
-        "-": lambda a, b: a - b,
-        "*": lambda a, b: a * b,
-        "=": lambda a, b: a == b,
-        "<>": lambda a, b: a != b,
-        "<": lambda a, b: a < b,
-        ">": lambda a, b: a > b,
-        "<=": lambda a, b: a <= b,
-        ">=": lambda a, b: a >= b,
-    }
-    return operators[op](left, right)
+    if op not in SQL_OPERATORS:
+        raise NotComparable(f"{op} is not evaluated by the verifier")
+    return SQL_OPERATORS[op](left, right)
