@@ -90,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         "--catalog-datasource", default="reporting", help="the report catalog's name for that database"
     )
     reports.add_argument(
+        "--tables-by-name",
+        action="store_true",
+        help="a table read from a file or the web was loaded by the data track under its model name",
+    )
+    reports.add_argument(
         "--deploy",
         metavar="PRINCIPAL",
         help="create or update each report in QuickSight, readable by this group's ARN",
@@ -147,7 +152,7 @@ def _reports(args: argparse.Namespace) -> int:
     from migrate.reports.run import migrate_report, sources
 
     arn = f"arn:aws:quicksight:{args.region}:{args.account}:datasource/{args.data_source}"
-    target = Target(args.account, args.region, arn, args.database)
+    target = Target(args.account, args.region, arn, args.database, args.tables_by_name)
     try:
         found = sources(args.sources)
     except UnreadableReport as exc:

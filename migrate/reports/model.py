@@ -81,6 +81,10 @@ class FieldRef:
     aggregation: str | None = None
 
 
+# A visual group: a frame around other visuals, which are converted on their own.
+GROUP = "visualGroup"
+
+
 @dataclass(frozen=True)
 class Visual:
     name: str

@@ -65,12 +65,11 @@ def _walk(shape: Shape, value: Any, path: str, found: list[str]) -> None:
 
 
 def _range(meta: dict[str, Any], value: float, path: str, found: list[str]) -> None:
-    if ("min" in meta and value < meta["min"]) or ("max" in meta and value > meta["max"]):
-        found.append(f"{path}: {value} is outside {meta.get('min')}..{meta.get('max')}")
+    if "max" in meta and value > meta["max"]:
+        found.append(f"{path}: {value} is above the maximum {meta['max']}")
 
 
 def _count(meta: dict[str, Any], count: int, path: str, found: list[str], unit: str = "items") -> None:
-    if "min" in meta and count < meta["min"]:
-        found.append(f"{path}: {count} {unit}, at least {meta['min']} needed")
+    # the minimum is validate_parameters' own check: only the maximum is added here
     if "max" in meta and count > meta["max"]:
         found.append(f"{path}: {count} {unit}, at most {meta['max']} allowed")

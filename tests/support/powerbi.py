@@ -69,7 +69,7 @@ def m_source(table: str) -> list[str]:
     ]
 
 
-FILTERED = "CALCULATE(SUM(Orders[amount]), FILTER(Orders, Orders[amount] > 1))"
+FILTERED = "CALCULATE(SUM(Orders[amount]), FILTER(ALL(Orders), Orders[amount] > 1))"
 FROM_A_FILE = 'let Source = Csv.Document(File.Contents("C:\\\\notes.csv")) in Source'
 
 

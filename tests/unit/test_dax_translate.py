@@ -31,6 +31,9 @@ class Model:
     def is_measure(self, name: str) -> bool:
         return name in MEASURES
 
+    def measure_expression(self, name: str) -> str | None:
+        return {"Revenue": "SUM(Sales[amount])", "Units": "SUM(Sales[units]) + 0"}.get(name)
+
 
 MAPPED: list[tuple[str, Context, str]] = [
     ("SUM(Sales[amount])", "measure", "sum({amount})"),
@@ -99,6 +102,18 @@ MAPPED: list[tuple[str, Context, str]] = [
         "periodOverPeriodLastValue({Revenue}, {day}, MONTH, 3)",
     ),
     ("RANKX(ALL(Sales[product]), [Revenue])", "measure", "rank([{Revenue} DESC])"),
+    ('CALCULATE([Revenue], Sales[region] = "EMEA")', "measure", "sumIf({amount}, ({region} = 'EMEA'))"),
+    ("SUM([amount])", "measure", "sum({amount})"),
+    (
+        'CALCULATE(SUMX(Sales, Sales[units] * Sales[amount]), FILTER(Sales, Sales[region] = "EMEA"))',
+        "measure",
+        "sumIf(({units} * {amount}), ({region} = 'EMEA'))",
+    ),
+    (
+        "CALCULATE(COUNTROWS(Sales), FILTER(Sales, [units] > 5))",
+        "measure",
+        "sumIf({Sales rows}, ({units} > 5))",
+    ),
     ("RANKX(ALL(Sales[product]), [Revenue], , ASC)", "measure", "rank([{Revenue} ASC])"),
     ("VAR r = [Revenue] VAR u = [Units] RETURN r / u", "measure", "(({Revenue}) / ({Units}))"),
     (
@@ -147,8 +162,10 @@ REFUSED: list[tuple[str, Context, str]] = [
     ("SUM(Sales[amount])", "row", "DAX_CONTEXT"),
     ("SUM(Sales[nope])", "measure", "DAX_UNKNOWN"),
     ("[Broken] + 1", "measure", "DAX_DEPENDS"),
-    ("CALCULATE(SUM(Sales[amount]), FILTER(Sales, Sales[units] > 1))", "measure", "DAX_SHAPE"),
+    ("CALCULATE(SUM(Sales[amount]), FILTER(ALL(Sales), Sales[units] > 1))", "measure", "DAX_SHAPE"),
     ('CALCULATE([Revenue] * 2, Sales[region] = "EMEA")', "measure", "DAX_SHAPE"),
+    ('CALCULATE([Units], Sales[region] = "EMEA")', "measure", "DAX_SHAPE"),
+    ("SUM([Revenue])", "measure", "DAX_SHAPE"),
     ('CALCULATE(SUM(Sales[amount]), KEEPFILTERS(Sales[region] = "EMEA"))', "measure", "DAX_SHAPE"),
     ("SUMX(FILTER(Sales, Sales[units] > 1), Sales[amount])", "measure", "DAX_SHAPE"),
     ("COUNTROWS(Products)", "measure", "DAX_SHAPE"),

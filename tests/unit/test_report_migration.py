@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,16 @@ from migrate.reports.model import FieldRef, Page, Report, Visual
 from migrate.reports.read.errors import UnreadableReport
 from migrate.reports.read.sources import read_source
 from migrate.reports.validate import problems
-from tests.support.powerbi import shop_layout, shop_model, utf16, write_pbit
+from tests.support.powerbi import (
+    column,
+    container,
+    layout,
+    measure,
+    shop_layout,
+    shop_model,
+    utf16,
+    write_pbit,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SALES = ROOT / "sandbox" / "powerbi"
@@ -262,9 +272,9 @@ def unreadable_sources(tmp: Path) -> dict[str, tuple[Path, str]]:
             _zip(tmp / "live.pbix", {"Report/Layout": utf16(shop_layout()), "Connections": b"{}"}),
             "live-connection",
         ),
-        "compressed model": (
+        "damaged compressed model": (
             _zip(tmp / "model.pbix", {"Report/Layout": utf16(shop_layout()), "DataModel": b"\0" * 64}),
-            "save the report as a template",
+            "its DataModel cannot be decoded",
         ),
         "no layout": (
             _zip(tmp / "nolayout.pbit", {"DataModelSchema": utf16(shop_model())}),
@@ -412,3 +422,126 @@ def test_the_sandbox_catalogs_migrated_report_names_what_migrate_reports_writes(
         next(iter(v.values()))["VisualId"] for v in sheet["Visuals"]
     }
     assert [(g.datasource, g.table) for g in migrated.governed] == [("demo", "sales")]
+
+
+def test_public_sample_shapes_a_measures_table_groups_and_long_names(tmp_path: Path) -> None:
+    """Shapes met in Power BI's public samples: measures filed under a table with no columns,
+    visual groups, tables read from files (converted by name when asked) and long table names."""
+    model = shop_model()
+    tables = model["model"]["tables"]
+    long_name = "LocalDateTable_d10bc129-7e77-4c5a-b3dd-b8487b54dfe3"
+    tables[1]["name"] = long_name  # Products, renamed as Power BI names its date tables
+    for relationship in model["model"]["relationships"]:
+        relationship["toTable"] = (
+            long_name if relationship["toTable"] == "Products" else relationship["toTable"]
+        )
+    tables[0]["calculated"] = []
+    tables[0]["columns"] = [c for c in tables[0]["columns"] if c.get("type") != "calculated"]
+    tables.append(
+        {"name": "Measures", "measures": [{"name": "Big Sales", "expression": "SUM(Orders[amount]) * 2"}]}
+    )
+    report = write_pbit(
+        tmp_path / "Samples.pbit",
+        model=model,
+        report=layout(
+            (
+                "P",
+                [
+                    container("big", "card", {"Values": [measure("Measures", "Big Sales")]}),
+                    container("notes", "tableEx", {"Values": [column("Notes", "text")]}),
+                    {
+                        "x": 0,
+                        "y": 0,
+                        "width": 5,
+                        "height": 5,
+                        "config": json.dumps({"name": "g", "singleVisualGroup": {}}),
+                    },
+                ],
+            )
+        ),
+    )
+    plain = convert(read_source(report), TARGET)
+    assert [f.code for f in plain.findings if f.source.startswith("P/")] == ["TABLE_UNJOINED"]
+    assert plain.visuals_converted == 1 and plain.data_visuals == 2, (
+        "the group is neither a visual nor a finding"
+    )
+    by_name = convert(read_source(report), replace(TARGET, tables_by_name=True))
+    assert by_name.visuals_converted == 2
+    assert any(f.code == "TABLE_SOURCE" and f.target == "Notes" for f in by_name.findings)
+    for converted in (plain, by_name):
+        assert all(problems("CreateDataSet", d) == [] for d in converted.data_sets)
+        assert problems("CreateDashboard", converted.dashboard) == []
+
+
+def test_a_pbix_model_is_read_from_pbixrays_frames() -> None:
+    """pbixray decodes the DataModel (no PBIX of our own can be authored: only Power BI Desktop
+    writes one); its frames become the model, empty ones (no measures, no roles) included."""
+    import pandas as pd
+
+    from migrate.reports.read.pbix_model import data_type, model_of
+
+    class Decoded:
+        schema = pd.DataFrame(
+            {
+                "TableName": ["Sales", "Sales", "Sales", "Region"],
+                "ColumnName": ["amount", "day", "region", "region"],
+                "PandasDataType": ["float64", "datetime64[ns]", "string", "string"],
+            }
+        )
+        dax_columns = pd.DataFrame()
+        dax_measures = pd.DataFrame(
+            {
+                "TableName": ["Sales", "Measures"],
+                "Name": ["Revenue", "Twice"],
+                "Expression": ["SUM(Sales[amount])", "[Revenue] * 2"],
+            }
+        )
+        power_query = pd.DataFrame(
+            {
+                "TableName": ["Sales"],
+                "Expression": [
+                    'let S = Sql.Database("h", "d"), t = S{[Schema="dbo",Item="sales"]}[Data] in t'
+                ],
+            }
+        )
+        relationships = pd.DataFrame(
+            {
+                "FromTableName": ["Sales"],
+                "FromColumnName": ["region"],
+                "ToTableName": ["Region"],
+                "ToColumnName": ["region"],
+                "IsActive": [1],
+                "CrossFilteringBehavior": ["Both"],
+            }
+        )
+        rls = pd.DataFrame(
+            {"RoleName": ["EU"], "TableName": ["Region"], "FilterExpression": ['[region] = "EMEA"']}
+        )
+
+    model = model_of(Decoded())
+    assert [(t.name, len(t.columns), len(t.measures)) for t in model.tables] == [
+        ("Sales", 3, 1),
+        ("Region", 1, 0),
+        ("Measures", 0, 1),
+    ]
+    sales = model.tables[0]
+    assert sales.source is not None and (sales.source.schema, sales.source.table) == ("dbo", "sales")
+    assert [c.data_type for c in sales.columns] == ["double", "dateTime", "string"]
+    (relationship,) = model.relationships
+    assert relationship.active and relationship.both_directions
+    assert model.roles[0].filters == {"Region": '[region] = "EMEA"'}
+    empty = type(
+        "Empty",
+        (),
+        {
+            k: pd.DataFrame()
+            for k in ("schema", "dax_columns", "dax_measures", "power_query", "relationships", "rls")
+        },
+    )
+    assert model_of(empty()) == type(model)()
+    assert (data_type("Int64"), data_type("boolean"), data_type("Decimal"), data_type("weird")) == (
+        "int64",
+        "boolean",
+        "double",
+        "string",
+    )

@@ -3,7 +3,7 @@ findings and the coverage line (visuals converted of data visuals, measures of m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from migrate.reports.convert.datasets import Star, Target, create_data_set, stars
@@ -12,9 +12,10 @@ from migrate.reports.convert.measures import calculated_fields
 from migrate.reports.convert.roles import governance
 from migrate.reports.convert.visuals import DECORATION, KINDS, Fields, visual_definition
 from migrate.reports.findings import Finding
-from migrate.reports.model import Page, Report, Visual
+from migrate.reports.model import GROUP, Page, Report, SemanticModel, Source, Visual
 
 SLICERS = {"slicer"}
+AUTO_DATE_TABLES = ("LocalDateTable_", "DateTableTemplate_")
 TEXT = {"textbox"}
 IMAGES = {"image"}
 # Power BI's canvas is 1280 pixels wide by default, like QuickSight's free-form sheet.
@@ -47,18 +48,21 @@ def convert(report: Report, target: Target) -> Converted:
     findings: list[Finding] = []
     if report.model is None:
         raise ValueError("a report with no model of its own cannot be converted")
-    found = stars(report.model, findings)
-    governed = governance(report.model, findings)
+    model = _without_auto_dates(report.model)
+    model = _named_tables(model, findings) if target.tables_by_name else model
+    report = replace(report, model=model)
+    found = stars(model, findings)
+    governed = governance(model, findings)
     by_table = {g["table"]: g["column"] for g in governed["governed"]}
     data_sets = [
-        d for s in found if (d := create_data_set(report.name, s, report.model, target, findings, by_table))
+        d for s in found if (d := create_data_set(report.name, s, model, target, findings, by_table))
     ]
     built = [s for s in found if s.data_set_id]
-    calculated, measures = calculated_fields(report.model, built, findings)
+    calculated, measures = calculated_fields(model, built, findings)
     dashboard_id = object_id("dashboard", report.name)
     converted = Converted(report.name, data_sets, {}, findings)
     converted.governance = governed
-    converted.measures = len(report.model.measures)
+    converted.measures = len(model.measures)
     converted.measures_converted = len(measures)
     sheets, filter_groups = [], []
     for page in report.pages:
@@ -88,6 +92,36 @@ def convert(report: Report, target: Target) -> Converted:
     return converted
 
 
+def _without_auto_dates(model: SemanticModel) -> SemanticModel:
+    """Power BI's auto date/time tables (hidden, generated per date column) are not the report's
+    data: QuickSight groups dates by its own granularities."""
+    auto = {t.name for t in model.tables if t.name.startswith(AUTO_DATE_TABLES)}
+    return replace(
+        model,
+        tables=tuple(t for t in model.tables if t.name not in auto),
+        relationships=tuple(
+            r for r in model.relationships if r.to_table not in auto and r.from_table not in auto
+        ),
+    )
+
+
+def _named_tables(model: SemanticModel, findings: list[Finding]) -> SemanticModel:
+    tables = []
+    for table in model.tables:
+        if table.source is None and table.columns:
+            findings.append(
+                Finding(
+                    "TABLE_SOURCE",
+                    f"'{table.name}'",
+                    "not read from a database: assumed loaded under its name",
+                    table.name,
+                )
+            )
+            table = replace(table, source=Source(None, table.name))
+        tables.append(table)
+    return replace(model, tables=tuple(tables))
+
+
 def _sheet(
     report: Report,
     page: Page,
@@ -104,6 +138,8 @@ def _sheet(
         kind = visual.visual_type
         if not kind:
             converted.findings.append(Finding("VISUAL_UNREADABLE", where, "its container could not be read"))
+            continue
+        if kind == GROUP:
             continue
         if kind in DECORATION:
             converted.decoration_dropped += 1
@@ -130,7 +166,7 @@ def _sheet(
             continue
         star = _star_for(visual, built)
         if star is None:
-            converted.findings.append(Finding("TABLE_UNJOINED", where, "its fields are in no one data set"))
+            converted.findings.append(_no_data_set(visual, built, where))
             continue
         assert report.model is not None  # convert() refuses a report with none
         fields = Fields(report.model, star, measures, element_id)
@@ -153,8 +189,25 @@ def _sheet(
 
 
 def _star_for(visual: Visual, built: list[Star]) -> Star | None:
-    tables = {ref.table for refs in visual.wells.values() for ref in refs}
-    return next((s for s in built if tables <= set(s.tables)), None)
+    """The data set holding every column the visual shows and every measure it shows (a measure
+    lives where it was converted, whichever table Power BI filed it under)."""
+    refs = [ref for refs in visual.wells.values() for ref in refs]
+    tables = {ref.table for ref in refs if ref.kind != "measure"}
+    measures = {ref.name for ref in refs if ref.kind == "measure"}
+    for star in built:
+        if tables <= set(star.tables) and measures <= set(star.measure_names):
+            return star
+    return next((s for s in built if tables <= set(s.tables)), None) if not measures else None
+
+
+def _no_data_set(visual: Visual, built: list[Star], where: str) -> Finding:
+    converted = {name for star in built for name in star.measure_names}
+    missing = sorted(
+        {r.name for refs in visual.wells.values() for r in refs if r.kind == "measure"} - converted
+    )
+    if missing:
+        return Finding("VISUAL_FIELDS", where, f"the measure(s) {', '.join(missing)} were not converted")
+    return Finding("TABLE_UNJOINED", where, "its fields are in no one data set")
 
 
 def _element(element_id: str, element_type: str, visual: Visual) -> dict[str, Any]:

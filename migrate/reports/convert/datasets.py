@@ -58,6 +58,9 @@ class Target:
     region: str
     data_source_arn: str
     database: str
+    tables_by_name: bool = False
+    """A table whose Power Query reads no database table (a file, a web page) was loaded by the
+    data track under its model name: convert it over that table (a finding still says so)."""
 
 
 def stars(model: SemanticModel, findings: list[Finding]) -> list[Star]:
@@ -275,3 +278,6 @@ class _RowScope:
 
     def is_measure(self, name: str) -> bool:
         return (self.table, name) not in self.star.names and name in self.star.measure_names
+
+    def measure_expression(self, name: str) -> str | None:
+        return None

@@ -8,6 +8,7 @@ import re
 
 
 def object_id(*parts: str) -> str:
-    readable = re.sub(r"[^\w-]+", "-", "-".join(parts)).strip("-").lower()[:80]
+    # 48 + 1 + 10 characters: inside the 64 a data set's table and column ids may have
+    readable = re.sub(r"[^\w-]+", "-", "-".join(parts)).strip("-").lower()[:48].rstrip("-")
     digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:10]
     return f"{readable}-{digest}" if readable else digest

@@ -12,12 +12,16 @@ from migrate.reports.model import Measure, SemanticModel
 
 
 class _MeasureScope:
-    def __init__(self, star: Star, model: SemanticModel) -> None:
+    def __init__(self, star: Star, model: SemanticModel, home: str) -> None:
         self.star = star
-        self.all = {m.name for m in model.measures}
+        self.home = home  # a bare [column] in a measure is its own table's
+        self.expressions = {m.name: m.expression for m in model.measures}
 
     def column(self, table: str | None, column: str) -> str | None:
-        return self.star.column(table, column)
+        return self.star.column(table or self.home, column)
+
+    def measure_expression(self, name: str) -> str | None:
+        return self.expressions.get(name)
 
     def measure(self, name: str) -> str | None:
         return self.star.measure(name)
@@ -26,7 +30,7 @@ class _MeasureScope:
         return self.star.rows_column(table)
 
     def is_measure(self, name: str) -> bool:
-        return name in self.all
+        return name in self.expressions
 
 
 def calculated_fields(
@@ -36,16 +40,16 @@ def calculated_fields(
     fields: list[dict[str, Any]] = []
     done: dict[str, Translated] = {}
     home = {name: star for star in stars if star.data_set_id for name in star.tables}
-    pending = [m for m in model.measures if m.table in home]
-    for m in model.measures:
-        if m.table not in home:
-            findings.append(Finding("TABLE_SOURCE", _where(m), "its table is in no data set"))
+    # A measure of a table in no data set (a measures-only table, say) goes to the first data
+    # set its references resolve in.
+    pending = list(model.measures) if stars else []
     last: dict[str, Translated] = {}
     while pending:
         progressed = False
         for measure in list(pending):
-            star = home[measure.table]
-            translated = translate(measure.expression, "measure", _MeasureScope(star, model))
+            star, translated = _first_that_fits(
+                measure, [home[measure.table]] if measure.table in home else stars, model
+            )
             last[measure.name] = translated
             if translated.expression is None and translated.code == "DAX_DEPENDS":
                 continue
@@ -68,6 +72,19 @@ def calculated_fields(
                 findings.append(Finding(found.code or "DAX_DEPENDS", _where(measure), found.why or ""))
             break
     return fields, done
+
+
+def _first_that_fits(
+    measure: Measure, candidates: list[Star], model: SemanticModel
+) -> tuple[Star, Translated]:
+    first: tuple[Star, Translated] | None = None
+    for star in candidates:
+        translated = translate(measure.expression, "measure", _MeasureScope(star, model, measure.table))
+        if translated.expression is not None:
+            return star, translated
+        first = first or (star, translated)
+    assert first is not None
+    return first
 
 
 def _field_name(measure: Measure, star: Star, findings: list[Finding]) -> str:

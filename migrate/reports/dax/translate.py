@@ -78,6 +78,9 @@ class Resolver(Protocol):
     def is_measure(self, name: str) -> bool:
         """Whether ``[name]`` names a measure of the model (else a column)."""
 
+    def measure_expression(self, name: str) -> str | None:
+        """A measure's own DAX (CALCULATE over a measure that is one aggregation filters that)."""
+
 
 class Unconvertible(Exception):
     def __init__(self, code: str, why: str) -> None:
@@ -217,7 +220,7 @@ class _Translation:
     def aggregate(self, name: str, args: tuple[Node, ...], context: Context) -> str:
         if context == "row":
             raise Unconvertible("DAX_CONTEXT", f"{name} aggregates inside a calculated column")
-        if len(args) != 1 or not isinstance(args[0], ColumnRef) or args[0].table is None:
+        if len(args) != 1 or not isinstance(args[0], ColumnRef) or self.resolver.is_measure(args[0].column):
             raise _shape(name, "over one Table[Column]")
         return f"{AGGREGATES[name]}({self.column(args[0].table, args[0].column)})"
 
@@ -310,12 +313,34 @@ class _Translation:
             if len(filters) != 1:
                 raise _shape("CALCULATE", "with one period filter and nothing else")
             return self.period(self.node(inner, context), periods[0])
-        if not (isinstance(inner, Call) and inner.name in AGGREGATES and len(inner.args) == 1):
-            raise _shape("CALCULATE", "over an aggregation of one column, with column filters")
-        aggregate = self.aggregate(inner.name, inner.args, context)
+        inner = self._aggregation_of(inner)
+        if isinstance(inner, Call) and inner.name in AGGREGATES and len(inner.args) == 1:
+            aggregate = self.aggregate(inner.name, inner.args, context)
+        elif isinstance(inner, Call) and inner.name in ITERATORS:
+            aggregate = self.iterate(inner.name, inner.args, context)
+        elif isinstance(inner, Call) and inner.name == "COUNTROWS":
+            aggregate = self.f_countrows(inner.args, context)
+        else:
+            raise _shape(
+                "CALCULATE",
+                "over an aggregation (of a column, a row expression or rows), with column filters",
+            )
         conditions = " AND ".join(f"({self.condition(f)})" for f in filters)
         function, _, rest = aggregate.partition("(")
         return f"{CONDITIONAL[function]}({rest[:-1]}, {conditions})"
+
+    def _aggregation_of(self, inner: Node) -> Node:
+        """``CALCULATE([m], …)`` where the measure m is one aggregation of a column: that aggregation."""
+        if isinstance(inner, ColumnRef) and inner.table is None and self.resolver.is_measure(inner.column):
+            text = self.resolver.measure_expression(inner.column)
+            try:
+                found = parse(text) if text else None
+            except DaxError:
+                return inner
+            if isinstance(found, Call) and found.name in AGGREGATES:
+                self.measures.add(inner.column)
+                return found
+        return inner
 
     def condition(self, node: Node) -> str:
         """A CALCULATE filter: a comparison of one column with values, row by row."""
@@ -331,6 +356,13 @@ class _Translation:
             return f"({self.condition(node.left)}) {joiner} ({self.condition(node.right)})"
         if isinstance(node, Unary) and node.op == "NOT":
             return f"NOT ({self.condition(node.operand)})"
+        if (
+            isinstance(node, Call)
+            and node.name == "FILTER"
+            and len(node.args) == 2
+            and isinstance(node.args[0], TableRef)
+        ):
+            return self.condition(_qualified(node.args[1], node.args[0].name))
         if isinstance(node, Call) and node.name == "KEEPFILTERS" and len(node.args) == 1:
             raise _shape("KEEPFILTERS", "never: QuickSight's conditions always intersect, but say so")
         raise _shape("CALCULATE", "with filters comparing one column with values")
@@ -389,6 +421,18 @@ class _Translation:
         if len(args) != 2:
             raise _shape(name, "with two arguments")
         return args[0], args[1]
+
+
+def _qualified(node: Node, table: str) -> Node:
+    """FILTER's condition with its bare ``[column]`` references named as the filtered table's."""
+    match node:
+        case ColumnRef(None, column):
+            return ColumnRef(table, column)
+        case Binary(op, left, right):
+            return Binary(op, _qualified(left, table), _qualified(right, table))
+        case Unary(op, operand):
+            return Unary(op, _qualified(operand, table))
+    return node
 
 
 def _whole(node: Node) -> int:

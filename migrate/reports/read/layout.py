@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migrate.reports.model import FieldRef, Page, Visual
+from migrate.reports.model import GROUP, FieldRef, Page, Visual
 from migrate.reports.read.errors import UnreadableReport
 from migrate.reports.read.fields import field_ref
 from migrate.reports.read.jsontext import decode_json
@@ -52,8 +52,10 @@ def _visual(container: Any) -> Visual:
         config = {}
     single = config.get("singleVisual") if isinstance(config, dict) else None
     position = _position(container)
+    if isinstance(config, dict) and "singleVisualGroup" in config:
+        return Visual(str(config.get("name", "")), GROUP, {}, position=position)
     if not isinstance(single, dict):
-        # a group or a malformed container: kept with no type, so it is counted
+        # a malformed container: kept with no type, so it is counted
         return Visual(
             str(config.get("name", "")) if isinstance(config, dict) else "", "", {}, position=position
         )

@@ -61,10 +61,9 @@ def _archive(archive: zipfile.ZipFile, path: Path, kind: str) -> Report:
         schema = tmsl.decode_schema(_member(archive, "DataModelSchema", path), f"{path}:DataModelSchema")
         model = tmsl.model_of(schema, f"{path}:DataModelSchema")
     elif "DataModel" in names:
-        raise UnreadableReport(
-            f"{path}: its model is a compressed DataModel, which this version does not decode yet:"
-            " save the report as a template (.pbit) or a project (.pbip) in Power BI Desktop"
-        )
+        from migrate.reports.read.pbix_model import model_of_pbix
+
+        model = model_of_pbix(path)
     elif "Connections" in names:
         raise UnreadableReport(
             f"{path}: a live-connection report: its model lives in the service, not the file"

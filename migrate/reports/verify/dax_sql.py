@@ -137,11 +137,17 @@ class DaxCompiler:
         if name == "CALCULATE" and args:
             if row_filter is not None:
                 raise NotComparable("CALCULATE inside CALCULATE is not evaluated")
-            conditions = [self.node(f, None) for f in args[1:]]
-            if any(isinstance(f, Call) for f in args[1:]):
-                raise NotComparable("a CALCULATE filter that is a function is not evaluated")
+            conditions = [self.filter(f) for f in args[1:]]
             return self.node(args[0], sa.and_(*conditions) if conditions else None)
         raise NotComparable(f"{name} is not evaluated by the verifier")
+
+    def filter(self, node: Node) -> Expr:
+        """A CALCULATE filter: a condition on columns, or FILTER(table, condition) of the table."""
+        if isinstance(node, Call):
+            if node.name == "FILTER" and len(node.args) == 2 and isinstance(node.args[0], TableRef):
+                return self.node(node.args[1], None)
+            raise NotComparable(f"a CALCULATE filter {node.name}(…) is not evaluated")
+        return self.node(node, None)
 
     def switch(self, args: tuple[Node, ...], row_filter: Expr | None) -> Expr:
         subject, rest = args[0], list(args[1:])
