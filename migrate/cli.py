@@ -103,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "reports":
         return _reports(args)
     if args.command == "verify" and args.reports:
-        if not (args.source and args.target):
-            parser.error("--reports needs --source (what Power BI read) and --target (the migrated database)")
+        if not args.target:
+            parser.error(
+                "--reports needs --target (the migrated database), and --source (what Power BI read)"
+                " unless every report is a PBIX"
+            )
         return _verify_reports(args)
     if args.command == "verify":
         if args.threads < 1:

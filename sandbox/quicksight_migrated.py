@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from migrate.reports.verify.quicksight_sql import NotComparable
-from migrate.reports.verify.visuals import quicksight_rows, written_fields
+from migrate.reports.verify.visuals import by_identifier, quicksight_rows, written_fields
 from sandbox.quicksight_assets import Assets
 
 PDF_ROWS = 8
@@ -30,10 +30,7 @@ def render_migrated(
 ) -> tuple[bytes, str]:
     found = assets.dashboards[dashboard_id]
     definition = found["versions"][found["published"] - 1]["Definition"]
-    data_sets = [
-        assets.data_sets[d["DataSetArn"].rsplit("/", 1)[-1]]
-        for d in definition["DataSetIdentifierDeclarations"]
-    ]
+    data_sets = by_identifier(definition, list(assets.data_sets.values()))
     calculated = {f["Name"]: f["Expression"] for f in definition.get("CalculatedFields", [])}
     users = request.get("UserConfiguration", {}).get("AnonymousUsers", [{}])
     tags = {t["Key"]: t["Value"] for t in users[0].get("RowLevelPermissionTags", [])}

@@ -132,7 +132,116 @@ def test_a_side_it_cannot_read_is_exit_2_with_one_line(
     assert len(err.splitlines()) == 1 and message in err
 
 
-def test_reports_without_source_and_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_reports_without_a_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["verify", "--reports", str(SALES)])
-    assert exited.value.code == 2 and "--reports needs --source" in capsys.readouterr().err
+    assert exited.value.code == 2 and "--reports needs --target" in capsys.readouterr().err
+
+
+def test_a_report_with_no_data_of_its_own_needs_a_source(
+    databases: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, target = databases
+    out = converted(tmp_path)
+    capsys.readouterr()
+    arguments = [
+        "verify",
+        "--reports",
+        str(SALES),
+        "--converted",
+        str(out),
+        "--target",
+        f"sqlite:///{target}",
+    ]
+    assert main(arguments) == 2
+    assert "--source is needed for a PBIT or PBIP" in capsys.readouterr().err
+
+
+def shop_database(path: Path) -> Path:
+    """The shop PBIT's tables (tests/support/powerbi.py), a few rows each."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE orders (order_id INTEGER, product_id INTEGER, customer_id INTEGER,"
+            " amount REAL, day TEXT, name TEXT)"
+        )
+        db.execute("CREATE TABLE products (product_id INTEGER, category TEXT, name TEXT)")
+        db.execute("CREATE TABLE customers (customer_id INTEGER, country TEXT)")
+        db.executemany(
+            "INSERT INTO products VALUES (?, ?, ?)",
+            [(1, "toys", "ball"), (2, "toys", "kite"), (3, "books", "atlas")],
+        )
+        db.executemany("INSERT INTO customers VALUES (?, ?)", [(1, "UK"), (2, "FR")])
+        db.executemany(
+            "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?)",
+            [(n, n % 3 + 1, n % 2 + 1, 10.5 * n, f"2024-01-{n % 28 + 1:02d}", "o") for n in range(1, 40)]
+            + [(99, 7, 9, 5.0, "2024-02-01", "orphan")],  # no such product or customer: the blank group
+        )
+    return path
+
+
+def test_joined_tables_are_verified_on_both_sides(tmp_path: Path) -> None:
+    from tests.support.powerbi import write_pbit
+
+    pbit = write_pbit(tmp_path / "Shop.pbit")
+    source = shop_database(tmp_path / "source.db")
+    target = tmp_path / "target.db"
+    target.write_bytes(source.read_bytes())
+    assert main(["reports", str(pbit), "--out", str(tmp_path / "converted")]) == 0
+    arguments = [
+        "verify", "--reports", str(pbit), "--converted", str(tmp_path / "converted"), "--source", f"sqlite:///{source}",
+        "--target", f"sqlite:///{target}", "--output", str(tmp_path / "verify.json"),
+    ]  # fmt: skip
+    assert main(arguments) == 0
+    found = {r["visual"]: r for r in json.loads((tmp_path / "verify.json").read_text())["reports"]["Shop"]}
+    assert found["by_category"]["status"] == found["by_country"]["status"] == "equal"
+    assert found["by_category"]["groups"] == 3, "toys, books and the orphan order's blank group"
+    with sqlite3.connect(target) as db:
+        db.execute("UPDATE products SET category = 'games' WHERE product_id = 2")
+    assert main(arguments) == 1
+    found = {r["visual"]: r for r in json.loads((tmp_path / "verify.json").read_text())["reports"]["Shop"]}
+    assert found["by_category"]["status"] == "different" and found["by_country"]["status"] == "equal"
+
+
+def test_a_created_column_that_refers_to_itself_is_not_comparable() -> None:
+    import sqlalchemy as sa
+
+    from migrate.reports.verify.joins import data_set_from
+    from migrate.reports.verify.quicksight_sql import NotComparable
+
+    table = sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer))
+    data_set = {
+        "PhysicalTableMap": {"p": {"RelationalTable": {"Name": "t"}}},
+        "LogicalTableMap": {
+            "l": {
+                "Source": {"PhysicalTableId": "p"},
+                "DataTransforms": [
+                    {"CreateColumnsOperation": {"Columns": [{"ColumnName": "b", "Expression": "{b} + 1"}]}}
+                ],
+            }
+        },
+    }
+    _, column = data_set_from(data_set, lambda _: table)
+    assert column("a") is not None
+    with pytest.raises(NotComparable, match="refers to itself"):
+        column("b")
+
+
+def test_a_pbix_tables_are_loaded_with_currency_as_numbers(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    import pandas as pd
+    import sqlalchemy as sa
+
+    from migrate.reports.verify.pbix_data import load_tables
+
+    class Decoded:
+        def get_table(self, name: str) -> pd.DataFrame:
+            if name == "Calculated":
+                raise ValueError("a calculated table has no stored rows")
+            return pd.DataFrame({"region": ["EMEA", "AMER"], "amount": [Decimal("1.50"), Decimal("2.25")]})
+
+    engine = load_tables(Decoded(), ["Sales", "Calculated"], tmp_path / "pbix.db")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text('SELECT SUM(amount) FROM "Sales"')).scalar() == pytest.approx(3.75)
+        assert not sa.inspect(connection).has_table("Calculated")
+    engine.dispose()

@@ -1,10 +1,12 @@
-"""``migrate verify --reports SOURCE... --converted DIR --source URL --target URL``: read-only on
-both sides; one line per visual, a JSON report, exit 0 when no comparable visual differs, 1 when
-one does, 2 for bad arguments, an unreadable source or a database it cannot read."""
+"""``migrate verify --reports SOURCE... --converted DIR [--source URL] --target URL``: read-only
+on both sides (a PBIX with no ``--source``: its own decoded data is the Power BI side); one line
+per visual, a JSON report, exit 0 when no comparable visual differs, 1 when one does, 2 for bad
+arguments, an unreadable source or a database it cannot read."""
 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import sqlalchemy as sa
 
 from migrate.reports.read.sources import read_source
 from migrate.reports.run import report_folder, sources
+from migrate.reports.verify.pbix_data import decoded, load_tables
 from migrate.reports.verify.visuals import Sides, VisualResult, verify_report
 from migrate.verify.engines import display, readonly_engine
 
@@ -28,22 +31,48 @@ def engine(url: str) -> sa.Engine:
 
 
 def verify_reports(
-    paths: list[Path], converted: Path, source: str, target: str, schemas: tuple[str | None, str | None]
+    paths: list[Path],
+    converted: Path,
+    source: str | None,
+    target: str,
+    schemas: tuple[str | None, str | None],
 ) -> tuple[dict[str, list[VisualResult]], dict[str, Any]]:
-    sides = Sides(engine(source), engine(target), *schemas)
+    """With no ``source``, every report must be a PBIX: its own data is the Power BI side."""
     found: dict[str, list[VisualResult]] = {}
+    reports = sources(paths)
+    if source is None and any(p.suffix.lower() != ".pbix" for p in reports):
+        raise ValueError("--source is needed for a PBIT or PBIP: they carry no data of their own")
+    target_engine = engine(target)
+    source_engine = engine(source) if source is not None else None
     try:
-        for path in sources(paths):
+        for path in reports:
             report = read_source(path)
             folder = report_folder(converted, report.name)
             if not (folder / "dashboard.json").is_file():
                 raise ValueError(f"{folder}: no dashboard.json: run migrate reports on {path} first")
-            found[report.name] = verify_report(report, folder, sides)
+            if source_engine is not None:
+                found[report.name] = verify_report(
+                    report, folder, Sides(source_engine, target_engine, *schemas)
+                )
+                continue
+            with tempfile.TemporaryDirectory() as scratch:
+                assert report.model is not None
+                own = load_tables(
+                    decoded(path),
+                    [t.name for t in report.model.tables if t.columns],
+                    Path(scratch) / "pbix.db",
+                )
+                try:
+                    sides = Sides(own, target_engine, None, schemas[1], source_by_model_names=True)
+                    found[report.name] = verify_report(report, folder, sides)
+                finally:
+                    own.dispose()
     finally:
-        sides.source.dispose()
-        sides.target.dispose()
+        target_engine.dispose()
+        if source_engine is not None:
+            source_engine.dispose()
     summary = {
-        "source": display(source),
+        "source": display(source) if source is not None else "each PBIX's own data",
         "target": display(target),
         "reports": {
             name: [

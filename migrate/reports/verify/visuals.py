@@ -22,6 +22,7 @@ from migrate.reports.convert.visuals import KINDS
 from migrate.reports.model import FieldRef, Report, SemanticModel, Table, Visual
 from migrate.reports.verify.dax_sql import AGGREGATES as DAX_AGGREGATES
 from migrate.reports.verify.dax_sql import DaxCompiler
+from migrate.reports.verify.joins import data_set_from, model_from
 from migrate.reports.verify.quicksight_sql import Compiler, NotComparable
 
 Status = Literal["equal", "different", "not comparable"]
@@ -64,6 +65,9 @@ class Sides:
     target: sa.Engine
     source_schema: str | None = None
     target_schema: str | None = None
+    source_by_model_names: bool = False
+    """The source holds the model's tables under the model's names (a PBIX's own data), not the
+    database's."""
 
 
 def verify_report(report: Report, folder: Path, sides: Sides) -> list[VisualResult]:
@@ -71,10 +75,11 @@ def verify_report(report: Report, folder: Path, sides: Sides) -> list[VisualResu
     if model is None:
         raise ValueError(f"{report.name}: no model to evaluate")
     dashboard = json.loads((folder / "dashboard.json").read_text(encoding="utf-8"))
-    data_sets = [
+    definition = dashboard["Definition"]
+    written_sets = [
         json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "datasets").glob("*.json"))
     ]
-    definition = dashboard["Definition"]
+    data_sets = by_identifier(definition, written_sets)
     calculated = {f["Name"]: f["Expression"] for f in definition.get("CalculatedFields", [])}
     written = {
         next(iter(v.values()))["VisualId"]: v
@@ -110,7 +115,7 @@ def _compare(
     visual: Visual,
     written: dict[str, Any],
     model: SemanticModel,
-    data_sets: list[dict[str, Any]],
+    data_sets: dict[str, dict[str, Any]],
     calculated: dict[str, str],
     sides: Sides,
 ) -> VisualResult:
@@ -163,20 +168,46 @@ def _table(engine: sa.Engine, name: str, schema: str | None) -> sa.Table:
 def _power_bi(
     model: SemanticModel, dims: list[FieldRef], measures: list[FieldRef], sides: Sides
 ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    named = {r.name for r in measures if r.kind == "measure"}
+    homes = {m.table for m in model.measures if m.name in named}
     tables = {ref.table for ref in dims + measures if ref.kind != "measure"}
-    tables |= {m.table for m in model.measures if m.name in {r.name for r in measures if r.kind == "measure"}}
-    if len(tables) != 1:
-        raise NotComparable("fields of several tables (joins) are not verified yet")
-    home = model.table(tables.pop())
-    if home is None or home.source is None:
-        raise NotComparable("its table reads no database table")
-    table = _table(sides.source, home.source.table, sides.source_schema)
+    tables |= {t for t in homes if (found := model.table(t)) is not None and found.columns}
+    if not tables:
+        raise NotComparable("it reads no table with rows")
+
+    def rows(name: str) -> sa.Table | None:
+        found = model.table(name)
+        if found is None:
+            return None
+        if sides.source_by_model_names:
+            try:
+                return _table(sides.source, name, None)
+            except ValueError:
+                return None
+        if found.source is None:
+            raise NotComparable(f"'{name}' reads no database table")
+        return _table(sides.source, found.source.table, sides.source_schema)
+
+    def physical(table_name: str, name: str) -> str:
+        found = model.table(table_name)
+        if found is None:
+            raise NotComparable(f"'{table_name}' is not a table of the model")
+        stored = _stored(found, table_name, name)
+        return name if sides.source_by_model_names else stored
+
+    clause, aliases = model_from(model, tables, rows, physical)
 
     def column(table_name: str, name: str) -> Any:
-        found = _stored(home, table_name, name)
-        return table.c[found]
+        if table_name not in aliases:
+            raise NotComparable(f"'{table_name}' is not joined for this visual")
+        found = physical(table_name, name)
+        if found not in aliases[table_name].c:
+            raise NotComparable(f"[{name}] has no stored rows in the source")
+        return aliases[table_name].c[found]
 
-    compiler = DaxCompiler(column, {m.name: m.expression for m in model.measures}, home.name)
+    single = next(iter(homes)) if len(homes) == 1 else None
+    home = single if single in aliases else next(iter(aliases))
+    compiler = DaxCompiler(column, {m.name: m.expression for m in model.measures}, home)
     selected_dims = [column(ref.table, ref.name) for ref in dims]
     selected = []
     for ref in measures:
@@ -186,7 +217,7 @@ def _power_bi(
             selected.append(
                 DAX_AGGREGATES[PBI_AGGREGATIONS[ref.aggregation or ""]](column(ref.table, ref.name))
             )
-    return _run(sides.source, table, selected_dims, selected)
+    return _run(sides.source, clause, selected_dims, selected)
 
 
 def _stored(table: Table, table_name: str, name: str) -> str:
@@ -200,8 +231,15 @@ def _stored(table: Table, table_name: str, name: str) -> str:
     return found.source_column or found.name
 
 
+def by_identifier(definition: dict[str, Any], data_sets: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The definition's data set identifiers, each to its data set's CreateDataSet input."""
+    by_id = {d["DataSetId"]: d for d in data_sets}
+    declared = definition.get("DataSetIdentifierDeclarations", [])
+    return {d["Identifier"]: by_id[i] for d in declared if (i := d["DataSetArn"].rsplit("/", 1)[-1]) in by_id}
+
+
 def quicksight_rows(
-    data_sets: list[dict[str, Any]],
+    data_sets: dict[str, dict[str, Any]],
     calculated: dict[str, str],
     dims: list[dict[str, Any]],
     measures: list[dict[str, Any]],
@@ -212,34 +250,10 @@ def quicksight_rows(
     """A written visual's groups over a database, as QuickSight computes them; ``tags`` are an
     anonymous user's row-level tags, applied through the data set's tag rules."""
     identifiers = {f["Column"]["DataSetIdentifier"] for f in dims + measures}
-    if len(identifiers) != 1 or len(data_sets) != 1:
-        raise NotComparable("several data sets are not verified yet")
-    (data_set,) = data_sets
-    (physical,) = data_set["PhysicalTableMap"].values()
-    if len(data_set["LogicalTableMap"]) != 1:
-        raise NotComparable("a joined data set is not verified yet")
-    (logical,) = data_set["LogicalTableMap"].values()
-    relational = physical["RelationalTable"]
-    table = _table(engine, relational["Name"], schema)
-    renamed = {
-        step["RenameColumnOperation"]["NewColumnName"]: step["RenameColumnOperation"]["ColumnName"]
-        for step in logical.get("DataTransforms", [])
-        if "RenameColumnOperation" in step
-    }
-    created = {
-        c["ColumnName"]: c["Expression"]
-        for step in logical.get("DataTransforms", [])
-        for c in step.get("CreateColumnsOperation", {}).get("Columns", [])
-    }
-
-    def column(name: str) -> Any:
-        if name in created:
-            return Compiler(column, {}).compile(created[name])
-        physical_name = renamed.get(name, name)
-        if physical_name not in table.c:
-            raise NotComparable(f"{{{name}}} is not a column of the data set")
-        return table.c[physical_name]
-
+    if len(identifiers) != 1 or next(iter(identifiers)) not in data_sets:
+        raise NotComparable("fields of several data sets, or of one not written")
+    data_set = data_sets[identifiers.pop()]
+    clause, column = data_set_from(data_set, lambda name: _table(engine, name, schema))
     compiler = Compiler(column, calculated)
     selected_dims = [column(d["Column"]["ColumnName"]) for d in dims]
     selected = []
@@ -254,7 +268,7 @@ def quicksight_rows(
             )
             selected.append(QS_AGGREGATIONS[str(function)](column(name)))
     conditions = _tag_conditions(data_set, tags, column) if tags is not None else []
-    return _run(engine, table, selected_dims, selected, conditions)
+    return _run(engine, clause, selected_dims, selected, conditions)
 
 
 def _tag_conditions(
@@ -276,7 +290,7 @@ def _tag_conditions(
 
 
 def _run(
-    engine: sa.Engine, table: sa.Table, dims: list[Any], measures: list[Any], where: list[Any] | None = None
+    engine: sa.Engine, table: Any, dims: list[Any], measures: list[Any], where: list[Any] | None = None
 ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     query = sa.select(*dims, *measures).select_from(table).where(*(where or []))
     if dims:
