@@ -86,6 +86,18 @@ KINDS: dict[str, Kind] = {
     "pieChart": _pie(False),
     "donutChart": _pie(True),
     "card": Kind("KPIVisual", None, ((VALUES, "Values", "measure"),)),
+    # Power BI's KPI: an indicator against a goal over a trend axis; QuickSight's KPI is the same.
+    "kpi": Kind(
+        "KPIVisual",
+        None,
+        (
+            (("Indicator",), "Values", "measure"),
+            (("Goal",), "TargetValues", "measure"),
+            (("TrendLine",), "TrendGroups", "dimension"),
+        ),
+    ),
+    # A multi-row card lists its fields per row: a table.
+    "multiRowCard": TABLE,
     "tableEx": TABLE,
     "table": TABLE,
     "pivotTable": Kind(
