@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from contracts.messages import ExecutionInput
 
-# How long a container keeps what Step Functions said of an execution (the README's timers).
+# How long a container keeps what Step Functions said of an execution (the timers table's).
 LIVENESS_TTL_SECONDS = 10.0
 # Executions that no longer run: their item can never be finished by them.
 CLOSED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")

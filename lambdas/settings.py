@@ -81,7 +81,7 @@ class LandedSettings:
         return cls(state_machine_arn=os.environ["LOAD_STATE_MACHINE_ARN"])
 
 
-# The reconciler's bounds (the README's timers): a PENDING item older than this is started, or
+# The reconciler's bounds (the timers table's): a PENDING item older than this is started, or
 # failed when its execution already ended; its sweep runs this often.
 PENDING_SECONDS = 60
 SWEEP_SECONDS = 300

@@ -31,7 +31,7 @@ from lambdas.requests import CheckedRequest, RequestRejected
 Decision = Literal["created", "reused", "joined", "regenerated"]
 MAX_ATTEMPTS = 5
 # An in-progress item older than this has its execution asked before a request joins it (the
-# README's timers): a render normally leaves PENDING within a second, but may wait hours queued.
+# timers table's): a render normally leaves PENDING within a second, but may wait hours queued.
 STALE_CHECK_SECONDS = 60
 
 

@@ -63,7 +63,7 @@ SHIMMED_RULES = {
 
 @dataclass(frozen=True)
 class PlatformOptions:
-    """The platform's numbers (the README's timers table says what each clock does). Defaults are
+    """The platform's numbers (the timers table (docs/timers.md) says what each clock does). Defaults are
     sandbox-sized where ``SANDBOX_SIZED`` says so (Terraform: the agent's visibility of 120 s,
     retries from 30 s, 3 of them, a queued load asking every 20 s, 180 times); the rest are
     Terraform's."""

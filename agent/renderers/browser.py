@@ -42,7 +42,7 @@ from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 
 log = logging.getLogger(__name__)
-# The watchdog over a job's browser work, past the source's own timeouts (the README's timers).
+# The watchdog over a job's browser work, past the source's own timeouts (the timers table's).
 WATCHDOG_GRACE_SECONDS = 15.0
 
 

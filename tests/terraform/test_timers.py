@@ -1,4 +1,4 @@
-"""Every relation of the README's timers table, held over Terraform's variables, the ASL, the
+"""Every relation of the timers table (docs/timers.md), held over Terraform's variables, the ASL, the
 agent's settings, the systemd unit and the sandbox's options: one test per relation."""
 
 from __future__ import annotations
@@ -199,9 +199,9 @@ def test_the_simulator_runs_the_clocks_terraform_and_the_agent_set() -> None:
 
 
 def timers_row(clock: str) -> str:
-    readme = (ROOT / "README.md").read_text()
-    row = re.search(rf"^\| {re.escape(clock)} \|(.*)$", readme, re.M)
-    assert row is not None, f"the README's timers table has no {clock!r} row"
+    table = (ROOT / "docs" / "timers.md").read_text()
+    row = re.search(rf"^\| {re.escape(clock)} \|(.*)$", table, re.M)
+    assert row is not None, f"the timers table (docs/timers.md) has no {clock!r} row"
     return row[1]
 
 

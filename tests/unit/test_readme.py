@@ -1,5 +1,6 @@
-"""The README stays a map that is true: its Layout lists every top-level directory and every
-tests/ suite there is (and nothing that is gone), and every page it links exists."""
+"""The README stays a short guide that is true: at most 250 lines (reference lives in docs/), its
+layout page lists every top-level directory and every tests/ suite there is (and nothing that is
+gone), and every page it links exists."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
+LAYOUT = (ROOT / "docs" / "layout.md").read_text()
+GUIDE_LINES = 250
 
 
 def tracked() -> list[str]:
@@ -17,8 +20,12 @@ def tracked() -> list[str]:
 
 
 def layout() -> str:
-    section = README.split("## Layout", 1)[1].split("\n## ", 1)[0]
-    return section.split("```", 2)[1]
+    return LAYOUT.split("```", 2)[1]
+
+
+def test_the_readme_is_a_guide_not_a_reference() -> None:
+    assert len(README.splitlines()) <= GUIDE_LINES, "move reference material to a page under docs/"
+    assert "](docs/layout.md)" in README
 
 
 def test_the_layout_lists_every_top_level_directory_and_no_other() -> None:
