@@ -11,11 +11,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from migrate.reports.verify.quicksight_sql import NotComparable
 from migrate.reports.verify.visuals import by_identifier, quicksight_rows, written_fields
+from migrate.verify.engines import readonly_sqlite
 from sandbox.quicksight_assets import Assets
 
 PDF_ROWS = 8
@@ -39,7 +39,7 @@ def render_migrated(
     if sheet is None:
         raise Unrenderable(f"sheet {selection['SheetId']} is not in the dashboard")
     visuals = {next(iter(v.values()))["VisualId"]: v for v in sheet.get("Visuals", [])}
-    engine = sa.create_engine(f"sqlite:///file:{database.resolve()}?mode=ro&uri=true")
+    engine = readonly_sqlite(database)
     try:
 
         def table_of(visual: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:

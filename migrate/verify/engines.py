@@ -1,8 +1,10 @@
 """Read-only connections: every session the verifier opens refuses writes (MySQL ``SET SESSION
-TRANSACTION READ ONLY``, PostgreSQL ``default_transaction_read_only``) and reads time in UTC."""
+TRANSACTION READ ONLY``, PostgreSQL ``default_transaction_read_only``, SQLite opened ``mode=ro``)
+and reads time in UTC."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +38,13 @@ def readonly_engine(url: str, connections: int) -> sa.Engine:
             parsed, pool_size=connections, pool_pre_ping=True, connect_args={"options": options}
         )
     raise ValueError(f"{parsed.drivername}: the verifier reads MySQL/MariaDB and PostgreSQL")
+
+
+def readonly_sqlite(path: Path) -> sa.Engine:
+    """A SQLite file opened read-only (by URI): the sandbox's data, a report's decoded rows."""
+    if not path.is_file():
+        raise ValueError(f"{path}: no such SQLite file")
+    return sa.create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
 
 
 def _mysql_session(connection: Any, _record: Any) -> None:

@@ -450,3 +450,14 @@ def test_the_sandbox_announces_ended_executions_well_inside_a_sweep() -> None:
     row = timers_row("sandbox execution events")
     assert f"`POLL_SECONDS` in `sandbox/execution_events.py` ({POLL_SECONDS:.0f} s; sandbox only)" in row
     assert POLL_SECONDS * 60 <= SWEEP_SECONDS
+
+
+def test_a_reconciler_run_ends_before_the_next_sweep() -> None:
+    row = timers_row("reconciler run")
+    function = load_module(MODULES / "reconciler").calls["function"]
+    timeout = int(unquote(function["timeout"]))
+    assert (
+        f"`timeout` ({timeout} s)" in row
+        and f"reserved concurrency {unquote(function['reserved_concurrency'])}" in row
+    )
+    assert timeout <= SWEEP_SECONDS

@@ -16,7 +16,7 @@ from migrate.reports.read.sources import read_source
 from migrate.reports.run import report_folder, sources
 from migrate.reports.verify.pbix_data import decoded, load_tables
 from migrate.reports.verify.visuals import Sides, VisualResult, verify_report
-from migrate.verify.engines import display, readonly_engine
+from migrate.verify.engines import display, readonly_engine, readonly_sqlite
 
 
 def engine(url: str) -> sa.Engine:
@@ -24,9 +24,7 @@ def engine(url: str) -> sa.Engine:
     verifier's read-only sessions."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if not parsed.database or not Path(parsed.database).is_file():
-            raise ValueError(f"{url}: no such SQLite file")
-        return sa.create_engine(f"sqlite:///file:{Path(parsed.database).resolve()}?mode=ro&uri=true")
+        return readonly_sqlite(Path(parsed.database or ""))
     return readonly_engine(url, 1)
 
 
