@@ -13,7 +13,9 @@ interrupted (``--resume`` goes on from there).
 .pbit, PBIP folders) to QuickSight data sets and dashboards. It writes one folder per report and
 prints each one's coverage; exit 0 when every source was read (what did not convert is in the
 findings), 2 with one line for a source that cannot be read at all; with ``--deploy GROUP_ARN``
-each is also created or updated in QuickSight (exit 1 when one could not be)."""
+each is also created or updated in QuickSight (exit 1 when one could not be); with ``--terraform
+FILE.tf.json`` the converted reports are also written as Terraform for the ``reporting`` module
+(exit 1 when they cannot be)."""
 
 from __future__ import annotations
 
@@ -99,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PRINCIPAL",
         help="create or update each report in QuickSight, readable by this group's ARN",
     )
+    reports.add_argument(
+        "--images-at",
+        metavar="S3_URL",
+        help="s3://bucket/prefix where --deploy uploads the reports' own images for QuickSight",
+    )
+    reports.add_argument(
+        "--terraform",
+        type=Path,
+        metavar="FILE.tf.json",
+        help="also write them as Terraform: terraform/modules/reporting/migrated_reports.tf.json",
+    )
     args = parser.parse_args(argv)
     if args.command == "reports":
         return _reports(args)
@@ -151,17 +164,24 @@ def _schema(source: Path, output: Path, report: Path) -> int:
 
 def _reports(args: argparse.Namespace) -> int:
     from migrate.reports.convert.datasets import Target
+    from migrate.reports.convert.images import ImagesAt
     from migrate.reports.read.errors import UnreadableReport
     from migrate.reports.run import migrate_report, sources
 
     arn = f"arn:aws:quicksight:{args.region}:{args.account}:datasource/{args.data_source}"
-    target = Target(args.account, args.region, arn, args.database, args.tables_by_name)
+    try:
+        images_at = ImagesAt.parse(args.images_at) if args.images_at is not None else None
+    except ValueError as exc:
+        print(f"migrate reports: --images-at {exc}", file=sys.stderr)
+        return 2
+    target = Target(args.account, args.region, arn, args.database, args.tables_by_name, images_at)
     try:
         found = sources(args.sources)
     except UnreadableReport as exc:
         print(f"migrate reports: {exc}", file=sys.stderr)
         return 2
     unreadable = failed = 0
+    folders = []
     for source in found:
         try:
             written = migrate_report(source, args.out, target, args.catalog_datasource)
@@ -169,10 +189,29 @@ def _reports(args: argparse.Namespace) -> int:
             print(f"migrate reports: {exc}", file=sys.stderr)
             unreadable += 1
             continue
+        folders.append(written.folder)
         print(f"{written.report}: {written.coverage}; {written.findings} findings -> {written.folder}")
         if args.deploy and not _deployed(written.folder, args):
             failed += 1
+    if args.terraform and not _terraform_written(folders, args.terraform):
+        failed += 1
     return 2 if unreadable else 1 if failed else 0
+
+
+def _terraform_written(folders: list[Path], path: Path) -> bool:
+    from migrate.reports.deploy import NotDeployable
+    from migrate.reports.terraform import write_terraform
+
+    try:
+        written = write_terraform(folders, path)
+    except (NotDeployable, OSError) as exc:
+        print(f"migrate reports: no Terraform written: {exc}", file=sys.stderr)
+        return False
+    count = sum(len(v) for v in written.resources.values())
+    print(f"terraform: {count} resources -> {path}")
+    for dropped in written.dropped:
+        print(f"  the AWS provider has no block for {dropped}: deploy it with --deploy to keep it")
+    return True
 
 
 def _deployed(folder: Path, args: argparse.Namespace) -> bool:
@@ -182,12 +221,16 @@ def _deployed(folder: Path, args: argparse.Namespace) -> bool:
     from migrate.reports.deploy import NotDeployable, deploy
 
     try:
-        done = deploy(folder, boto3.client("quicksight", region_name=args.region), args.deploy)
+        quicksight = boto3.client("quicksight", region_name=args.region)
+        done = deploy(folder, quicksight, args.deploy, boto3.client("s3", region_name=args.region))
     except (NotDeployable, ClientError, BotoCoreError) as exc:
         print(f"migrate reports: not deployed: {exc}", file=sys.stderr)
         return False
     data_sets = ", ".join(f"{k} {v}" for k, v in done.data_sets.items())
-    print(f"  deployed: data sets {data_sets}; dashboard {done.dashboard}; readable by {args.deploy}")
+    print(
+        f"  deployed: data sets {data_sets}; dashboard {done.dashboard}; {done.images} images uploaded;"
+        f" readable by {args.deploy}"
+    )
     return True
 
 

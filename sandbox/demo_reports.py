@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 from migrate.cli import main as migrate
 from sandbox.client import SnapshotClient
 from sandbox.platform import ROOT
 
 PROJECT = ROOT / "sandbox" / "powerbi"
 READERS = "arn:aws:quicksight:us-east-1:{account}:group/default/report-readers"
+IMAGES_BUCKET = "sandbox-report-images"
 REQUEST = {"report": "sales_migrated", "format": "csv", "data_version": "reports-demo"}
 
 
@@ -53,9 +56,12 @@ async def reports_act(
 ) -> ReportsOutcome:
     outcome = ReportsOutcome()
     converted = out / "demo-reports"
+    # the report's logo goes where QuickSight reads sheet images from: a bucket of the account's
+    await asyncio.to_thread(boto3.client("s3").create_bucket, Bucket=IMAGES_BUCKET)
     deploy = [
         "reports", str(PROJECT), "--out", str(converted), "--account", account, "--region", "us-east-1",
         "--catalog-datasource", "demo", "--deploy", READERS.format(account=account),
+        "--images-at", f"s3://{IMAGES_BUCKET}/reports/",
     ]  # fmt: skip
     with pointed_at(quicksight_url):
         deployed = await asyncio.to_thread(migrate, deploy)

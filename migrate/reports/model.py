@@ -93,6 +93,7 @@ class Visual:
     title: str | None = None
     position: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x, y, width, height
     text: str | None = None  # a text box's text
+    image: str | None = None  # an image's registered resource (resource:<name>) or its URL
     filters: tuple[dict[str, object], ...] = ()
 
 
@@ -110,3 +111,4 @@ class Report:
     pages: tuple[Page, ...]
     model: SemanticModel | None  # None: a live connection, no model of its own
     warnings: tuple[str, ...] = field(default=())
+    images: dict[str, bytes] = field(default_factory=dict)  # registered resource name -> its bytes

@@ -2,7 +2,8 @@
 ``DIR/<report>/``: ``datasets/<id>.json`` (CreateDataSet inputs), ``dashboard.json``
 (CreateDashboard with its Definition), ``governance.json`` (RLS roles as governed tables and
 entitlements), ``catalog.toml`` (the engine's catalog entries for the dashboard),
-``findings.json`` and ``findings.md``."""
+``findings.json`` and ``findings.md``, and ``images/`` (the report's own pictures, which
+``--deploy`` uploads where the dashboard's static files say)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from migrate.reports.catalog_entry import catalog_entries
 from migrate.reports.convert.dashboard import Converted, convert
 from migrate.reports.convert.datasets import Target
 from migrate.reports.findings import Finding, markdown
+from migrate.reports.model import Report
 from migrate.reports.read.errors import UnreadableReport
 from migrate.reports.read.sources import read_source
 from migrate.reports.validate import problems
@@ -49,18 +51,26 @@ def migrate_report(source: Path, out: Path, target: Target, datasource: str = "r
     report = read_source(source)
     if report.model is None:
         raise UnreadableReport(f"{source}: no model of its own")
-    converted = convert(report, target)
+    return write_report(report, convert(report, target), out, str(source), datasource)
+
+
+def write_report(report: Report, converted: Converted, out: Path, source: str, datasource: str) -> Written:
+    """A converted report validated and written to its folder under ``out``."""
     _validate(converted)
     folder = report_folder(out, report.name)
     (folder / "datasets").mkdir(parents=True, exist_ok=True)
     for data_set in converted.data_sets:
         _write(folder / "datasets" / f"{data_set['DataSetId']}.json", data_set)
     _write(folder / "dashboard.json", converted.dashboard)
+    if converted.images.uploads:
+        (folder / "images").mkdir(exist_ok=True)
+        for key, body in converted.images.uploads.items():
+            (folder / "images" / key.rsplit("/", 1)[-1]).write_bytes(body)
     _write(folder / "governance.json", converted.governance)
     (folder / "catalog.toml").write_text(catalog_entries(converted, datasource), encoding="utf-8")
     summary = {
         "report": report.name,
-        "source": str(source),
+        "source": source,
         "format": report.source_format,
         "coverage": converted.coverage,
         "data_visuals": converted.data_visuals,

@@ -205,6 +205,7 @@ module "reporting" {
   enabled             = var.reporting_enabled
   quicksight_enabled  = var.quicksight_enabled
   quicksight_role_arn = var.quicksight_role_arn
+  report_readers      = var.report_readers
   network             = module.network.network
   clients = merge(
     { agents = module.workers.security_group_id },

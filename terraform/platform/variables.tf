@@ -133,6 +133,12 @@ variable "quicksight_snapshots" {
   default = { enabled = false }
 }
 
+variable "report_readers" {
+  description = "QuickSight group ARNs that may read the reports migrated from Power BI (the reporting module's migrated_reports.tf.json)."
+  type        = list(string)
+  default     = []
+}
+
 variable "quicksight_role_arn" {
   description = "Role of QuickSight's VPC connection (when quicksight_enabled)."
   type        = string

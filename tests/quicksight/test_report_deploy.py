@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 
 from migrate.cli import main
 from migrate.reports.deploy import NotDeployable, deploy
+from sandbox.moto_server import MotoSandbox
 from sandbox.quicksight_double import QuickSightDouble
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,3 +148,39 @@ async def test_a_visual_not_on_the_sheet_fails_the_job_with_a_reason(
     }
     with pytest.raises(Unrenderable, match="not on sheet"):
         render_migrated(pointed_at.assets, dashboard_id, file_spec, {}, small_sales)
+
+
+@pytest.fixture
+def on_moto(pointed_at: QuickSightDouble, moto_server: MotoSandbox, monkeypatch: pytest.MonkeyPatch) -> str:
+    """S3 on the session's moto (QuickSight stays the stand-in): a bucket for the images."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_server.endpoint)
+    bucket = f"report-images-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=bucket)
+    return bucket
+
+
+async def test_the_reports_own_image_is_uploaded_before_the_dashboard_names_it(
+    pointed_at: QuickSightDouble, on_moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    place = f"s3://{on_moto}/migrated"
+    assert await migrate(tmp_path, pointed_at.account_id, "--deploy", GROUP, "--images-at", place) == 0
+    assert "1 images uploaded" in capsys.readouterr().out
+    (dashboard_id,) = pointed_at.assets.dashboards
+    definition = pointed_at.assets.dashboards[dashboard_id]["versions"][0]["Definition"]
+    (static,) = definition["StaticFiles"]
+    where = static["ImageStaticFile"]["Source"]["S3Options"]
+    stored = boto3.client("s3", region_name="us-east-1").get_object(Bucket=on_moto, Key=where["ObjectKey"])
+    logo = SALES.parent / "Sales.Report" / "StaticResources" / "RegisteredResources" / "sales-logo.svg"
+    assert stored["Body"].read() == logo.read_bytes() and stored["ContentType"] == "image/svg+xml"
+    images = [i for sheet in definition["Sheets"] for i in sheet.get("Images", [])]
+    assert [i["ImageContentAltText"] for i in images] == ["Sales logo"]
+
+
+async def test_an_image_that_cannot_be_uploaded_deploys_nothing(
+    pointed_at: QuickSightDouble, on_moto: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    place = f"s3://{on_moto}-missing/migrated"
+    assert await migrate(tmp_path, pointed_at.account_id, "--deploy", GROUP, "--images-at", place) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "not deployed" in err and "NoSuchBucket" in err
+    assert not pointed_at.assets.data_sets and not pointed_at.assets.dashboards

@@ -8,6 +8,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from migrate.reports.convert.visuals import KINDS
+from migrate.reports.model import FieldRef, Page, Report, Visual
+from migrate.reports.read.sources import read_source
+
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def column(table: str, name: str) -> dict[str, Any]:
     return {
@@ -218,3 +224,23 @@ def write_pbit(
             if body is not None:
                 archive.writestr(name, body)
     return path
+
+
+def every_visual_kind(title: str = "a title") -> Report:
+    """The sandbox's Sales report with one more page holding a visual of every mapped kind, each
+    with one field in the first role of each well (a column, a measure, an aggregated column)."""
+    base = read_source(ROOT / "sandbox" / "powerbi" / "Sales.pbip")
+    made = {
+        "dimension": FieldRef("Sales", "region", "column"),
+        "measure": FieldRef("Sales", "Revenue", "measure"),
+        "table": FieldRef("Sales", "product", "aggregation", "DistinctCount"),
+    }
+    visuals = []
+    for i, kind in enumerate(sorted(KINDS)):
+        refs: dict[str, tuple[FieldRef, ...]] = {
+            roles[0]: (made[sort],) for roles, _, sort in KINDS[kind].wells
+        }
+        if KINDS[kind].wells[0][2] == "table":
+            refs["Values"] = (FieldRef("Sales", "region", "column"), made["table"], made["measure"])
+        visuals.append(Visual(f"v{i}", kind, refs, title, (10, 10 + i * 210, 300, 200)))
+    return Report("Every kind", "pbip", (*base.pages, Page("kinds", "Kinds", tuple(visuals))), base.model)

@@ -10,12 +10,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 from sandbox.moto_server import MotoSandbox
 from tests.terraform.hcl_model import TERRAFORM
 from tests.terraform.terraform_on_moto import MIRROR, base_env
 
 # Services a module may call; all go to moto.
-ENDPOINTS = ("datasync", "dms", "ec2", "iam", "kms", "logs", "s3", "secretsmanager", "sts")
+ENDPOINTS = (
+    "datasync",
+    "dms",
+    "ec2",
+    "iam",
+    "kms",
+    "logs",
+    "quicksight",
+    "rds",
+    "s3",
+    "secretsmanager",
+    "sts",
+)
 
 
 @dataclass
@@ -24,7 +38,15 @@ class ModuleRoot:
     env: dict[str, str]
 
     @classmethod
-    def make(cls, module: str, inputs: dict[str, Any], moto: MotoSandbox, directory: Path) -> ModuleRoot:
+    def make(
+        cls,
+        module: str,
+        inputs: dict[str, Any],
+        moto: MotoSandbox,
+        directory: Path,
+        source: Path | None = None,
+    ) -> ModuleRoot:
+        """``source``: a copy of the module to use instead of terraform/modules/<module>."""
         directory.mkdir(parents=True, exist_ok=True)
         provider = {
             "region": "us-east-1",
@@ -40,7 +62,7 @@ class ModuleRoot:
         root = {
             "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws"}}},
             "provider": {"aws": provider},
-            "module": {"this": {"source": str(TERRAFORM / "modules" / module), **inputs}},
+            "module": {"this": {"source": str(source or TERRAFORM / "modules" / module), **inputs}},
         }
         (directory / "main.tf.json").write_text(json.dumps(root, indent=2))
         (directory / "cli.tfrc").write_text(
@@ -87,3 +109,17 @@ class ModuleRoot:
             for change in shown.get("resource_changes", [])
             if change["change"]["actions"] != ["no-op"]
         }
+
+
+def vpc_with_two_subnets(moto: MotoSandbox, cidr: str) -> tuple[str, list[str]]:
+    """A VPC of ``cidr`` (a /16) and a /24 in each of two zones: what a module's network needs."""
+    ec2 = boto3.client("ec2", endpoint_url=moto.endpoint)
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    prefix = cidr.rsplit(".", 2)[0]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{prefix}.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    return vpc, subnets

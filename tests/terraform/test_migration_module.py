@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from sandbox.moto_server import MotoSandbox
-from tests.terraform.module_on_moto import ModuleRoot
+from tests.terraform.module_on_moto import ModuleRoot, vpc_with_two_subnets
 from tests.terraform.terraform_on_moto import require_terraform
 
 pytestmark = pytest.mark.terraform
@@ -29,14 +29,8 @@ MODULE = "module.this"
 def aws_side(moto_server: MotoSandbox) -> dict[str, Any]:
     """What the module is given: a VPC with two subnets, the reporting database's security group,
     the platform key, the landing bucket and the endpoint secrets."""
+    vpc, subnets = vpc_with_two_subnets(moto_server, "10.60.0.0/16")
     ec2 = boto3.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, zone in enumerate("ab")
-    ]
     reporting = ec2.create_security_group(GroupName="mig-reporting", Description="db", VpcId=vpc)["GroupId"]
     key = boto3.client("kms").create_key()["KeyMetadata"]["Arn"]
     boto3.client("s3").create_bucket(Bucket="mig-landing")

@@ -8,6 +8,7 @@ from typing import Any
 
 from migrate.reports.convert.datasets import Star, Target, create_data_set, stars
 from migrate.reports.convert.ids import object_id
+from migrate.reports.convert.images import SheetImages
 from migrate.reports.convert.measures import calculated_fields
 from migrate.reports.convert.roles import governance
 from migrate.reports.convert.visuals import DECORATION, KINDS, Fields, visual_definition
@@ -34,6 +35,7 @@ class Converted:
     decoration_dropped: int = 0
     targets: dict[str, str] = field(default_factory=dict)  # source object → what it became
     governance: dict[str, Any] = field(default_factory=dict)  # RLS roles as governed tables
+    images: SheetImages = field(default_factory=SheetImages)
 
     @property
     def coverage(self) -> str:
@@ -61,6 +63,7 @@ def convert(report: Report, target: Target) -> Converted:
     calculated, measures = calculated_fields(model, built, findings)
     dashboard_id = object_id("dashboard", report.name)
     converted = Converted(report.name, data_sets, {}, findings)
+    converted.images = SheetImages(target.images_at, target.region)
     converted.governance = governed
     converted.measures = len(model.measures)
     converted.measures_converted = len(measures)
@@ -83,6 +86,8 @@ def convert(report: Report, target: Target) -> Converted:
         definition["CalculatedFields"] = calculated
     if filter_groups:
         definition["FilterGroups"] = filter_groups
+    if converted.images.static_files:
+        definition["StaticFiles"] = converted.images.static_files
     converted.dashboard = {
         "AwsAccountId": target.account,
         "DashboardId": dashboard_id,
@@ -131,7 +136,7 @@ def _sheet(
     target: Target,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     sheet_id = object_id("sheet", report.name, page.name)
-    visuals, text_boxes, controls, groups, elements = [], [], [], [], []
+    visuals, text_boxes, images, controls, groups, elements = [], [], [], [], [], []
     for visual in page.visuals:
         where = f"{page.display_name}/{visual.name or '?'}"
         element_id = object_id("visual", report.name, page.name, visual.name)
@@ -146,7 +151,10 @@ def _sheet(
             converted.findings.append(Finding("DECORATION", where, f"decoration ({kind}), dropped"))
             continue
         if kind in IMAGES:
-            converted.findings.append(Finding("IMAGE", where, "QuickSight needs the image file itself"))
+            image = converted.images.sheet_image(report, visual, element_id, where, converted.findings)
+            if image:
+                images.append(image)
+                elements.append(_element(element_id, "IMAGE", visual))
             continue
         if kind in TEXT:
             text_boxes.append({"SheetTextBoxId": element_id, "Content": (visual.text or "")[:150000]})
@@ -181,6 +189,8 @@ def _sheet(
         sheet["Visuals"] = visuals
     if text_boxes:
         sheet["TextBoxes"] = text_boxes
+    if images:
+        sheet["Images"] = images
     if controls:
         sheet["FilterControls"] = controls
     if elements:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrate.reports.convert.ids import object_id
+from migrate.reports.convert.images import ImagesAt
 from migrate.reports.dax.translate import translate
 from migrate.reports.findings import Finding
 from migrate.reports.model import Relationship, SemanticModel, Table
@@ -61,6 +62,8 @@ class Target:
     tables_by_name: bool = False
     """A table whose Power Query reads no database table (a file, a web page) was loaded by the
     data track under its model name: convert it over that table (a finding still says so)."""
+    images_at: ImagesAt | None = None
+    """Where the report's own images are uploaded (None: written beside the inputs only)."""
 
 
 def stars(model: SemanticModel, findings: list[Finding]) -> list[Star]:

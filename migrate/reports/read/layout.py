@@ -73,6 +73,7 @@ def _visual(container: Any) -> Visual:
         title=_title(single.get("vcObjects") or {}),
         position=position,
         text=_text(single.get("objects") or {}),
+        image=_image(single.get("objects") or {}),
     )
 
 
@@ -102,3 +103,19 @@ def _text(objects: dict[str, Any]) -> str | None:
         for run in paragraph.get("textRuns", [])
     ]
     return "".join(runs) or None
+
+
+RESOURCE = "resource:"
+
+
+def _image(objects: dict[str, Any]) -> str | None:
+    """An image visual's picture: a file registered in the report, or a URL."""
+    for general in objects.get("general", []):
+        expr = general.get("properties", {}).get("imageUrl", {}).get("expr", {})
+        item = (expr.get("ResourcePackageItem") or {}).get("ItemName")
+        if isinstance(item, str) and item:
+            return RESOURCE + item
+        url = (expr.get("Literal") or {}).get("Value")
+        if isinstance(url, str) and url.strip("'"):
+            return url.strip("'")
+    return None

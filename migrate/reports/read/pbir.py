@@ -11,7 +11,7 @@ from typing import Any
 from migrate.reports.model import FieldRef, Page, Visual
 from migrate.reports.read.errors import UnreadableReport
 from migrate.reports.read.fields import field_ref
-from migrate.reports.read.layout import _text, _title
+from migrate.reports.read.layout import _image, _text, _title
 
 # Files by path relative to the report's ``definition`` folder.
 Files = Mapping[str, Callable[[], bytes]]
@@ -72,4 +72,5 @@ def _visual(found: dict[str, Any]) -> Visual:
             float(position.get("height", 0)),
         ),
         text=_text(visual.get("objects") or {}),
+        image=_image(visual.get("objects") or {}),
     )

@@ -8,13 +8,16 @@ import json
 import zipfile
 from pathlib import Path
 
-from migrate.reports.model import Report, SemanticModel
+from migrate.reports.model import Page, Report, SemanticModel
 from migrate.reports.read import layout, pbir, tmsl
 from migrate.reports.read.errors import UnreadableReport
 from migrate.reports.read.tmdl import model_of_folder
 
 # A zip member or file larger than this is refused before it is read (a zip bomb, a wrong file).
 MAX_PART_BYTES = 200 * 1024 * 1024
+# An image larger than this is left out (a finding); QuickSight documents no limit of its own.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+RESOURCES = "StaticResources/RegisteredResources/"
 
 
 def read_source(path: Path) -> Report:
@@ -70,7 +73,17 @@ def _archive(archive: zipfile.ZipFile, path: Path, kind: str) -> Report:
         )
     else:
         raise UnreadableReport(f"{path}: no model (DataModel or DataModelSchema)")
-    return Report(path.stem, kind, pages, model)
+    members = {
+        n.removeprefix("Report/" + RESOURCES): archive.getinfo(n)
+        for n in names
+        if n.startswith("Report/" + RESOURCES)
+    }
+    images = {
+        name: archive.read(members[name])
+        for name in _images_shown(pages)
+        if name in members and members[name].file_size <= MAX_IMAGE_BYTES
+    }
+    return Report(path.stem, kind, pages, model, images=images)
 
 
 def _pbip(path: Path) -> Report:
@@ -103,7 +116,23 @@ def _pbip(path: Path) -> Report:
         model = tmsl.model_of(tmsl.decode_schema(bim.read_bytes(), str(bim)), str(bim))
     else:
         raise UnreadableReport(f"{model_dir}: no definition/ (TMDL) and no model.bim")
-    return Report(name, "pbip", pages, model)
+    registered = {p.name: p for p in (report_dir / RESOURCES).glob("*") if p.is_file() and not p.is_symlink()}
+    images = {
+        name: registered[name].read_bytes()
+        for name in _images_shown(pages)
+        if name in registered and registered[name].stat().st_size <= MAX_IMAGE_BYTES
+    }
+    return Report(name, "pbip", pages, model, images=images)
+
+
+def _images_shown(pages: tuple[Page, ...]) -> set[str]:
+    """The registered resources image visuals show (looked up by exact name, never as a path)."""
+    return {
+        v.image.removeprefix(layout.RESOURCE)
+        for page in pages
+        for v in page.visuals
+        if v.image and v.image.startswith(layout.RESOURCE)
+    }
 
 
 def _model_dir(report_dir: Path, name: str) -> Path:

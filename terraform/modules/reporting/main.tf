@@ -165,3 +165,11 @@ resource "aws_quicksight_data_source" "reporting" {
     vpc_connection_arn = aws_quicksight_vpc_connection.reporting[0].arn
   }
 }
+
+# Reports converted from Power BI: `migrate reports --terraform migrated_reports.tf.json` writes
+# their data sets and dashboards into this folder (docs/migration.md, "Deploying with Terraform");
+# they exist while the database is registered in QuickSight and read from its data source.
+locals {
+  migrated_reports_count           = var.enabled && var.quicksight_enabled ? 1 : 0
+  migrated_reports_data_source_arn = one(aws_quicksight_data_source.reporting[*].arn)
+}

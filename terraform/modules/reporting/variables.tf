@@ -21,6 +21,12 @@ variable "quicksight_role_arn" {
   default     = null
 }
 
+variable "report_readers" {
+  description = "QuickSight group ARNs that may read the migrated reports' data sets and dashboards (migrated_reports.tf.json)."
+  type        = list(string)
+  default     = []
+}
+
 variable "clients" {
   description = "Security groups allowed to connect, by a name of the client (e.g. agents). Keyed by name so the rules are known at plan time, before the groups exist."
   type        = map(string)
