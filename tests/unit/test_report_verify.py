@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from migrate.cli import main
 from sandbox.dataset import ensure_dataset
@@ -60,9 +61,27 @@ def test_a_faithful_migration_is_equal_visual_by_visual(databases: tuple[Path, P
     assert verify(tmp_path, source, target, converted(tmp_path)) == 0
     found = results(tmp_path)
     statuses = {name: r["status"] for name, r in found.items()}
-    assert statuses.pop("Detail/matrix") == "not comparable", "a calculated column is not verified yet"
-    assert set(statuses.values()) == {"equal"} and len(statuses) == 16
+    assert set(statuses.values()) == {"equal"} and len(statuses) == 17
     assert found["Overview/by_region"]["groups"] == 3
+    assert found["Detail/matrix"]["groups"] == 6, "grouped by [Sale Year], a calculated column"
+
+
+def test_a_calculated_column_converted_wrong_is_a_difference(
+    databases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, target = databases
+    out = converted(tmp_path)
+    (path,) = (out / "Sales" / "datasets").glob("*.json")
+    data_set = json.loads(path.read_text())
+    for logical in data_set["LogicalTableMap"].values():
+        for step in logical.get("DataTransforms", []):
+            for made in step.get("CreateColumnsOperation", {}).get("Columns", []):
+                if made["ColumnName"] == "Sale Year":
+                    made["Expression"] = "extract('MM', {day})"
+    path.write_text(json.dumps(data_set))
+    assert verify(tmp_path, source, target, out) == 1
+    assert results(tmp_path)["Detail/matrix"]["status"] == "different"
+    assert results(tmp_path)["Overview/by_region"]["status"] == "equal"
 
 
 def test_a_changed_row_in_the_target_is_a_difference_naming_its_group(
@@ -245,3 +264,22 @@ def test_a_pbix_tables_are_loaded_with_currency_as_numbers(tmp_path: Path) -> No
         assert connection.execute(sa.text('SELECT SUM(amount) FROM "Sales"')).scalar() == pytest.approx(3.75)
         assert not sa.inspect(connection).has_table("Calculated")
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("dax", "why"),
+    [
+        ("SUM(Sales[amount])", "SUM in a calculated column"),
+        ('CALCULATE(1, Sales[region] = "EMEA")', "CALCULATE in a calculated column"),
+        ("YEAR(", "does not parse"),
+        ("QUARTER(Sales[day])", "QUARTER is not evaluated"),
+    ],
+)
+def test_a_calculated_column_the_verifier_cannot_evaluate_is_not_comparable(dax: str, why: str) -> None:
+    from migrate.reports.verify.dax_sql import DaxCompiler
+    from migrate.reports.verify.quicksight_sql import NotComparable
+
+    table = sa.table("sales", sa.column("amount"), sa.column("day"), sa.column("region"))
+    compiler = DaxCompiler(lambda _t, name: table.c[name], {}, "Sales")
+    with pytest.raises(NotComparable, match=why):
+        compiler.row(dax)

@@ -29,7 +29,7 @@ from migrate.reports.dax.tree import (
     Variables,
 )
 from migrate.reports.verify.quicksight_sql import NotComparable
-from migrate.reports.verify.sql_ops import SQL_OPERATORS
+from migrate.reports.verify.sql_ops import SQL_OPERATORS, date_part
 
 Expr = Any
 AGGREGATES: dict[str, Callable[[Expr], Expr]] = {
@@ -42,6 +42,8 @@ AGGREGATES: dict[str, Callable[[Expr], Expr]] = {
     "DISTINCTCOUNT": lambda e: sa.func.count(sa.distinct(e)),
 }
 ITERATORS = {"SUMX": "SUM", "AVERAGEX": "AVERAGE", "MINX": "MIN", "MAXX": "MAX"}
+# DAX's date functions the verifier evaluates, as SQL's EXTRACT fields.
+DATE_PARTS = {"YEAR": "year", "MONTH": "month", "DAY": "day"}
 
 
 class DaxCompiler:
@@ -51,6 +53,7 @@ class DaxCompiler:
         self.home = home  # the table a bare [column] belongs to
         self.variables: dict[str, Expr] = {}
         self.depth = 0
+        self.row_level = False  # a calculated column: no aggregation, no context transition
 
     def measure(self, name: str) -> Expr:
         self.depth += 1
@@ -62,6 +65,15 @@ class DaxCompiler:
             raise NotComparable(f"[{name}]: {exc}") from exc
         finally:
             self.depth -= 1
+
+    def row(self, expression: str) -> Expr:
+        """A calculated column's DAX as a row-level SQL expression over its table."""
+        try:
+            tree = parse(expression)
+        except DaxError as exc:
+            raise NotComparable(f"its DAX does not parse ({exc})") from exc
+        self.row_level = True
+        return self.node(tree, None)
 
     def node(self, node: Node, row_filter: Expr | None) -> Expr:
         match node:
@@ -106,6 +118,8 @@ class DaxCompiler:
         return SQL_OPERATORS[spelled](a, b)
 
     def call(self, name: str, args: tuple[Node, ...], row_filter: Expr | None) -> Expr:
+        if self.row_level and (name in AGGREGATES or name in ITERATORS or name in ("COUNTROWS", "CALCULATE")):
+            raise NotComparable(f"{name} in a calculated column is not evaluated")
         if name in AGGREGATES and len(args) == 1 and isinstance(args[0], ColumnRef):
             value = self.node(args[0], None)
             return AGGREGATES[name](sa.case((row_filter, value)) if row_filter is not None else value)
@@ -132,6 +146,8 @@ class DaxCompiler:
             return self.node(args[0], row_filter).is_(None)
         if name == "COALESCE" and len(args) >= 2:
             return sa.func.coalesce(*(self.node(a, row_filter) for a in args))
+        if name in DATE_PARTS and len(args) == 1:
+            return date_part(DATE_PARTS[name], self.node(args[0], row_filter))
         if name in ("TRUE", "FALSE") and not args:
             return sa.true() if name == "TRUE" else sa.false()
         if name == "CALCULATE" and args:

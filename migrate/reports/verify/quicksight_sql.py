@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from migrate.reports.verify.sql_ops import SQL_OPERATORS
+from migrate.reports.verify.sql_ops import SQL_OPERATORS, date_part
 
 Expr = Any  # a SQLAlchemy column expression
 
@@ -177,7 +177,13 @@ class Compiler:
             return args[0].in_(args[1])
         if name == "abs" and len(args) == 1:
             return sa.func.abs(args[0])
+        if name == "extract" and len(args) == 2 and getattr(args[0], "value", None) in DATE_PARTS:
+            return date_part(DATE_PARTS[args[0].value], args[1])
         raise NotComparable(f"{name} is not evaluated by the verifier")
+
+
+# QuickSight's extract() periods the verifier evaluates, as SQL's EXTRACT fields.
+DATE_PARTS = {"YYYY": "year", "MM": "month", "DD": "day"}
 
 
 def _binary(op: str, left: Expr, right: Expr) -> Expr:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 
 def _divide(a: Any, b: Any) -> Any:
@@ -29,3 +30,31 @@ SQL_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "AND": sa.and_,
     "OR": sa.or_,
 }
+
+
+class _AsDateTime(sa.sql.expression.FunctionElement[Any]):
+    """A value read as a date and time, whatever the column stores (a migrated date is often
+    text): CAST on servers; SQLite's date functions read ISO text as it is."""
+
+    inherit_cache = True
+    name = "as_datetime"
+
+
+@compiles(_AsDateTime)
+def _as_datetime_cast(element: _AsDateTime, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TIMESTAMP)"
+
+
+@compiles(_AsDateTime, "mysql", "mariadb")
+def _as_datetime_mysql(element: _AsDateTime, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATETIME)"
+
+
+@compiles(_AsDateTime, "sqlite")
+def _as_datetime_sqlite(element: _AsDateTime, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+def date_part(field: str, value: Any) -> Any:
+    """EXTRACT(field FROM value) with the value read as a date and time."""
+    return sa.extract(field, _AsDateTime(value))

@@ -197,9 +197,21 @@ def _power_bi(
 
     clause, aliases = model_from(model, tables, rows, physical)
 
+    compiling: set[tuple[str, str]] = set()
+
     def column(table_name: str, name: str) -> Any:
         if table_name not in aliases:
             raise NotComparable(f"'{table_name}' is not joined for this visual")
+        calculated = _calculated(model, table_name, name)
+        if calculated is not None and not sides.source_by_model_names:
+            # a calculated column has no stored rows: its DAX, row by row, over its own table
+            if (table_name, name) in compiling:
+                raise NotComparable(f"the calculated column [{name}] refers to itself")
+            compiling.add((table_name, name))
+            try:
+                return DaxCompiler(column, {}, table_name).row(calculated)
+            finally:
+                compiling.discard((table_name, name))
         found = physical(table_name, name)
         if found not in aliases[table_name].c:
             raise NotComparable(f"[{name}] has no stored rows in the source")
@@ -207,7 +219,8 @@ def _power_bi(
 
     single = next(iter(homes)) if len(homes) == 1 else None
     home = single if single in aliases else next(iter(aliases))
-    compiler = DaxCompiler(column, {m.name: m.expression for m in model.measures}, home)
+    measures_dax = {m.name: m.expression for m in model.measures}
+    compiler = DaxCompiler(column, measures_dax, home)
     selected_dims = [column(ref.table, ref.name) for ref in dims]
     selected = []
     for ref in measures:
@@ -220,6 +233,13 @@ def _power_bi(
     return _run(sides.source, clause, selected_dims, selected)
 
 
+def _calculated(model: SemanticModel, table_name: str, name: str) -> str | None:
+    """The DAX of a calculated column, or None for a stored one."""
+    table = model.table(table_name)
+    found = next((c for c in table.columns if c.name == name), None) if table else None
+    return found.expression if found is not None else None
+
+
 def _stored(table: Table, table_name: str, name: str) -> str:
     if table_name != table.name:
         raise NotComparable(f"'{table_name}' is another table")
@@ -227,7 +247,7 @@ def _stored(table: Table, table_name: str, name: str) -> str:
     if found is None:
         raise NotComparable(f"[{name}] is not a column of '{table.name}'")
     if found.expression is not None:
-        raise NotComparable(f"[{name}] is a calculated column, not verified yet")
+        raise NotComparable(f"[{name}] is a calculated column, in a source named as the model")
     return found.source_column or found.name
 
 
