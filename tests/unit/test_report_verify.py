@@ -283,3 +283,25 @@ def test_a_calculated_column_the_verifier_cannot_evaluate_is_not_comparable(dax:
     compiler = DaxCompiler(lambda _t, name: table.c[name], {}, "Sales")
     with pytest.raises(NotComparable, match=why):
         compiler.row(dax)
+
+
+def test_a_visual_whose_query_cannot_be_computed_is_not_comparable_and_the_rest_run(
+    databases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    source, _ = databases
+    target = tmp_path / "typed.db"
+    target.write_bytes(source.read_bytes())
+    with sqlite3.connect(target) as db:  # a date column that holds a number where a date should be
+        db.executescript(
+            "ALTER TABLE sales RENAME TO loaded;"
+            "CREATE TABLE sales (id INTEGER PRIMARY KEY, day DATETIME, region TEXT, product TEXT,"
+            " units INTEGER, amount REAL);"
+            "INSERT INTO sales SELECT * FROM loaded; DROP TABLE loaded;"
+            "UPDATE sales SET day = 20260105 WHERE id = 3;"
+        )
+    assert verify(tmp_path, source, target, converted(tmp_path)) == 1
+    found = results(tmp_path)
+    refused = {name for name, r in found.items() if r["status"] == "not comparable"}
+    assert refused and all("could not be computed" in found[name]["why"] for name in refused)
+    assert found["Detail/matrix"]["status"] == "different", "that row's year is not 2026 any more"
+    assert found["Overview/by_region"]["status"] == "equal"

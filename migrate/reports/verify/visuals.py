@@ -192,8 +192,9 @@ def _power_bi(
         found = model.table(table_name)
         if found is None:
             raise NotComparable(f"'{table_name}' is not a table of the model")
-        stored = _stored(found, table_name, name)
-        return name if sides.source_by_model_names else stored
+        if sides.source_by_model_names:
+            return name  # a PBIX's own data holds its calculated columns' values too
+        return _stored(found, table_name, name)
 
     clause, aliases = model_from(model, tables, rows, physical)
 
@@ -247,7 +248,7 @@ def _stored(table: Table, table_name: str, name: str) -> str:
     if found is None:
         raise NotComparable(f"[{name}] is not a column of '{table.name}'")
     if found.expression is not None:
-        raise NotComparable(f"[{name}] is a calculated column, in a source named as the model")
+        raise NotComparable(f"[{name}] is a calculated column")
     return found.source_column or found.name
 
 
@@ -315,8 +316,14 @@ def _run(
     query = sa.select(*dims, *measures).select_from(table).where(*(where or []))
     if dims:
         query = query.group_by(*dims)
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(query).all()
+    except (sa.exc.ProgrammingError, sa.exc.DataError, TypeError, ValueError) as exc:
+        # this visual's query, not the database: the server refused it, or a stored value is not
+        # what the column's type says (the other visuals still run)
+        why = str(exc).splitlines()[0][:200]
+        raise NotComparable(f"its query could not be computed ({why})") from exc
     found = {}
     for row in rows:
         values = tuple(row[len(dims) :])
