@@ -137,3 +137,17 @@ def test_an_image_larger_than_the_limit_is_a_finding_not_read(
     assert report.images == {}
     converted = convert(report, replace(TARGET, images_at=AT))
     assert [f.code for f in converted.findings if f.source == "Overview/logo"] == ["IMAGE"]
+
+
+def test_images_beyond_what_a_sheet_holds_are_findings_not_an_invalid_dashboard(tmp_path: Path) -> None:
+    many = [image(f"logo{n}", registered("logo.png"), n * 100) for n in range(12)]
+    path = write_pbit(
+        tmp_path / "Many.pbit",
+        report=layout(("Logos", many)),
+        parts={"Report/StaticResources/RegisteredResources/logo.png": PNG},
+    )
+    converted = convert(read_source(path), replace(TARGET, images_at=AT))
+    (sheet,) = converted.dashboard["Definition"]["Sheets"]
+    assert len(sheet["Images"]) == 10
+    assert [f.source for f in converted.findings if f.code == "IMAGE"] == ["Logos/logo10", "Logos/logo11"]
+    assert problems("CreateDashboard", converted.dashboard) == []

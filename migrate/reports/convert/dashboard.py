@@ -19,6 +19,7 @@ SLICERS = {"slicer"}
 AUTO_DATE_TABLES = ("LocalDateTable_", "DateTableTemplate_")
 TEXT = {"textbox"}
 IMAGES = {"image"}
+IMAGES_PER_SHEET = 10  # SheetDefinition.Images' limit in QuickSight's API model
 # Power BI's canvas is 1280 pixels wide by default, like QuickSight's free-form sheet.
 
 
@@ -151,6 +152,11 @@ def _sheet(
             converted.findings.append(Finding("DECORATION", where, f"decoration ({kind}), dropped"))
             continue
         if kind in IMAGES:
+            if len(images) == IMAGES_PER_SHEET:
+                converted.findings.append(
+                    Finding("IMAGE", where, f"a QuickSight sheet holds at most {IMAGES_PER_SHEET} images")
+                )
+                continue
             image = converted.images.sheet_image(report, visual, element_id, where, converted.findings)
             if image:
                 images.append(image)
