@@ -78,13 +78,17 @@ moto: setup ## run only the sandbox's moto (fixes and seeds, no platform) until 
 # databases), so they run in a second pytest beside it: two cores kept busy. Their output follows.
 TESTS_BESIDE := tests/terraform tests/packer tests/browser tests/quicksight tests/api
 BESIDE_LOG := out/tests-beside.log
+# Each run prints its 25 slowest tests and writes its time by suite (tests/support/suite_timing.py).
+TIMED := --durations=25 --suite-timing=out/test-timing
 
 test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) $(SUPERSET) $(SUPERSET_SDK) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
-	@mkdir -p out
-	@$(PY) -m pytest -p no:cacheprovider $(TESTS_BESIDE) > $(BESIDE_LOG) 2>&1 & beside=$$!; \
-	  rest=0; $(PY) -m pytest $(addprefix --ignore=,$(TESTS_BESIDE)) || rest=$$?; \
+	@mkdir -p out; rm -f out/test-timing-*.json; started=$$(date +%s); \
+	  $(PY) -m pytest -p no:cacheprovider $(TIMED)-beside.json $(TESTS_BESIDE) > $(BESIDE_LOG) 2>&1 & beside=$$!; \
+	  rest=0; $(PY) -m pytest $(TIMED)-rest.json $(addprefix --ignore=,$(TESTS_BESIDE)) || rest=$$?; \
 	  status=0; wait $$beside || status=$$?; \
 	  echo "=== $(TESTS_BESIDE), run beside the rest ($(BESIDE_LOG)) ==="; cat $(BESIDE_LOG); \
+	  echo "=== time by suite, both runs ($$(( $$(date +%s) - started )) s wall; out/test-timing.md) ==="; \
+	  $(PY) -m tests.support.suite_timing out/test-timing-rest.json out/test-timing-beside.json | tee out/test-timing.md; \
 	  echo "=== exit: the rest $$rest, beside $$status ==="; exit $$((rest ? rest : status))
 
 simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
@@ -163,9 +167,9 @@ azurite: $(AZURITE) ## Azurite (Azure Blob on loopback) for migrate verify's tes
 lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py
 
-generate: docs schedules ## write every generated file: each catalog's, docs/agent.md's settings table, contracts/openapi.json
+generate: docs schedules ## write every generated file: each catalog's, the settings tables in docs/, contracts/openapi.json
 
-docs: setup ## regenerate what is written from code: docs/agent.md's settings table, contracts/openapi.json
+docs: setup ## regenerate what is written from code: the agent's and the scaler's settings tables, contracts/openapi.json
 	$(PY) -m tools.settings_table
 	$(PY) -m contracts.openapi
 

@@ -22,6 +22,8 @@ from sandbox.platform import Platform, PlatformOptions, create_platform
 from sandbox.runtime import Functions, make_functions
 from tests.support.agents import SpawnAgent
 
+pytest_plugins = ["tests.support.suite_timing"]
+
 TESTS = Path(__file__).resolve().parent
 TEST_CATALOG = TESTS / "fixtures" / "catalog.toml"
 

@@ -1,0 +1,31 @@
+"""make test's time by suite: tests are filed under their suite, runs side by side are merged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support.suite_timing import merged, suite_of, table
+
+
+@pytest.mark.parametrize(
+    ("nodeid", "suite"),
+    [
+        ("tests/unit/test_x.py::test_y", "unit"),
+        ("tests/terraform/test_t.py::test_a[dev]", "terraform"),
+        ("tests/test_top.py::test_z", "tests/test_top.py"),
+    ],
+)
+def test_each_test_is_filed_under_its_suite(nodeid: str, suite: str) -> None:
+    assert suite_of(nodeid) == suite
+
+
+def test_two_runs_merge_into_one_table_slowest_first(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"unit": {"tests": 3, "seconds": 2.0}}))
+    (tmp_path / "b.json").write_text(
+        json.dumps({"terraform": {"tests": 2, "seconds": 90.0}, "unit": {"tests": 1, "seconds": 1.0}})
+    )
+    rows = table(merged([tmp_path / "a.json", tmp_path / "b.json"]))
+    assert rows[2:] == ["| terraform | 2 | 90 |", "| unit | 4 | 3 |", "| all | 6 | 93 |"]
