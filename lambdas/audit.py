@@ -11,9 +11,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
+from contracts.metrics import PLATFORM_NAMESPACE
 from lambdas.caller import Caller
 
-METRIC_NAMESPACE = "SnapshotEngine"
 DENIALS_METRIC = "EntitlementDenials"
 REQUESTS_METRIC = "SnapshotRequests"
 
@@ -40,7 +40,7 @@ def count_request(report: str, decision: str) -> None:
 def _count(name: str, **dimensions: str) -> None:
     """One count as its own EMF line (Powertools' service dimension added); none where
     ``POWERTOOLS_METRICS_DISABLED`` is set, as the sandbox sets it."""
-    metrics = EphemeralMetrics(namespace=METRIC_NAMESPACE)
+    metrics = EphemeralMetrics(namespace=PLATFORM_NAMESPACE)
     for dimension, value in dimensions.items():
         metrics.add_dimension(name=dimension, value=value)
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

@@ -18,7 +18,7 @@ import functools
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from contracts.metrics import AGENT_NAMESPACE
 from lambdas.entry import entry_point
 from scaling.policy import Decision, Memory, Observation, Policy, decide
 
@@ -35,28 +36,42 @@ CORRELATION_ID_PATH = "id"  # the schedule's event id
 MEMORY_TAG = "snapshot-engine:scaler"
 
 
+# The policy's knobs the environment may set (Terraform sets only what an environment chose);
+# their defaults are scaling.policy.Policy's.
+POLICY_ENVIRONMENT = {
+    "target_utilisation": ("TARGET_UTILISATION", float),
+    "default_capacity": ("DEFAULT_CAPACITY", int),
+    "scale_in_delay_s": ("SCALE_IN_DELAY_SECONDS", float),
+    "scale_in_cooldown_s": ("SCALE_IN_COOLDOWN_SECONDS", float),
+    "idle_to_zero_s": ("IDLE_TO_ZERO_SECONDS", float),
+}
+POLICY_MEANING = {
+    "target_utilisation": "share of each instance's slots the fleet is sized to keep busy",
+    "default_capacity": "slots assumed per instance before any agent has reported its capacity",
+    "scale_in_delay_s": "how long the need must stay below the fleet before a scale-in step",
+    "scale_in_cooldown_s": "no scale-in this soon after a scale-out",
+    "idle_to_zero_s": "queue empty and no agent busy this long: the fleet goes to zero",
+}
+
+
 @dataclass(frozen=True)
 class ScalerSettings:
     queue_url: str
     autoscaling_group: str
-    metrics_namespace: str = "SnapshotEngine/Agent"
-    target_utilisation: float = 0.8
-    default_capacity: int = 16
-    scale_in_delay_s: float = 300
-    scale_in_cooldown_s: float = 300
-    idle_to_zero_s: float = 600
+    metrics_namespace: str = AGENT_NAMESPACE
+    policy: dict[str, Any] = field(default_factory=dict)  # what overrides Policy's defaults (by name)
 
     @classmethod
     def from_env(cls) -> ScalerSettings:
         return cls(
             queue_url=os.environ["QUEUE_URL"],
             autoscaling_group=os.environ["AUTOSCALING_GROUP"],
-            metrics_namespace=os.environ.get("METRICS_NAMESPACE", "SnapshotEngine/Agent"),
-            target_utilisation=float(os.environ.get("TARGET_UTILISATION", "0.8")),
-            default_capacity=int(os.environ.get("DEFAULT_CAPACITY", "16")),
-            scale_in_delay_s=float(os.environ.get("SCALE_IN_DELAY_SECONDS", "300")),
-            scale_in_cooldown_s=float(os.environ.get("SCALE_IN_COOLDOWN_SECONDS", "300")),
-            idle_to_zero_s=float(os.environ.get("IDLE_TO_ZERO_SECONDS", "600")),
+            metrics_namespace=os.environ.get("METRICS_NAMESPACE", AGENT_NAMESPACE),
+            policy={
+                knob: kind(os.environ[variable])
+                for knob, (variable, kind) in POLICY_ENVIRONMENT.items()
+                if variable in os.environ
+            },
         )
 
 
@@ -91,13 +106,7 @@ class Scaler:
             busy_ratio=busy,
         )
         policy = Policy(
-            min_size=int(group["MinSize"]),
-            max_size=int(group["MaxSize"]),
-            target_utilisation=self._settings.target_utilisation,
-            default_capacity=self._settings.default_capacity,
-            scale_in_delay_s=self._settings.scale_in_delay_s,
-            scale_in_cooldown_s=self._settings.scale_in_cooldown_s,
-            idle_to_zero_s=self._settings.idle_to_zero_s,
+            min_size=int(group["MinSize"]), max_size=int(group["MaxSize"]), **self._settings.policy
         )
         memory = _read_memory(group.get("Tags", []))
         decision = decide(observation, memory, policy)

@@ -2,6 +2,8 @@
 # their own values; each concern is one module under modules/.
 locals {
   repo = "${path.module}/../.."
+  # Where the AMI's CloudWatch agent publishes the agents' /metrics (contracts/metrics.py).
+  agent_metrics_namespace = "SnapshotEngine/Agent"
   # The environment's catalog: reports, datasets, the entitlements seed and what make generate
   # writes from them (Terraform reads no TOML).
   catalog = {
@@ -133,6 +135,8 @@ module "workers" {
   state_machine_arn = module.orchestration.state_machine_arn
   agent_settings    = local.agent_settings
   data_sources      = var.data_sources
+
+  agent_metrics_namespace = local.agent_metrics_namespace
   # The reporting database as a data source named "reporting": renders read as its read-only
   # user, loads write as its loader; the master's secret is the operators' alone.
   data_source_secrets = merge(
@@ -255,4 +259,5 @@ module "monitoring" {
   landed_function_name     = module.etl.landed_function_name
   reconciler_function_name = module.reconciler.function_name
   reconciler_dlq_name      = module.reconciler.dlq_name
+  agent_metrics_namespace  = local.agent_metrics_namespace
 }

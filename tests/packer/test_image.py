@@ -26,6 +26,7 @@ import yaml
 
 from agent.metrics import AgentMetrics
 from agent.settings import AgentSettings
+from contracts.metrics import AGENT_NAMESPACE
 from sandbox.moto_server import free_port
 from sandbox.platform import Platform
 from tests.packer.conftest import DIST, PACKER, ROOT, wheel
@@ -283,7 +284,13 @@ def test_cloudwatch_scrapes_the_agent_and_publishes_what_the_alarms_read() -> No
         published
     )
     monitoring = load_module(TERRAFORM / "modules" / "monitoring")
-    assert unquote(monitoring.variables["agent_metrics_namespace"]["default"]) == emf["metric_namespace"]
+    platform = load_module(TERRAFORM / "platform")
+    assert emf["metric_namespace"] == AGENT_NAMESPACE
+    assert unquote(platform.locals["agent_metrics_namespace"]) == AGENT_NAMESPACE
+    for module in ("workers", "monitoring"):
+        assert (
+            unquote(platform.calls[module]["agent_metrics_namespace"]) == "${local.agent_metrics_namespace}"
+        )
     alarm = monitoring.resources[("aws_cloudwatch_metric_alarm", "agent_errors")]
     dimensions = sorted(alarm["dimensions"])
     assert dimensions in published[unquote(alarm["metric_name"])], (

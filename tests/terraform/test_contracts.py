@@ -6,6 +6,7 @@ schedules file is the catalog's."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -23,7 +24,9 @@ from contracts.catalog import parse_catalog
 from contracts.catalog_dirs import catalog_dirs
 from contracts.generated import stale as stale_generated
 from lambdas.page_tokens import PURPOSE as PAGE_TOKEN_PURPOSE
+from lambdas.scaler import POLICY_ENVIRONMENT, ScalerSettings
 from lambdas.settings import SWEEP_EVENT, SWEEP_SECONDS
+from scaling.policy import Policy
 from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
 
 MODULES = TERRAFORM / "modules"
@@ -509,8 +512,9 @@ def test_terraform_refuses_the_secret_names_the_catalog_refuses() -> None:
 
 
 def test_the_scaler_gets_the_environment_it_reads() -> None:
-    scaler = load_module(MODULES / "workers").calls["scaler"]
-    environment = set(scaler["environment"])
+    workers = load_module(MODULES / "workers")
+    scaler = workers.calls["scaler"]
+    environment = set(workers.locals["scaler_environment"])
     code = (ROOT / "lambdas" / "scaler.py").read_text()
     required = set(re.findall(r'os\.environ\["([A-Z_]+)"\]', code))
     optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', code))
@@ -589,3 +593,26 @@ def test_every_service_the_code_calls_is_reachable_from_the_private_subnets() ->
     services = {ENDPOINT_OF.get(prefixes[p], prefixes[p]) for p in called} - {"quicksight"}
     assert services - interfaces - gateways == set()
     assert "secretsmanager" in interfaces, "DMS reads its endpoint secrets from the VPC"
+
+
+def test_the_scaler_is_given_only_the_policy_knobs_the_code_reads_and_no_defaults() -> None:
+    """The policy's defaults live in scaling/policy.py alone: Terraform passes what is set."""
+    workers = load_module(MODULES / "workers")
+    assert set(workers.locals["scaling_environment"]) == {v for v, _ in POLICY_ENVIRONMENT.values()}
+    assert set(POLICY_ENVIRONMENT) <= {f.name for f in dataclasses.fields(Policy)}
+    scaling = workers.variables["scaling"]["type"]
+    assert "optional(number)" in scaling and not re.search(r"optional\(number,", scaling)
+
+
+def test_the_scalers_policy_knobs_come_from_the_environment_or_the_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QUEUE_URL", "q")
+    monkeypatch.setenv("AUTOSCALING_GROUP", "g")
+    for variable, _ in POLICY_ENVIRONMENT.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("DEFAULT_CAPACITY", "10")
+    assert ScalerSettings.from_env().policy == {"default_capacity": 10}
+    monkeypatch.setenv("IDLE_TO_ZERO_SECONDS", "ten minutes")
+    with pytest.raises(ValueError, match="ten minutes"):
+        ScalerSettings.from_env()

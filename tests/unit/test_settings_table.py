@@ -33,7 +33,17 @@ def test_a_stale_page_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     stale = settings_table.PAGE.read_text().replace("| the jobs queue |", "| a queue |")
     page = tmp_path / "agent.md"
     page.write_text(stale)
-    monkeypatch.setattr(settings_table, "PAGE", page)
+    monkeypatch.setattr(settings_table, "TABLES", {page: settings_table.table})
     assert settings_table.main(["--check"]) == 1
     assert settings_table.main([]) == 0
     assert settings_table.main(["--check"]) == 0
+
+
+def test_the_scaler_table_gives_each_knob_the_policys_own_default() -> None:
+    from lambdas.scaler import POLICY_ENVIRONMENT, POLICY_MEANING
+
+    rows = settings_table.scaler_table().splitlines()[2:]
+    assert len(rows) == len(POLICY_ENVIRONMENT) and set(POLICY_MEANING) == set(POLICY_ENVIRONMENT)
+    assert "| `IDLE_TO_ZERO_SECONDS` | 600 |" in "\n".join(rows)
+    page = settings_table.SCALER_PAGE.read_text()
+    assert settings_table.render(page, settings_table.scaler_table) == page

@@ -137,7 +137,8 @@ def _sheet(
     target: Target,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     sheet_id = object_id("sheet", report.name, page.name)
-    visuals, text_boxes, images, controls, groups, elements = [], [], [], [], [], []
+    visuals, text_boxes, controls, groups, elements = [], [], [], [], []
+    images: list[dict[str, Any]] = []
     for visual in page.visuals:
         where = f"{page.display_name}/{visual.name or '?'}"
         element_id = object_id("visual", report.name, page.name, visual.name)

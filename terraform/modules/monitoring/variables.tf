@@ -52,7 +52,6 @@ variable "autoscaling_group_name" {
 variable "agent_metrics_namespace" {
   description = "CloudWatch namespace the agents' CloudWatch agent publishes /metrics into."
   type        = string
-  default     = "SnapshotEngine/Agent"
 }
 
 variable "oldest_job_alarm_seconds" {

@@ -1,3 +1,19 @@
+locals {
+  scaler_environment = {
+    QUEUE_URL               = var.queue.url
+    AUTOSCALING_GROUP       = local.asg_name
+    METRICS_NAMESPACE       = var.agent_metrics_namespace
+    POWERTOOLS_SERVICE_NAME = "snapshot-scaler"
+  }
+  scaling_environment = {
+    TARGET_UTILISATION        = var.scaling.target_utilisation
+    DEFAULT_CAPACITY          = var.scaling.default_capacity
+    SCALE_IN_DELAY_SECONDS    = var.scaling.scale_in_delay_seconds
+    SCALE_IN_COOLDOWN_SECONDS = var.scaling.scale_in_cooldown_seconds
+    IDLE_TO_ZERO_SECONDS      = var.scaling.idle_to_zero_seconds
+  }
+}
+
 # The scaler: every minute, scaling.policy.decide sets the group's desired capacity from the queue
 # and the agents' metrics (lambdas/scaler.py). It acts from zero, where no agent metric exists.
 module "scaler" {
@@ -14,17 +30,11 @@ module "scaler" {
   # The scaler calls SQS, Auto Scaling and CloudWatch (interface endpoints), no gateway endpoint.
   network            = merge(var.network, { gateway_prefix_lists = {} })
   log_retention_days = var.log_retention_days
-  environment = {
-    QUEUE_URL                 = var.queue.url
-    AUTOSCALING_GROUP         = local.asg_name
-    METRICS_NAMESPACE         = var.agent_metrics_namespace
-    TARGET_UTILISATION        = tostring(var.scaling.target_utilisation)
-    DEFAULT_CAPACITY          = tostring(var.scaling.default_capacity)
-    SCALE_IN_DELAY_SECONDS    = tostring(var.scaling.scale_in_delay_seconds)
-    SCALE_IN_COOLDOWN_SECONDS = tostring(var.scaling.scale_in_cooldown_seconds)
-    IDLE_TO_ZERO_SECONDS      = tostring(var.scaling.idle_to_zero_seconds)
-    POWERTOOLS_SERVICE_NAME   = "snapshot-scaler"
-  }
+  # only the policy knobs an environment set: their defaults live in scaling/policy.py alone
+  environment = merge(
+    local.scaler_environment,
+    { for name, value in local.scaling_environment : name => tostring(value) if value != null },
+  )
 }
 
 resource "aws_cloudwatch_event_rule" "scaler" {

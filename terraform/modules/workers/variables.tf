@@ -119,17 +119,16 @@ variable "drain_seconds" {
 variable "agent_metrics_namespace" {
   description = "Namespace the agents' CloudWatch agent publishes into (the scaler reads capacity and busy ratio there)."
   type        = string
-  default     = "SnapshotEngine/Agent"
 }
 
 variable "scaling" {
-  description = "The scaling policy: target busy share of each instance's slots, slots assumed before any agent reports, and the scale-in and to-zero delays."
+  description = "The scaling policy: target busy share of each instance's slots, slots assumed before any agent reports, and the scale-in and to-zero delays. Unset, scaling/policy.py's default (docs/autoscaling.md's table)."
   type = object({
-    target_utilisation        = optional(number, 0.8)
-    default_capacity          = optional(number, 16)
-    scale_in_delay_seconds    = optional(number, 300)
-    scale_in_cooldown_seconds = optional(number, 300)
-    idle_to_zero_seconds      = optional(number, 600)
+    target_utilisation        = optional(number)
+    default_capacity          = optional(number)
+    scale_in_delay_seconds    = optional(number)
+    scale_in_cooldown_seconds = optional(number)
+    idle_to_zero_seconds      = optional(number)
   })
   default = {}
 }
