@@ -10,18 +10,15 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 SYNCED := $(VENV)/.synced
-# Terraform checks run offline, each tool in an environment of its own (never on the project's PATH).
-TERRAFORM_FMT := $(TOOLS)/terraform/bin/terraform
-CHECKOV := $(TOOLS)/checkov/bin/checkov
+# Tools in environments of their own under .tools/ (never on the project's PATH):
+# - terraform (fmt) and checkov: the offline Terraform checks;
+# - reladiff (the maintained fork of data-diff): the yardstick migrate verify is benchmarked against;
+# - dash and superset: real dashboard applications the browser renderer's login tests capture;
+# - azurite (npm): Azure Blob on loopback for migrate verify's tests; superset-sdk (npm): Superset's
+#   embedding SDK for the same tests.
+PY_TOOLS := $(foreach tool,terraform checkov reladiff dash superset,$(TOOLS)/$(tool)/.installed)
+NPM_TOOLS := $(foreach tool,azurite superset-sdk,$(TOOLS)/$(tool)/node_modules/.installed)
 AWS_SCHEMA := $(TOOLS)/aws-provider-schema.json
-# Azurite (npm, pinned by tools/azurite/package-lock.json): Azure Blob on loopback for migrate verify's tests.
-AZURITE := $(TOOLS)/azurite/node_modules/.bin/azurite-blob
-# reladiff (the maintained fork of data-diff), the yardstick migrate verify is benchmarked against.
-RELADIFF := $(TOOLS)/reladiff/bin/reladiff
-# Plotly Dash and Apache Superset: real dashboard applications the browser renderer's login tests capture.
-DASH := $(TOOLS)/dash/bin/python
-SUPERSET := $(TOOLS)/superset/bin/superset
-SUPERSET_SDK := $(TOOLS)/superset-sdk/node_modules/@superset-ui/embedded-sdk/bundle/index.js
 SCHEMA_WHEEL := $(TOOLS)/cache/cdktf_cdktf_provider_aws-21.22.1-py3-none-any.whl
 LAMBDAS := build/lambdas.zip
 ENVS := $(notdir $(wildcard terraform/environments/*))
@@ -81,7 +78,7 @@ BESIDE_LOG := out/tests-beside.log
 # Each run prints its 25 slowest tests and writes its time by suite (tests/support/suite_timing.py).
 TIMED := --durations=25 --suite-timing=out/test-timing
 
-test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) $(SUPERSET) $(SUPERSET_SDK) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
+test: lint tf-tools lambdas wheel $(PY_TOOLS) $(NPM_TOOLS) ## every check and test (lint, unit, Lambdas, end to end, SQL servers, Terraform)
 	@mkdir -p out; rm -f out/test-timing-*.json; started=$$(date +%s); \
 	  $(PY) -m pytest -p no:cacheprovider $(TIMED)-beside.json $(TESTS_BESIDE) > $(BESIDE_LOG) 2>&1 & beside=$$!; \
 	  rest=0; $(PY) -m pytest $(TIMED)-rest.json $(addprefix --ignore=,$(TESTS_BESIDE)) || rest=$$?; \
@@ -94,7 +91,7 @@ test: lint tf-tools azurite lambdas wheel $(RELADIFF) $(DASH) $(SUPERSET) $(SUPE
 simulate: setup ## replay job traces through the scaling policy; writes out/simulation.json and .png
 	$(PY) -m simulator
 
-bench: setup $(RELADIFF) ## measure the agent (and migrate verify against reladiff); writes out/bench.json
+bench: setup $(TOOLS)/reladiff/.installed ## measure the agent (and migrate verify against reladiff); writes out/bench.json
 	$(PY) -m bench.run
 
 unit: setup ## the fast tests only (no agents)
@@ -117,35 +114,18 @@ lock: | $(UV) ## refresh uv.lock after editing pyproject.toml
 clean: ## remove the environments and outputs
 	rm -rf $(VENV) $(TOOLS) out build data/*.db .mypy_cache .pytest_cache .ruff_cache
 
-$(TERRAFORM_FMT): tools/terraform.txt | $(UV)
-	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/terraform
-	$(UV) pip install -q --python $(TOOLS)/terraform/bin/python --require-hashes -r $<
+# A Python tool in an environment of its own under .tools/<name>, from tools/<name>.txt (pinned
+# with hashes by pip-compile from tools/<name>.in); .installed marks it done.
+$(TOOLS)/%/.installed: tools/%.txt | $(UV)
+	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/$*
+	$(UV) pip install -q --python $(TOOLS)/$*/bin/python --require-hashes --compile-bytecode -r $<
 	@touch $@
 
-$(CHECKOV): tools/checkov.txt | $(UV)
-	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/checkov
-	$(UV) pip install -q --python $(TOOLS)/checkov/bin/python --require-hashes --compile-bytecode -r $<
-	@touch $@
-
-$(RELADIFF): tools/reladiff.txt | $(UV)
-	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/reladiff
-	$(UV) pip install -q --python $(TOOLS)/reladiff/bin/python --require-hashes --compile-bytecode -r $<
-	@touch $@
-
-$(DASH): tools/dash.txt | $(UV)
-	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/dash
-	$(UV) pip install -q --python $@ --require-hashes --compile-bytecode -r $<
-	@touch $@
-
-$(SUPERSET_SDK): tools/superset-sdk/package.json tools/superset-sdk/package-lock.json
-	mkdir -p $(TOOLS)/superset-sdk
-	cp $^ $(TOOLS)/superset-sdk/
-	cd $(TOOLS)/superset-sdk && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
-$(SUPERSET): tools/superset.txt | $(UV)
-	$(UV) venv -q --allow-existing -p $(PYTHON) $(TOOLS)/superset
-	$(UV) pip install -q --python $(TOOLS)/superset/bin/python --require-hashes --compile-bytecode -r $<
+# An npm package under .tools/<name>, from tools/<name>/package-lock.json.
+$(TOOLS)/%/node_modules/.installed: tools/%/package.json tools/%/package-lock.json
+	mkdir -p $(TOOLS)/$*
+	cp $^ $(TOOLS)/$*/
+	cd $(TOOLS)/$* && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 $(SCHEMA_WHEEL): tools/aws-schema.txt | $(UV)
@@ -154,15 +134,9 @@ $(SCHEMA_WHEEL): tools/aws-schema.txt | $(UV)
 $(AWS_SCHEMA): $(SCHEMA_WHEEL) tools/aws_schema.py | $(SYNCED)
 	$(PY) tools/aws_schema.py $< $@
 
-tf-tools: $(TERRAFORM_FMT) $(CHECKOV) $(AWS_SCHEMA) ## terraform fmt, checkov and the AWS provider schema, for the offline checks
+tf-tools: $(TOOLS)/terraform/.installed $(TOOLS)/checkov/.installed $(AWS_SCHEMA) ## terraform fmt, checkov and the AWS provider schema, for the offline checks
 
-$(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
-	mkdir -p $(TOOLS)/azurite
-	cp $^ $(TOOLS)/azurite/
-	cd $(TOOLS)/azurite && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
-azurite: $(AZURITE) ## Azurite (Azure Blob on loopback) for migrate verify's tests, from npm into .tools/
+azurite: $(TOOLS)/azurite/node_modules/.installed ## Azurite (Azure Blob on loopback) for migrate verify's tests, from npm into .tools/
 
 lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 	$(PY) tools/build_lambdas.py
