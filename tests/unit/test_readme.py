@@ -1,6 +1,6 @@
 """The README stays a short guide that is true: at most 250 lines (reference lives in docs/), its
-layout page lists every top-level directory and every tests/ suite there is (and nothing that is
-gone), and every page it links exists."""
+layout page lists every top-level and second-level directory and every tests/ suite there is (and
+nothing that is gone), every page it links exists, and every make target it names is one."""
 
 from __future__ import annotations
 
@@ -49,3 +49,33 @@ def test_every_local_link_in_the_readme_and_docs_exists() -> None:
         if not (page.parent / target).exists()
     ]
     assert broken == []
+
+
+def entries() -> dict[str, str]:
+    """Each top-level directory's entry in the layout: its name -> its text."""
+    parts = re.split(r"^([a-z_]+)/ ", layout(), flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_the_layout_names_every_second_level_directory_in_its_entry() -> None:
+    found = {tuple(p.split("/")[:2]) for p in tracked() if p.count("/") >= 2 and not p.startswith(".")}
+    listed = entries()
+    missing = [
+        f"{top}/{second}/"
+        for top, second in sorted(found)
+        if top in listed and not re.search(rf"(?<![\w.-]){re.escape(second)}/", listed[top])
+    ]
+    assert missing == []
+
+
+def test_every_make_target_the_readme_and_docs_name_exists() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.M))
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    named = set()
+    for page in pages:
+        text = page.read_text()
+        blocks = "\n".join(text.split("```")[1::2])  # what a reader copies from a fenced block
+        inline = re.findall(r"`make ([a-z][\w-]*)", text)
+        named |= {(page.name, t) for t in inline + re.findall(r"^\s*make ([a-z][\w-]*)", blocks, re.M)}
+    assert sorted(f"{page}: make {target}" for page, target in named if target not in targets) == []
