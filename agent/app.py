@@ -16,10 +16,10 @@ from agent.imds import Imds
 from agent.lease import FleetSemaphore
 from agent.metrics import AgentMetrics
 from agent.renderers.base import Renderer, RendererRegistry
-from agent.renderers.chromium import find_chromium
-from agent.renderers.quicksight import QuickSightRenderer
-from agent.renderers.quicksight_embed import EmbedUrls
-from agent.renderers.sql import SqlRenderer
+from agent.renderers.browser.chromium import find_chromium
+from agent.renderers.quicksight.embed import EmbedUrls
+from agent.renderers.quicksight.renderer import QuickSightRenderer
+from agent.renderers.sql.renderer import SqlRenderer
 from agent.secret_passwords import SecretPasswords
 from agent.settings import AgentSettings
 from agent.worker import Agent
@@ -50,8 +50,8 @@ def build_renderers(
         )
     chromium = find_chromium(settings.browser_executable)
     if chromium is not None:
-        from agent.renderers.browser import BrowserRenderer  # Playwright only where a browser exists
-        from agent.renderers.browser_secrets import BrowserSecrets
+        from agent.renderers.browser.renderer import BrowserRenderer  # Playwright only where a browser exists
+        from agent.renderers.browser.secrets import BrowserSecrets
 
         renderers.append(
             BrowserRenderer(

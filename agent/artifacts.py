@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from agent.errors import InvalidRenderError, TransientRenderError
+from agent.jobs.errors import InvalidRenderError, TransientRenderError
 
 log = logging.getLogger(__name__)
 HEAD = 16

@@ -2,7 +2,7 @@
 "Snapshot Failed" event, so anyone who may read the snapshot reads it: it must name what went
 wrong, never a credential or where the agent's systems are.
 
-``scrub`` runs where every cause is made (``RenderError``). It removes:
+``scrub`` runs where every cause is made (``JobError``). It removes:
 
 - from every URL its user name, password, host, port, query string and fragment (embed codes,
   guest tokens and signatures travel in query strings): ``https://<host>/sales``; an ``s3://``

@@ -6,7 +6,7 @@ the moment's."""
 from __future__ import annotations
 
 from agent.causes import hide_url
-from agent.errors import RenderError
+from agent.jobs.errors import JobError
 from agent.secret_passwords import SecretPasswords, SecretUnavailable
 
 
@@ -15,8 +15,8 @@ class DatasourceUrls:
         self,
         urls: dict[str, str],
         passwords: SecretPasswords | None,
-        invalid: type[RenderError],
-        transient: type[RenderError],
+        invalid: type[JobError],
+        transient: type[JobError],
     ) -> None:
         self._urls = urls
         for url in urls.values():

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from agent.aws import STALE_TOKEN_ERRORS, error_code
-from agent.errors import PoisonError
+from agent.jobs.errors import PoisonError
 from agent.metrics import AgentMetrics
 from contracts.messages import task_token_in
 

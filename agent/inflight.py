@@ -18,7 +18,9 @@ class InFlight:
     """True once the job holds one of the agent's slots; a prefetched message waits for one."""
     settled: bool = False
     """True once the message was deleted or handed back: nothing more to heartbeat or release."""
+    kind: str = "unknown"
+    """``render`` or ``load`` (``contracts.messages.job_kind``), once the worker has looked."""
     label: str = "unknown"
-    """The job's renderer (or ``load``), once known: its outcome is counted under it."""
+    """The job's renderer (a load's file format), once known: its outcome is counted under it."""
     abandoned: str | None = None
     """Why the agent stopped working on it: its task no longer waits (the heartbeat was told)."""

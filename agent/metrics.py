@@ -33,7 +33,10 @@ class AgentMetrics:
             registry=r,
         )
         self.jobs = Counter(
-            f"{prefix}jobs", "Jobs by renderer and outcome", ["renderer", "outcome"], registry=r
+            f"{prefix}jobs",
+            "Jobs by kind (render, load), renderer (a load's: its file's format) and outcome",
+            ["kind", "renderer", "outcome"],
+            registry=r,
         )
         self.render_seconds = Histogram(
             f"{prefix}render_seconds",

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from agent.aws import STALE_TOKEN_ERRORS, AwsClients, error_code
 from agent.batcher import Batcher
-from agent.errors import RenderError
 from agent.inflight import InFlight
+from agent.jobs.errors import JobError
 from agent.metrics import AgentMetrics
 from contracts.messages import task_token_in
 
@@ -39,7 +39,7 @@ class TaskAnswers:
             raise
         return True
 
-    async def fail(self, token: str, error: RenderError) -> None:
+    async def fail(self, token: str, error: JobError) -> None:
         log.warning("job failed: %s: %s", error.error, error.cause)
         try:
             await self._aws.stepfunctions.send_task_failure(
@@ -50,11 +50,11 @@ class TaskAnswers:
                 raise
 
     def finish(self, state: InFlight, label: str, outcome: str) -> None:
-        self._metrics.jobs.labels(label, outcome).inc()
+        self._metrics.jobs.labels(state.kind, label, outcome).inc()
         state.settled = True
         self._deleter.add(state)
 
-    async def unreadable(self, message: MessageTypeDef, state: InFlight, error: RenderError) -> None:
+    async def unreadable(self, message: MessageTypeDef, state: InFlight, error: JobError) -> None:
         """A body that is not a job: fail its task if it names one, else it is poison."""
         token = task_token_in(message["Body"])
         if token is not None:
@@ -63,7 +63,7 @@ class TaskAnswers:
             return
         # No token: nobody to tell. Hand it straight back so redrive moves it to the DLQ soon.
         log.error("poison message %s: %s", state.message_id, error.cause)
-        self._metrics.jobs.labels("unknown", "poison").inc()
+        self._metrics.jobs.labels(state.kind, "unknown", "poison").inc()
         state.settled = True
         await self._aws.sqs.change_message_visibility(
             QueueUrl=self._queue_url, ReceiptHandle=state.receipt_handle, VisibilityTimeout=0

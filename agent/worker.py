@@ -25,9 +25,9 @@ from agent.catalog_source import CatalogSource, report_catalog
 from agent.dead_letters import DeadLetterSweeper
 from agent.heartbeat import Heartbeat
 from agent.inflight import InFlight
-from agent.job import JobProcessor
-from agent.loads.databases import LoadDatabases
-from agent.loads.processor import LoadProcessor
+from agent.jobs.load.databases import LoadDatabases
+from agent.jobs.load.processor import LoadProcessor
+from agent.jobs.render import JobProcessor
 from agent.metrics import AgentMetrics
 from agent.renderers.base import RendererRegistry
 from agent.secret_passwords import SecretPasswords
@@ -234,7 +234,8 @@ class Agent:
                 state.started = True
                 self._count_running(+1)
                 try:
-                    processor = self._loads if job_kind(message["Body"]) == "load" else self._processor
+                    state.kind = job_kind(message["Body"])
+                    processor = self._loads if state.kind == "load" else self._processor
                     await processor.process(message, state)
                 finally:
                     self._count_running(-1)
@@ -242,7 +243,7 @@ class Agent:
             if state.abandoned is not None and not state.settled:
                 # Its task ended: the work stopped where it stood, the message goes.
                 log.info("job %s abandoned: %s", state.message_id, state.abandoned)
-                self.metrics.jobs.labels(state.label, "abandoned").inc()
+                self.metrics.jobs.labels(state.kind, state.label, "abandoned").inc()
                 state.settled = True
                 self._deleter.add(state)
             elif not state.settled:

@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from agent.renderers.browser import BrowserRenderer
-from agent.renderers.browser_secrets import BrowserSecrets
-from agent.renderers.chromium import find_chromium
+from agent.renderers.browser.chromium import find_chromium
+from agent.renderers.browser.renderer import BrowserRenderer
+from agent.renderers.browser.secrets import BrowserSecrets
 from bench.processes import chromium_pids, pss_mb
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage

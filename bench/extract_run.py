@@ -29,9 +29,9 @@ import pyarrow.parquet as pq
 from sqlalchemy.engine import make_url
 
 import agent.app  # noqa: F401  (the agent's whole footprint, as when it renders)
-from agent.extract.governed import DIALECTS
-from agent.extract.sources import DataSources
-from agent.renderers.sql import SqlRenderer
+from agent.renderers.sql.extract.governed import DIALECTS
+from agent.renderers.sql.extract.sources import DataSources
+from agent.renderers.sql.renderer import SqlRenderer
 from agent.settings import AgentSettings
 from bench.extract_data import COLUMNS, SERVERS, TABLE
 from contracts.catalog import parse_catalog

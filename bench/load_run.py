@@ -3,7 +3,7 @@
 
 ``agent``: the load job's work on a file already on disk (every row checked and spooled in a
 thread while one merge transaction loads the finished parts, with its ``_loads`` row), through
-``agent.loads.pipeline``, as the load job runs it; the S3 fetch is left out, as it
+``agent.jobs.load.pipeline``, as the load job runs it; the S3 fetch is left out, as it
 is the same bytes for either path. ``cli``: the server's own bulk path on the same CSV
 (``mariadb --local-infile`` ``LOAD DATA LOCAL INFILE``, ``psql \\copy``). Prints one JSON line.
 """
@@ -20,9 +20,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from agent.loads.databases import LoadDatabases
-from agent.loads.merge import LoadRecord
-from agent.loads.pipeline import check_and_merge
+from agent.jobs.load.databases import LoadDatabases
+from agent.jobs.load.merge import LoadRecord
+from agent.jobs.load.pipeline import check_and_merge
 from bench.extract_data import SERVERS
 from bench.load_data import dataset_for
 

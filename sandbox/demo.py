@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 import boto3
 
-from agent.renderers.chromium import find_chromium
+from agent.renderers.browser.chromium import find_chromium
 from contracts.identity import EXTENSIONS
 from sandbox.client import ApiResponse, SnapshotClient
 from sandbox.data_platform import snapshots_for

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
-from agent.errors import InvalidRenderError
+from agent.jobs.errors import InvalidRenderError
 from contracts.catalog import ReportSpec
 from contracts.governance.scope_text import UnwritableScope, scope_text
 from contracts.messages import JobMessage

@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from agent.errors import InvalidRenderError
+from agent.jobs.errors import InvalidRenderError
 from agent.writers import empty_batch
 from agent.writers.byte_buffer import ByteBuffer
 

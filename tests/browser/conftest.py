@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from agent.aws import open_clients
 from agent.metrics import AgentMetrics
-from agent.renderers.browser import BrowserRenderer
-from agent.renderers.browser_secrets import BrowserSecrets
-from agent.renderers.chromium import find_chromium
+from agent.renderers.browser.chromium import find_chromium
+from agent.renderers.browser.renderer import BrowserRenderer
+from agent.renderers.browser.secrets import BrowserSecrets
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
 from sandbox.moto_server import MotoSandbox

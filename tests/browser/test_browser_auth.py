@@ -18,9 +18,9 @@ import boto3
 import pytest
 from aiohttp import web
 
-from agent.errors import InvalidRenderError
+from agent.jobs.errors import InvalidRenderError
 from agent.log_setup import quiet_sdk_loggers
-from agent.renderers.browser import BrowserRenderer
+from agent.renderers.browser.renderer import BrowserRenderer
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import MotoSandbox

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from agent.errors import InvalidRenderError, RenderTimeoutError
-from agent.renderers.browser import BrowserRenderer
+from agent.jobs.errors import InvalidRenderError, RenderTimeoutError
+from agent.renderers.browser.renderer import BrowserRenderer
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback
 from tests.browser.conftest import Collected, browser_report, job, pdf_text
@@ -166,7 +166,7 @@ async def test_bad_waits_are_refused(renderer: BrowserRenderer, site: str, bad: 
 async def test_popups_are_closed_and_the_dashboard_captured(
     renderer: BrowserRenderer, site: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="agent.renderers.browser_page")
+    caplog.set_level(logging.INFO, logger="agent.renderers.browser.page")
     assert "the dashboard" in await text_of(renderer, f"{site}/popup", wait_for="load", settle_ms=300)
     closed = [r for r in caplog.records if r.getMessage().startswith("closed a popup")]
     assert len(closed) >= 2, "window.open and a target=_blank link each opened a page"

@@ -14,8 +14,8 @@ import pytest
 from aiohttp import web
 
 from agent.artifacts import ArtifactInspector
-from agent.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
-from agent.renderers.browser import BrowserRenderer
+from agent.jobs.errors import InvalidRenderError, RenderTimeoutError, TransientRenderError
+from agent.renderers.browser.renderer import BrowserRenderer
 from bench.processes import chromium_pids, zombie_children
 from contracts.catalog import ReportSpec
 from sandbox.loopback import serve_on_loopback

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from agent.errors import InvalidRenderError
-from agent.renderers.browser import BrowserRenderer
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.browser.renderer import BrowserRenderer
 from tests.browser.conftest import Collected, browser_report, job, pdf_text, superset_guest_token
 from tests.support.services import require_service
 

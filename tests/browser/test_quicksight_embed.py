@@ -10,9 +10,9 @@ from typing import Any
 import aioboto3
 import pytest
 
-from agent.errors import InvalidRenderError
-from agent.renderers.browser import BrowserRenderer
-from agent.renderers.quicksight_embed import EmbedUrls
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.browser.renderer import BrowserRenderer
+from agent.renderers.quicksight.embed import EmbedUrls
 from contracts.catalog import ReportSpec, parse_catalog
 from sandbox.moto_server import MotoSandbox
 from sandbox.quicksight_double import Dashboard, QuickSightDouble

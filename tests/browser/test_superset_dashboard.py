@@ -26,8 +26,8 @@ from urllib.parse import urlencode
 import pytest
 from aiohttp import web
 
-from agent.errors import InvalidRenderError
-from agent.renderers.browser import BrowserRenderer
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.browser.renderer import BrowserRenderer
 from sandbox.loopback import serve_on_loopback
 from sandbox.moto_server import free_port
 from tests.browser.conftest import Collected, browser_report, job, pdf_text, superset_guest_token

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from agent.loads.databases import LoadDatabases
-from agent.loads.merge import LoadRecord, Merged
-from agent.loads.pipeline import check_and_merge
-from agent.loads.prepare import ArrowSpool, CsvSpool, Prepared, prepare
+from agent.jobs.load.databases import LoadDatabases
+from agent.jobs.load.merge import LoadRecord, Merged
+from agent.jobs.load.pipeline import check_and_merge
+from agent.jobs.load.prepare import ArrowSpool, CsvSpool, Prepared, prepare
 from contracts.datasets import DatasetSpec, FileFormat, parse_datasets
 from tests.sql.conftest import SERVERS
 from tests.support.services import require_service

@@ -9,9 +9,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from agent.loads.databases import LoadDatabases
-from agent.loads.merge import LoadRecord
-from agent.loads.pipeline import check_and_merge
+from agent.jobs.load.databases import LoadDatabases
+from agent.jobs.load.merge import LoadRecord
+from agent.jobs.load.pipeline import check_and_merge
 from tests.loads.conftest import sales_dataset
 
 

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from agent.errors import InvalidLoadError
-from agent.loads.prepare import CsvSpool, Prepared, prepare
-from agent.loads.readers import MAX_ROW_BYTES
+from agent.jobs.errors import InvalidLoadError
+from agent.jobs.load.parsers import MAX_ROW_BYTES
+from agent.jobs.load.prepare import CsvSpool, Prepared, prepare
 from contracts.datasets import FileFormat
 from tests.loads.conftest import HEADER, sales_dataset
 

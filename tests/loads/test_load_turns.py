@@ -11,8 +11,8 @@ import aioboto3
 import boto3
 import pytest
 
-from agent.errors import QueuedLoadError, TransientLoadError
-from agent.loads.turns import EarlierLoads
+from agent.jobs.errors import QueuedLoadError, TransientLoadError
+from agent.jobs.load.turns import EarlierLoads
 from contracts.loads import LandedObject
 from contracts.messages import LoadMessage
 from sandbox.data_platform import ledger_item

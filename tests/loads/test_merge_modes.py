@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InvalidLoadError
+from agent.jobs.errors import InvalidLoadError
 from tests.loads.conftest import HEADER, Target, load_id
 
 

@@ -300,9 +300,12 @@ def test_cloudwatch_scrapes_the_agent_and_publishes_what_the_alarms_read() -> No
 
 def test_the_wheel_holds_the_agent_the_client_and_the_migration_tools_and_nothing_else() -> None:
     names = zipfile.ZipFile(wheel()).namelist()
-    assert {"agent/cli.py", "agent/worker.py", "agent/renderers/sql.py", "contracts/messages.py"} <= set(
-        names
-    )
+    assert {
+        "agent/cli.py",
+        "agent/worker.py",
+        "agent/renderers/sql/renderer.py",
+        "contracts/messages.py",
+    } <= set(names)
     top_level = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert top_level == {"agent", "contracts", "snapshot_client", "migrate"}
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

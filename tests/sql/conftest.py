@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from agent.renderers.sql import SqlRenderer
+from agent.renderers.sql.renderer import SqlRenderer
 from contracts.catalog import ReportSpec, parse_catalog
 from contracts.messages import JobMessage
 from tests.support.services import require_service

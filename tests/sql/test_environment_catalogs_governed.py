@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from agent.renderers.sql import SqlRenderer
+from agent.renderers.sql.renderer import SqlRenderer
 from contracts.catalog import ParamsError, ReportSpec, parse_catalog
 from contracts.catalog_dirs import ENVIRONMENT_CATALOGS
 from contracts.http_api import SnapshotRequest

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from agent.errors import InvalidRenderError
-from agent.extract.extracts import FastExtract, RowExtract
-from agent.renderers.sql import SqlRenderer
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.sql.extract.extracts import FastExtract, RowExtract
+from agent.renderers.sql.renderer import SqlRenderer
 from agent.writers import make_encoder
 from contracts.catalog import ReportSpec
 from tests.sql.conftest import drop, job, new_table, render, sql_report

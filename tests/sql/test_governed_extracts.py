@@ -16,8 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from agent.errors import InvalidRenderError
-from agent.renderers.sql import SqlRenderer
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.sql.renderer import SqlRenderer
 from contracts.catalog import ReportSpec, parse_catalog
 from contracts.governance.governed_sql import governed_query
 from contracts.governance.policy import ScopeValues, SqlDialect

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from agent.errors import TransientRenderError
-from agent.extract.reader_process import ReaderProcess, ReaderServer
+from agent.jobs.errors import TransientRenderError
+from agent.renderers.sql.extract.reader_process import ReaderProcess, ReaderServer
 
 
 @pytest.fixture

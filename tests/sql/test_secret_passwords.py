@@ -16,10 +16,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from agent.aws import open_clients
-from agent.errors import TransientLoadError, TransientRenderError
-from agent.extract.sources import DataSources
-from agent.loads.databases import LoadDatabases
+from agent.jobs.errors import TransientLoadError, TransientRenderError
+from agent.jobs.load.databases import LoadDatabases
 from agent.metrics import AgentMetrics
+from agent.renderers.sql.extract.sources import DataSources
 from agent.secret_passwords import SecretPasswords
 from sandbox.moto_server import MotoSandbox
 from tests.sql.conftest import SERVERS

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from agent.errors import InvalidRenderError, TransientRenderError
-from agent.renderers.sql import SqlRenderer
+from agent.jobs.errors import InvalidRenderError, TransientRenderError
+from agent.renderers.sql.renderer import SqlRenderer
 from contracts.catalog import ReportSpec
 from tests.sql.conftest import drop, job, new_table, render, sql_report
 from tests.support.sinks import ListSink

@@ -11,10 +11,10 @@ import pytest
 from pydantic import ValidationError
 
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
-from agent.extract.extracts import STOP_WAIT_SECONDS
-from agent.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
-from agent.renderers.browser import WATCHDOG_GRACE_SECONDS, BrowserSource, watchdog_seconds
-from agent.renderers.browser_secrets import TTL_SECONDS as BROWSER_SECRET_TTL
+from agent.renderers.browser.renderer import WATCHDOG_GRACE_SECONDS, BrowserSource, watchdog_seconds
+from agent.renderers.browser.secrets import TTL_SECONDS as BROWSER_SECRET_TTL
+from agent.renderers.sql.extract.extracts import STOP_WAIT_SECONDS
+from agent.renderers.sql.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
 from agent.secret_passwords import REFRESH_SECONDS
 from agent.settings import AgentSettings
 from contracts.asl_template import ASL_PATH, LOAD_ASL_PATH
@@ -274,7 +274,9 @@ def test_throttled_entitlement_reads_give_up_well_inside_the_lambdas_timeouts() 
 
 def test_a_stopped_extract_is_not_waited_for_past_a_tenth_of_the_drain() -> None:
     row = timers_row("stopped extract")
-    assert f"`STOP_WAIT_SECONDS` in `agent/extract/extracts.py` ({STOP_WAIT_SECONDS:.0f} s)" in row
+    assert (
+        f"`STOP_WAIT_SECONDS` in `agent/renderers/sql/extract/extracts.py` ({STOP_WAIT_SECONDS:.0f} s)" in row
+    )
     drain = agent_default("drain_seconds")
     assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in row
     assert drain / 10 >= STOP_WAIT_SECONDS
@@ -282,12 +284,18 @@ def test_a_stopped_extract_is_not_waited_for_past_a_tenth_of_the_drain() -> None
 
 def test_the_fast_readers_fork_server_starts_and_stops_inside_the_render_and_drain_budgets() -> None:
     start = timers_row("fast reader start")
-    assert f"`START_WAIT_SECONDS` in `agent/extract/reader_process.py` ({START_WAIT_SECONDS:.0f} s)" in start
+    assert (
+        "`START_WAIT_SECONDS` in `agent/renderers/sql/extract/reader_process.py`"
+        f" ({START_WAIT_SECONDS:.0f} s)" in start
+    )
     render_timeout = default("platform", "render_timeout_seconds")
     assert f"(`render_timeout_seconds`, {render_timeout} s)" in start
     assert render_timeout / 10 >= START_WAIT_SECONDS
     stop = timers_row("fast reader server stop")
-    assert f"`EXIT_WAIT_SECONDS` in `agent/extract/reader_process.py` ({EXIT_WAIT_SECONDS:.0f} s)" in stop
+    assert (
+        f"`EXIT_WAIT_SECONDS` in `agent/renderers/sql/extract/reader_process.py` ({EXIT_WAIT_SECONDS:.0f} s)"
+        in stop
+    )
     drain = agent_default("drain_seconds")
     assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in stop
     assert drain / 10 >= EXIT_WAIT_SECONDS

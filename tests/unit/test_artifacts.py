@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 
 from agent.artifacts import ArtifactInspector, Verdict
-from agent.errors import InvalidRenderError, RenderError, TransientRenderError
+from agent.jobs.errors import InvalidRenderError, RenderError, TransientRenderError
 
 
 def inspect(fmt: str, data: bytes, chunk: int = 1000) -> Verdict:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from agent.errors import (
+from agent.jobs.errors import (
     InvalidLoadError,
     InvalidRenderError,
     PoisonError,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agent.renderers.browser import BrowserSource
+from agent.renderers.browser.renderer import BrowserSource
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "renderers.md"
 

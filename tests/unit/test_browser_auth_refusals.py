@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from agent.errors import InvalidRenderError
-from agent.renderers.browser import BrowserSource
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.browser.renderer import BrowserSource
 from agent.renderers.spec import parse_source
 from tests.browser.conftest import browser_report
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.renderers.browser import BrowserSource
-from agent.renderers.quicksight_source import QuickSightSource, start_request
+from agent.renderers.browser.renderer import BrowserSource
+from agent.renderers.quicksight.source import QuickSightSource, start_request
 from contracts.catalog import ReportSpec, parse_catalog
 from sandbox.platform import DEFAULT_CATALOG
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agent.causes import hide, hide_url, scrub
-from agent.errors import InvalidRenderError, TransientRenderError
+from agent.jobs.errors import InvalidRenderError, TransientRenderError
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import sqlite3
 
 from sqlalchemy import exc as sa_exc
 
-from agent.extract.errors import is_contention
+from agent.renderers.sql.extract.errors import is_contention
 
 
 class SerializationFailure(Exception):

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from agent.errors import InvalidRenderError
-from agent.job import _check_identity
+from agent.jobs.errors import InvalidRenderError
+from agent.jobs.render import _check_identity
 from contracts.catalog import parse_catalog
 from contracts.identity import s3_key, snapshot_key
 from contracts.messages import JobMessage

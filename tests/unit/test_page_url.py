@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from agent.errors import InvalidRenderError
-from agent.renderers.page_url import page_url
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.browser.page_url import page_url
 from agent.renderers.spec import quicksight_id
 
 TEMPLATE = "https://dash.example/d/{board}/view?region={scope:demo.sales}&q={q}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.errors import TransientRenderError
-from agent.renderers.quicksight import _result_uri
+from agent.jobs.errors import TransientRenderError
+from agent.renderers.quicksight.renderer import _result_uri
 
 
 def test_a_failed_file_names_quicksights_error_without_where_or_as_whom() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from agent.errors import InvalidRenderError
-from agent.renderers.quicksight_source import QuickSightSource, snapshot_job_id, start_request
+from agent.jobs.errors import InvalidRenderError
+from agent.renderers.quicksight.source import QuickSightSource, snapshot_job_id, start_request
 from contracts.catalog import ReportSpec
 
 REPORT = ReportSpec.model_validate(

@@ -386,7 +386,7 @@ def test_a_role_becomes_a_governed_table_only_when_it_filters_one_column_by_valu
 
 
 def test_the_catalog_entries_parse_and_name_the_dashboard_sheet_by_sheet(tmp_path: Path) -> None:
-    from agent.renderers.quicksight_source import QuickSightSource
+    from agent.renderers.quicksight.source import QuickSightSource
     from contracts.catalog import parse_catalog
 
     assert run(SALES / "Sales.pbip", "--out", tmp_path) == 0

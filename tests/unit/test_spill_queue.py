@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from agent.extract.spill_queue import SpillQueue
+from agent.renderers.sql.extract.spill_queue import SpillQueue
 
 
 def item(n: int, size: int = 100) -> memoryview:

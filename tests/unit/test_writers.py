@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl.utils.escape import unescape
 
-from agent.errors import InvalidRenderError
+from agent.jobs.errors import InvalidRenderError
 from agent.writers import make_encoder
 from agent.writers import xlsx_writer as xlsx_module
 from agent.writers.xlsx_cells import MAX_STRING, column_letters
