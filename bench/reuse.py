@@ -11,7 +11,6 @@ slow and serialised, so the absolute times are the sandbox's, not AWS's.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import statistics
 import sys
@@ -53,10 +52,11 @@ def on_moto(progress: Progress) -> dict[str, Any]:
     from lambdas.trigger import Trigger
 
     # The caches as deployed (the sandbox's are 0 s, so an operator's change shows at once).
-    settings = dataclasses.replace(
-        platform.trigger_settings(),
-        catalog_ttl_seconds=CATALOG_TTL_SECONDS,
-        entitlements_ttl_seconds=ENTITLEMENTS_TTL_SECONDS,
+    settings = platform.trigger_settings().model_copy(
+        update={
+            "catalog_ttl_seconds": CATALOG_TTL_SECONDS,
+            "entitlements_ttl_seconds": ENTITLEMENTS_TTL_SECONDS,
+        }
     )
     trigger = Trigger(settings)
     event = json.loads((ROOT / "tests" / "events" / "http_post_snapshots.json").read_text())

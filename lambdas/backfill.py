@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     where = urlparse(args.prefix)
     if where.scheme != "s3" or not where.netloc or not args.state_machine_arn:
         parser.error("give s3://<bucket>/<prefix> and --state-machine-arn (or LOAD_STATE_MACHINE_ARN)")
-    landed = Landed(LandedSettings(args.state_machine_arn), boto3.client("stepfunctions"))
+    landed = Landed(LandedSettings(state_machine_arn=args.state_machine_arn), boto3.client("stepfunctions"))
     started = ignored = 0
     try:
         for found in objects(boto3.client("s3"), where.netloc, where.path.lstrip("/")):

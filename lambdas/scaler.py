@@ -16,18 +16,18 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import os
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
 from contracts.metrics import AGENT_NAMESPACE
 from lambdas.entry import entry_point
+from lambdas.settings import LambdaSettings
 from scaling.policy import Decision, Memory, Observation, Policy, decide
 
 logger = Logger(service="snapshot-scaler")
@@ -36,43 +36,62 @@ CORRELATION_ID_PATH = "id"  # the schedule's event id
 MEMORY_TAG = "snapshot-engine:scaler"
 
 
-# The policy's knobs the environment may set (Terraform sets only what an environment chose);
-# their defaults are scaling.policy.Policy's.
-POLICY_ENVIRONMENT = {
-    "target_utilisation": ("TARGET_UTILISATION", float),
-    "default_capacity": ("DEFAULT_CAPACITY", int),
-    "scale_in_delay_s": ("SCALE_IN_DELAY_SECONDS", float),
-    "scale_in_cooldown_s": ("SCALE_IN_COOLDOWN_SECONDS", float),
-    "idle_to_zero_s": ("IDLE_TO_ZERO_SECONDS", float),
-}
-POLICY_MEANING = {
-    "target_utilisation": "share of each instance's slots the fleet is sized to keep busy",
-    "default_capacity": "slots assumed per instance before any agent has reported its capacity",
-    "scale_in_delay_s": "how long the need must stay below the fleet before a scale-in step",
-    "scale_in_cooldown_s": "no scale-in this soon after a scale-out",
-    "idle_to_zero_s": "queue empty and no agent busy this long: the fleet goes to zero",
-}
+class ScalerSettings(LambdaSettings):
+    """The scaler's environment. A policy knob left unset takes ``scaling.policy.Policy``'s default
+    (the one place those are written); Terraform sets only what an environment chose."""
+
+    queue_url: str = Field(alias="QUEUE_URL", description="the jobs queue")
+    autoscaling_group: str = Field(alias="AUTOSCALING_GROUP", description="the workers' Auto Scaling group")
+    metrics_namespace: str = Field(
+        default=AGENT_NAMESPACE,
+        alias="METRICS_NAMESPACE",
+        description="where the agents' capacity and busy ratio are read",
+    )
+    target_utilisation: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        alias="TARGET_UTILISATION",
+        description="share of each instance's slots the fleet is sized to keep busy",
+    )
+    default_capacity: int | None = Field(
+        default=None,
+        ge=1,
+        alias="DEFAULT_CAPACITY",
+        description="slots assumed per instance before any agent has reported its capacity",
+    )
+    scale_in_delay_s: float | None = Field(
+        default=None,
+        ge=0,
+        alias="SCALE_IN_DELAY_SECONDS",
+        description="how long the need must stay below the fleet before a scale-in step",
+    )
+    scale_in_cooldown_s: float | None = Field(
+        default=None,
+        ge=0,
+        alias="SCALE_IN_COOLDOWN_SECONDS",
+        description="no scale-in this soon after a scale-out",
+    )
+    idle_to_zero_s: float | None = Field(
+        default=None,
+        ge=0,
+        alias="IDLE_TO_ZERO_SECONDS",
+        description="queue empty and no agent busy this long: the fleet goes to zero",
+    )
+
+    @property
+    def policy(self) -> dict[str, Any]:
+        """The knobs this environment set, by Policy's field names."""
+        return {knob: value for knob in POLICY_KNOBS if (value := getattr(self, knob)) is not None}
 
 
-@dataclass(frozen=True)
-class ScalerSettings:
-    queue_url: str
-    autoscaling_group: str
-    metrics_namespace: str = AGENT_NAMESPACE
-    policy: dict[str, Any] = field(default_factory=dict)  # what overrides Policy's defaults (by name)
-
-    @classmethod
-    def from_env(cls) -> ScalerSettings:
-        return cls(
-            queue_url=os.environ["QUEUE_URL"],
-            autoscaling_group=os.environ["AUTOSCALING_GROUP"],
-            metrics_namespace=os.environ.get("METRICS_NAMESPACE", AGENT_NAMESPACE),
-            policy={
-                knob: kind(os.environ[variable])
-                for knob, (variable, kind) in POLICY_ENVIRONMENT.items()
-                if variable in os.environ
-            },
-        )
+POLICY_KNOBS = (
+    "target_utilisation",
+    "default_capacity",
+    "scale_in_delay_s",
+    "scale_in_cooldown_s",
+    "idle_to_zero_s",
+)
 
 
 class Scaler:

@@ -1,84 +1,107 @@
-"""The Lambdas' configuration: environment variables set by Terraform (or the sandbox). A required
-one that is missing fails the cold start with its name."""
+"""The Lambdas' configuration: environment variables set by Terraform (or the sandbox), one
+pydantic model per function whose fields carry each variable's name (the alias), default and
+meaning. ``from_env`` validates the environment: a required variable that is missing, or a value
+of the wrong type, fails the cold start naming the variable. docs/lambdas.md's tables are
+generated from these models (``make docs``)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts.http_api import MAX_BODY_BYTES
 
 # How long a Lambda container keeps a subject's entitlements: an operator's change to the table
 # reaches every caller within this time.
 ENTITLEMENTS_TTL_SECONDS = 60.0
-# How often a Lambda container checks the catalog object for a change (by its ETag).
+# How long a Lambda container checks the catalog object for a change (by its ETag).
 CATALOG_TTL_SECONDS = 30.0
 # How long a snapshot's item lives (DynamoDB's TTL): under the 90 days Step Functions keeps a
 # closed execution's name, hence a nonce in every execution's name (lambdas/executions.py).
 RETENTION_DAYS = 30
 
 
-@dataclass(frozen=True)
-class TriggerSettings:
-    table_name: str
-    bucket_name: str
-    catalog_uri: str
-    state_machine_arn: str
-    entitlements_table: str
-    max_body_bytes: int = MAX_BODY_BYTES
-    retention_days: int = RETENTION_DAYS
-    catalog_ttl_seconds: float = CATALOG_TTL_SECONDS
-    entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
+class LambdaSettings(BaseModel):
+    """A function's settings: built by name in code and tests, read by alias from the environment."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
     @classmethod
-    def from_env(cls) -> TriggerSettings:
-        return cls(
-            table_name=os.environ["TABLE_NAME"],
-            bucket_name=os.environ["BUCKET_NAME"],
-            catalog_uri=os.environ["CATALOG_URI"],
-            state_machine_arn=os.environ["STATE_MACHINE_ARN"],
-            entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
-            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", str(MAX_BODY_BYTES))),
-            retention_days=int(os.environ.get("RETENTION_DAYS", str(RETENTION_DAYS))),
-            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", str(CATALOG_TTL_SECONDS))),
-            entitlements_ttl_seconds=_entitlements_ttl(),
-        )
+    def from_env(cls) -> Self:
+        """The settings from the environment: only the variables the model names are read, and a
+        refusal names each variable and why, never a value (the environment holds credentials)."""
+        names = [field.alias or name for name, field in cls.model_fields.items()]
+        given = {name: os.environ[name] for name in names if name in os.environ}
+        try:
+            return cls.model_validate(given)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}"
+                for e in exc.errors(include_input=False)
+            )
+            raise SettingsError(f"{cls.__name__}: {problems}") from None
 
 
-@dataclass(frozen=True)
-class StatusSettings:
-    table_name: str
-    catalog_uri: str
-    entitlements_table: str
-    page_token_key: str  # the KMS key that seals listings' next_token
-    presign_seconds: int = 900
-    catalog_ttl_seconds: float = CATALOG_TTL_SECONDS
-    entitlements_ttl_seconds: float = ENTITLEMENTS_TTL_SECONDS
-
-    @classmethod
-    def from_env(cls) -> StatusSettings:
-        return cls(
-            table_name=os.environ["TABLE_NAME"],
-            catalog_uri=os.environ["CATALOG_URI"],
-            entitlements_table=os.environ["ENTITLEMENTS_TABLE"],
-            page_token_key=os.environ["PAGE_TOKEN_KEY_ID"],
-            presign_seconds=int(os.environ.get("PRESIGN_SECONDS", "900")),
-            catalog_ttl_seconds=float(os.environ.get("CATALOG_TTL_SECONDS", str(CATALOG_TTL_SECONDS))),
-            entitlements_ttl_seconds=_entitlements_ttl(),
-        )
+class SettingsError(ValueError):
+    """The environment does not configure the function: the cold start fails with this line."""
 
 
-def _entitlements_ttl() -> float:
-    return float(os.environ.get("ENTITLEMENTS_TTL_SECONDS", str(ENTITLEMENTS_TTL_SECONDS)))
+class TriggerSettings(LambdaSettings):
+    table_name: str = Field(alias="TABLE_NAME", description="the metadata table")
+    bucket_name: str = Field(alias="BUCKET_NAME", description="the snapshots bucket")
+    catalog_uri: str = Field(alias="CATALOG_URI", description="`s3://bucket/key` of the report catalog")
+    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", description="the snapshot state machine")
+    entitlements_table: str = Field(alias="ENTITLEMENTS_TABLE", description="who may see which rows")
+    max_body_bytes: int = Field(
+        default=MAX_BODY_BYTES, gt=0, alias="MAX_BODY_BYTES", description="a larger request body is a 413"
+    )
+    retention_days: int = Field(
+        default=RETENTION_DAYS, gt=0, lt=90, alias="RETENTION_DAYS", description="an item's DynamoDB TTL"
+    )
+    catalog_ttl_seconds: float = Field(
+        default=CATALOG_TTL_SECONDS,
+        ge=0,
+        alias="CATALOG_TTL_SECONDS",
+        description="how often a container checks the catalog object for a change",
+    )
+    entitlements_ttl_seconds: float = Field(
+        default=ENTITLEMENTS_TTL_SECONDS,
+        ge=0,
+        alias="ENTITLEMENTS_TTL_SECONDS",
+        description="how long a container keeps a subject's entitlements",
+    )
 
 
-@dataclass(frozen=True)
-class LandedSettings:
-    state_machine_arn: str  # the load state machine
+class StatusSettings(LambdaSettings):
+    table_name: str = Field(alias="TABLE_NAME", description="the metadata table")
+    catalog_uri: str = Field(alias="CATALOG_URI", description="`s3://bucket/key` of the report catalog")
+    entitlements_table: str = Field(alias="ENTITLEMENTS_TABLE", description="who may see which rows")
+    page_token_key: str = Field(
+        alias="PAGE_TOKEN_KEY_ID", description="the KMS key that seals listings' `next_token`"
+    )
+    presign_seconds: int = Field(
+        default=900, gt=0, le=604800, alias="PRESIGN_SECONDS", description="a download URL's lifetime"
+    )
+    catalog_ttl_seconds: float = Field(
+        default=CATALOG_TTL_SECONDS,
+        ge=0,
+        alias="CATALOG_TTL_SECONDS",
+        description="how often a container checks the catalog object for a change",
+    )
+    entitlements_ttl_seconds: float = Field(
+        default=ENTITLEMENTS_TTL_SECONDS,
+        ge=0,
+        alias="ENTITLEMENTS_TTL_SECONDS",
+        description="how long a container keeps a subject's entitlements",
+    )
 
-    @classmethod
-    def from_env(cls) -> LandedSettings:
-        return cls(state_machine_arn=os.environ["LOAD_STATE_MACHINE_ARN"])
+
+class LandedSettings(LambdaSettings):
+    state_machine_arn: str = Field(
+        alias="LOAD_STATE_MACHINE_ARN", description="the load state machine each landed file starts"
+    )
 
 
 # The reconciler's bounds (the timers table's): a PENDING item older than this is started, or
@@ -88,24 +111,20 @@ SWEEP_SECONDS = 300
 SWEEP_EVENT = {"sweep": True}  # the schedule's input
 
 
-@dataclass(frozen=True)
-class ReconcilerSettings:
-    table_name: str
-    ledger_table: str
-    state_machine_arn: str
-    load_state_machine_arn: str
-    event_bus_name: str
-    stuck_seconds: int  # a QUEUED or RENDERING item older than this has its execution asked: the job budget
-    pending_seconds: int = PENDING_SECONDS
-
-    @classmethod
-    def from_env(cls) -> ReconcilerSettings:
-        return cls(
-            table_name=os.environ["TABLE_NAME"],
-            ledger_table=os.environ["LOADS_TABLE"],
-            state_machine_arn=os.environ["STATE_MACHINE_ARN"],
-            load_state_machine_arn=os.environ["LOAD_STATE_MACHINE_ARN"],
-            event_bus_name=os.environ["EVENT_BUS_NAME"],
-            stuck_seconds=int(os.environ["STUCK_SECONDS"]),
-            pending_seconds=int(os.environ.get("PENDING_SECONDS", str(PENDING_SECONDS))),
-        )
+class ReconcilerSettings(LambdaSettings):
+    table_name: str = Field(alias="TABLE_NAME", description="the metadata table")
+    ledger_table: str = Field(alias="LOADS_TABLE", description="the load state machine's ledger")
+    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", description="the snapshot state machine")
+    load_state_machine_arn: str = Field(alias="LOAD_STATE_MACHINE_ARN", description="the load state machine")
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", description="where a failed item is announced")
+    stuck_seconds: int = Field(
+        gt=0,
+        alias="STUCK_SECONDS",
+        description="a QUEUED or RENDERING item older than this has its execution asked: the job budget",
+    )
+    pending_seconds: int = Field(
+        default=PENDING_SECONDS,
+        gt=0,
+        alias="PENDING_SECONDS",
+        description="a PENDING item older than this is started, or failed when its execution ended",
+    )

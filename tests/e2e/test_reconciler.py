@@ -5,7 +5,6 @@ On the code before the reconciler each of these items stayed QUEUED or PENDING u
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +63,11 @@ def sweeper(platform: Platform, stuck_seconds: int | None = None, pending_second
     """The reconciler as its schedule invokes it, with bounds short enough to be past at once."""
     settings = platform.reconciler_settings()
     return Reconciler(
-        replace(
-            settings,
-            stuck_seconds=settings.stuck_seconds if stuck_seconds is None else stuck_seconds,
-            pending_seconds=pending_seconds,
+        settings.model_copy(
+            update={
+                "stuck_seconds": settings.stuck_seconds if stuck_seconds is None else stuck_seconds,
+                "pending_seconds": pending_seconds,
+            }
         )
     )
 

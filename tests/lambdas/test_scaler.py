@@ -21,9 +21,7 @@ def group(platform: Platform) -> str:
 
 
 def scaler(platform: Platform, group: str) -> Scaler:
-    settings = ScalerSettings(
-        queue_url=platform.queue_url, autoscaling_group=group, policy={"default_capacity": 10}
-    )
+    settings = ScalerSettings(queue_url=platform.queue_url, autoscaling_group=group, default_capacity=10)
     return Scaler(settings)
 
 

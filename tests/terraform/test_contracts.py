@@ -24,8 +24,17 @@ from contracts.catalog import parse_catalog
 from contracts.catalog_dirs import catalog_dirs
 from contracts.generated import stale as stale_generated
 from lambdas.page_tokens import PURPOSE as PAGE_TOKEN_PURPOSE
-from lambdas.scaler import POLICY_ENVIRONMENT, ScalerSettings
-from lambdas.settings import SWEEP_EVENT, SWEEP_SECONDS
+from lambdas.scaler import POLICY_KNOBS, ScalerSettings
+from lambdas.settings import (
+    SWEEP_EVENT,
+    SWEEP_SECONDS,
+    LambdaSettings,
+    LandedSettings,
+    ReconcilerSettings,
+    SettingsError,
+    StatusSettings,
+    TriggerSettings,
+)
 from scaling.policy import Policy
 from tests.terraform.hcl_model import ROOT, TERRAFORM, clean, interpolations, load_module, unquote
 
@@ -408,18 +417,14 @@ def test_user_data_sets_only_agent_settings_and_every_required_one() -> None:
     assert re.search(r"systemctl restart .*\bsnapshot-agent\.service", template)
 
 
-def environment_read_by(*classes: str) -> tuple[set[str], set[str]]:
-    """(required, optional) environment names the given settings classes of lambdas/settings.py read
-    (helpers they call, such as the entitlements TTL, count as optional)."""
-    source = (ROOT / "lambdas" / "settings.py").read_text()
-    tree = ast.parse(source)
+def environment_read_by(*models: type[LambdaSettings]) -> tuple[set[str], set[str]]:
+    """(required, optional) environment names the given functions' settings models read."""
     required: set[str] = set()
-    optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name in classes:
-            required |= set(
-                re.findall(r'os\.environ\["([A-Z_]+)"\]', ast.get_source_segment(source, node) or "")
-            )
+    optional: set[str] = set()
+    for model in models:
+        for field in model.model_fields.values():
+            assert field.alias is not None
+            (required if field.is_required() else optional).add(field.alias)
     return required, optional
 
 
@@ -444,7 +449,7 @@ def test_listing_tokens_are_sealed_for_the_one_purpose_the_code_names() -> None:
 def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:
     api = load_module(MODULES / "api")
     environment = set(api.locals["environment"])
-    required, optional = environment_read_by("TriggerSettings", "StatusSettings")
+    required, optional = environment_read_by(TriggerSettings, StatusSettings)
     assert required <= environment
     assert environment - required - optional <= {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
     for spec in api.locals["functions"].values():
@@ -454,7 +459,7 @@ def test_lambdas_get_the_environment_and_handlers_the_code_reads() -> None:
 def test_the_landed_function_gets_the_environment_and_handler_it_reads() -> None:
     etl = load_module(MODULES / "etl")
     environment = set(etl.locals["landed_environment"])
-    required, _ = environment_read_by("LandedSettings")
+    required, _ = environment_read_by(LandedSettings)
     assert environment - {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"} == required
     assert_handler_exists(unquote(etl.calls["landed"]["handler"]))
 
@@ -462,7 +467,7 @@ def test_the_landed_function_gets_the_environment_and_handler_it_reads() -> None
 def test_the_reconciler_gets_the_environment_and_handler_it_reads() -> None:
     reconciler = load_module(MODULES / "reconciler")
     environment = set(reconciler.locals["environment"])
-    required, optional = environment_read_by("ReconcilerSettings")
+    required, optional = environment_read_by(ReconcilerSettings)
     assert required <= environment
     assert environment - required - optional <= {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
     assert_handler_exists(unquote(reconciler.calls["function"]["handler"]))
@@ -514,10 +519,8 @@ def test_terraform_refuses_the_secret_names_the_catalog_refuses() -> None:
 def test_the_scaler_gets_the_environment_it_reads() -> None:
     workers = load_module(MODULES / "workers")
     scaler = workers.calls["scaler"]
-    environment = set(workers.locals["scaler_environment"])
-    code = (ROOT / "lambdas" / "scaler.py").read_text()
-    required = set(re.findall(r'os\.environ\["([A-Z_]+)"\]', code))
-    optional = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', code))
+    environment = set(workers.locals["scaler_environment"]) | set(workers.locals["scaling_environment"])
+    required, optional = environment_read_by(ScalerSettings)
     assert required <= environment
     assert environment - required - optional == {"POWERTOOLS_SERVICE_NAME"}
     assert unquote(scaler["handler"]) == "lambdas.scaler.handler"
@@ -598,8 +601,9 @@ def test_every_service_the_code_calls_is_reachable_from_the_private_subnets() ->
 def test_the_scaler_is_given_only_the_policy_knobs_the_code_reads_and_no_defaults() -> None:
     """The policy's defaults live in scaling/policy.py alone: Terraform passes what is set."""
     workers = load_module(MODULES / "workers")
-    assert set(workers.locals["scaling_environment"]) == {v for v, _ in POLICY_ENVIRONMENT.values()}
-    assert set(POLICY_ENVIRONMENT) <= {f.name for f in dataclasses.fields(Policy)}
+    knobs = {ScalerSettings.model_fields[knob].alias for knob in POLICY_KNOBS}
+    assert set(workers.locals["scaling_environment"]) == knobs
+    assert set(POLICY_KNOBS) <= {f.name for f in dataclasses.fields(Policy)}
     scaling = workers.variables["scaling"]["type"]
     assert "optional(number)" in scaling and not re.search(r"optional\(number,", scaling)
 
@@ -609,10 +613,13 @@ def test_the_scalers_policy_knobs_come_from_the_environment_or_the_policy(
 ) -> None:
     monkeypatch.setenv("QUEUE_URL", "q")
     monkeypatch.setenv("AUTOSCALING_GROUP", "g")
-    for variable, _ in POLICY_ENVIRONMENT.values():
-        monkeypatch.delenv(variable, raising=False)
+    for knob in POLICY_KNOBS:
+        monkeypatch.delenv(str(ScalerSettings.model_fields[knob].alias), raising=False)
     monkeypatch.setenv("DEFAULT_CAPACITY", "10")
     assert ScalerSettings.from_env().policy == {"default_capacity": 10}
     monkeypatch.setenv("IDLE_TO_ZERO_SECONDS", "ten minutes")
-    with pytest.raises(ValueError, match="ten minutes"):
+    with pytest.raises(
+        SettingsError, match="IDLE_TO_ZERO_SECONDS: Input should be a valid number"
+    ) as refused:
         ScalerSettings.from_env()
+    assert "ten minutes" not in str(refused.value), "a refusal never shows a value"

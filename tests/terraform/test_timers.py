@@ -213,7 +213,9 @@ def test_a_signature_is_refused_past_api_gateways_five_minutes() -> None:
 
 
 def test_the_download_url_lives_as_long_as_the_status_lambda_says() -> None:
-    presign = StatusSettings("t", "s3://b/k", "ent", "key").presign_seconds
+    presign = StatusSettings(
+        table_name="t", catalog_uri="s3://b/k", entitlements_table="ent", page_token_key="key"
+    ).presign_seconds
     assert f"({presign} s)" in timers_row("download URL")
     assert "PRESIGN_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
 
@@ -231,10 +233,8 @@ def test_the_clis_wait_and_retries_are_the_readmes() -> None:
 def test_an_entitlement_change_reaches_callers_within_the_stated_cache_time() -> None:
     row = timers_row("entitlement cache")
     assert f"({ENTITLEMENTS_TTL_SECONDS:.0f} s; the sandbox 0)" in row
-    assert (
-        TriggerSettings.__dataclass_fields__["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
-    )
-    assert StatusSettings.__dataclass_fields__["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
+    assert TriggerSettings.model_fields["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
+    assert StatusSettings.model_fields["entitlements_ttl_seconds"].default == ENTITLEMENTS_TTL_SECONDS
     assert sandbox_platform(PlatformOptions()).lambda_env()["ENTITLEMENTS_TTL_SECONDS"] == "0"
     assert "ENTITLEMENTS_TTL_SECONDS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
 
@@ -243,7 +243,7 @@ def test_an_item_dies_before_its_execution_name_and_no_name_is_asked_for_twice()
     """Step Functions keeps a closed Standard execution's name for 90 days; the item lives 30. A
     request after the item expired must not meet its old execution's name."""
     row = timers_row("snapshot item retention")
-    assert TriggerSettings.__dataclass_fields__["retention_days"].default == RETENTION_DAYS
+    assert TriggerSettings.model_fields["retention_days"].default == RETENTION_DAYS
     assert f"`RETENTION_DAYS` of the trigger ({RETENTION_DAYS} days)" in row
     assert RETENTION_DAYS < EXECUTION_NAME_DAYS
     assert "RETENTION_DAYS" not in code(MODULES / "api" / "main.tf"), "Terraform leaves the default"
@@ -422,7 +422,7 @@ def test_the_reconciler_sweeps_as_the_readme_says_and_its_bounds_hold() -> None:
 def test_a_lost_start_is_made_good_within_six_minutes() -> None:
     row = timers_row("unstarted request")
     assert f"`PENDING_SECONDS` in `lambdas/settings.py` ({PENDING_SECONDS} s)" in row
-    assert ReconcilerSettings.__dataclass_fields__["pending_seconds"].default == PENDING_SECONDS
+    assert ReconcilerSettings.model_fields["pending_seconds"].default == PENDING_SECONDS
     assert PENDING_SECONDS + SWEEP_SECONDS <= 6 * 60 and "within 6 min" in row
 
 

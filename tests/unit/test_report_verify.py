@@ -51,6 +51,12 @@ def verify(tmp_path: Path, source: Path, target: Path, out: Path) -> int:
     )
 
 
+def copied(source: Path, target: Path) -> Path:
+    """A target database to change: the source's rows, in a file of the test's own."""
+    target.write_bytes(source.read_bytes())
+    return target
+
+
 def results(tmp_path: Path) -> dict[str, dict[str, Any]]:
     found = json.loads((tmp_path / "verify.json").read_text())["reports"]["Sales"]
     return {f"{r['page']}/{r['visual']}": r for r in found}
@@ -88,8 +94,7 @@ def test_a_changed_row_in_the_target_is_a_difference_naming_its_group(
     databases: tuple[Path, Path], tmp_path: Path
 ) -> None:
     source, _ = databases
-    target = tmp_path / "changed.db"
-    target.write_bytes(source.read_bytes())
+    target = copied(source, tmp_path / "changed.db")
     with sqlite3.connect(target) as db:
         region = db.execute("SELECT region FROM sales WHERE id = 7").fetchone()[0]
         db.execute("UPDATE sales SET amount = amount + 1000 WHERE id = 7")
@@ -289,8 +294,7 @@ def test_a_visual_whose_query_cannot_be_computed_is_not_comparable_and_the_rest_
     databases: tuple[Path, Path], tmp_path: Path
 ) -> None:
     source, _ = databases
-    target = tmp_path / "typed.db"
-    target.write_bytes(source.read_bytes())
+    target = copied(source, tmp_path / "typed.db")
     with sqlite3.connect(target) as db:  # a date column that holds a number where a date should be
         db.executescript(
             "ALTER TABLE sales RENAME TO loaded;"

@@ -39,11 +39,20 @@ def test_a_stale_page_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert settings_table.main(["--check"]) == 0
 
 
-def test_the_scaler_table_gives_each_knob_the_policys_own_default() -> None:
-    from lambdas.scaler import POLICY_ENVIRONMENT, POLICY_MEANING
+@pytest.mark.parametrize("function", sorted(settings_table.FUNCTIONS))
+def test_each_lambdas_table_has_a_row_per_variable_with_its_meaning(function: str) -> None:
+    model = settings_table.FUNCTIONS[function]
+    assert [
+        name for name, field in model.model_fields.items() if not field.description or not field.alias
+    ] == []
+    section = settings_table.lambdas_tables().split(f"### {function}\n", 1)[1].split("###", 1)[0]
+    rows = [r for r in section.splitlines() if r.startswith("| `")]
+    assert len(rows) == len(model.model_fields)
 
-    rows = settings_table.scaler_table().splitlines()[2:]
-    assert len(rows) == len(POLICY_ENVIRONMENT) and set(POLICY_MEANING) == set(POLICY_ENVIRONMENT)
-    assert "| `IDLE_TO_ZERO_SECONDS` | 600 |" in "\n".join(rows)
-    page = settings_table.SCALER_PAGE.read_text()
-    assert settings_table.render(page, settings_table.scaler_table) == page
+
+def test_the_lambdas_page_holds_the_generated_tables_and_the_policys_defaults() -> None:
+    tables = settings_table.lambdas_tables()
+    assert "| `IDLE_TO_ZERO_SECONDS` | 600 (Policy's) |" in tables
+    assert "| `PAGE_TOKEN_KEY_ID` | required |" in tables
+    page = settings_table.LAMBDAS_PAGE.read_text()
+    assert settings_table.render(page, settings_table.lambdas_tables) == page
