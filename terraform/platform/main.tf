@@ -242,22 +242,27 @@ module "migration" {
 }
 
 module "monitoring" {
-  source                   = "../modules/monitoring"
-  name                     = var.name
-  region                   = var.region
-  kms_key_arn              = module.encryption.key_arn
-  alarm_emails             = var.alarm_emails
-  queue_name               = module.queue.jobs.name
-  dlq_name                 = module.queue.dlq.name
-  trigger_dlq_name         = module.api.trigger_dlq_name
-  state_machine_arn        = module.orchestration.state_machine_arn
-  function_names           = module.api.function_names
-  autoscaling_group_name   = module.workers.autoscaling_group_name
-  scaler_function_name     = module.workers.scaler_function_name
-  landed_dlq_name          = module.etl.landed_dlq_name
-  load_state_machine_arn   = module.etl.load_state_machine_arn
-  landed_function_name     = module.etl.landed_function_name
-  reconciler_function_name = module.reconciler.function_name
-  reconciler_dlq_name      = module.reconciler.dlq_name
-  agent_metrics_namespace  = local.agent_metrics_namespace
+  source       = "../modules/monitoring"
+  name         = var.name
+  region       = var.region
+  kms_key_arn  = module.encryption.key_arn
+  alarm_emails = var.alarm_emails
+  watched = {
+    jobs_queue = module.queue.jobs.name
+    jobs_dlq   = module.queue.dlq.name
+    delivery_dlqs = {
+      trigger    = module.api.trigger_dlq_name
+      landed     = module.etl.landed_dlq_name
+      reconciler = module.reconciler.dlq_name
+    }
+    state_machine_arn      = module.orchestration.state_machine_arn
+    load_state_machine_arn = module.etl.load_state_machine_arn
+    functions = merge(module.api.function_names, {
+      scaler     = module.workers.scaler_function_name
+      landed     = module.etl.landed_function_name
+      reconciler = module.reconciler.function_name
+    })
+    autoscaling_group_name  = module.workers.autoscaling_group_name
+    agent_metrics_namespace = local.agent_metrics_namespace
+  }
 }

@@ -287,10 +287,9 @@ def test_cloudwatch_scrapes_the_agent_and_publishes_what_the_alarms_read() -> No
     platform = load_module(TERRAFORM / "platform")
     assert emf["metric_namespace"] == AGENT_NAMESPACE
     assert unquote(platform.locals["agent_metrics_namespace"]) == AGENT_NAMESPACE
-    for module in ("workers", "monitoring"):
-        assert (
-            unquote(platform.calls[module]["agent_metrics_namespace"]) == "${local.agent_metrics_namespace}"
-        )
+    watched = platform.calls["monitoring"]["watched"]
+    for passed in (platform.calls["workers"]["agent_metrics_namespace"], watched["agent_metrics_namespace"]):
+        assert unquote(passed) == "${local.agent_metrics_namespace}"
     alarm = monitoring.resources[("aws_cloudwatch_metric_alarm", "agent_errors")]
     dimensions = sorted(alarm["dimensions"])
     assert dimensions in published[unquote(alarm["metric_name"])], (

@@ -13,38 +13,38 @@ resource "aws_sns_topic_subscription" "email" {
 
 locals {
   alarm_actions = [aws_sns_topic.alarms.arn]
-  queue_alarms = {
-    dead-jobs = {
-      queue       = var.dlq_name
-      metric      = "ApproximateNumberOfMessagesVisible"
-      threshold   = 0
-      description = "Jobs reached the DLQ: a message no agent could read, or agents dying mid-job. Inspect, fix, redrive."
-    }
-    dead-trigger-events = {
-      queue       = var.trigger_dlq_name
-      metric      = "ApproximateNumberOfMessagesVisible"
-      threshold   = 0
-      description = "EventBridge could not deliver Snapshot Requested / Data Landed events to the trigger."
-    }
-    dead-landed-events = {
-      queue       = var.landed_dlq_name
-      metric      = "ApproximateNumberOfMessagesVisible"
-      threshold   = 0
-      description = "EventBridge could not deliver landed files' Object Created events to the landed function: those files start no load until redriven (or backfilled)."
-    }
-    dead-status-changes = {
-      queue       = var.reconciler_dlq_name
-      metric      = "ApproximateNumberOfMessagesVisible"
-      threshold   = 0
-      description = "EventBridge could not deliver Step Functions' status changes to the reconciler: its sweep still repairs their items, within its interval plus the job budget."
-    }
-    old-jobs = {
-      queue       = var.queue_name
-      metric      = "ApproximateAgeOfOldestMessage"
-      threshold   = var.oldest_job_alarm_seconds
-      description = "Jobs wait too long: the fleet is at its maximum, cannot start, or is not scaling."
-    }
+  # What a failed delivery to each EventBridge target means (the alarm's description).
+  delivery_meaning = {
+    trigger    = "EventBridge could not deliver Snapshot Requested / Data Landed events to the trigger."
+    landed     = "EventBridge could not deliver landed files' Object Created events to the landed function: those files start no load until redriven (or backfilled)."
+    reconciler = "EventBridge could not deliver Step Functions' status changes to the reconciler: its sweep still repairs their items, within its interval plus the job budget."
   }
+  # Alarm names kept from before these came as a map (a rename would replace the alarms).
+  delivery_alarm = { trigger = "dead-trigger-events", landed = "dead-landed-events", reconciler = "dead-status-changes" }
+  queue_alarms = merge(
+    {
+      for target, queue in var.watched.delivery_dlqs : lookup(local.delivery_alarm, target, "dead-${target}-events") => {
+        queue       = queue
+        metric      = "ApproximateNumberOfMessagesVisible"
+        threshold   = 0
+        description = lookup(local.delivery_meaning, target, "EventBridge could not deliver events to ${target}.")
+      }
+    },
+    {
+      dead-jobs = {
+        queue       = var.watched.jobs_dlq
+        metric      = "ApproximateNumberOfMessagesVisible"
+        threshold   = 0
+        description = "Jobs reached the DLQ: a message no agent could read, or agents dying mid-job. Inspect, fix, redrive."
+      }
+      old-jobs = {
+        queue       = var.watched.jobs_queue
+        metric      = "ApproximateAgeOfOldestMessage"
+        threshold   = var.oldest_job_alarm_seconds
+        description = "Jobs wait too long: the fleet is at its maximum, cannot start, or is not scaling."
+      }
+    },
+  )
 }
 
 resource "aws_cloudwatch_metric_alarm" "queue" {
@@ -67,11 +67,11 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
 locals {
   failed_executions = {
     "failed-executions" = {
-      arn         = var.state_machine_arn
+      arn         = var.watched.state_machine_arn
       description = "Snapshot executions failed (Render.Invalid is a caller's error; anything else needs a look)."
     }
     "failed-loads" = {
-      arn         = var.load_state_machine_arn
+      arn         = var.watched.load_state_machine_arn
       description = "Loads failed (Load.Invalid: a bad file, its cause and rejects in the loads ledger; anything else needs a look)."
     }
   }
@@ -106,11 +106,7 @@ moved {
 }
 
 resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = merge(var.function_names, {
-    scaler     = var.scaler_function_name
-    landed     = var.landed_function_name
-    reconciler = var.reconciler_function_name
-  })
+  for_each            = var.watched.functions
   alarm_name          = "${var.name}-${each.key}-errors"
   alarm_description   = "The ${each.key} Lambda raised errors (5xx to callers)."
   namespace           = "AWS/Lambda"
@@ -129,9 +125,9 @@ resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
 resource "aws_cloudwatch_metric_alarm" "agent_errors" {
   alarm_name          = "${var.name}-agent-errors"
   alarm_description   = "Agents report many transient render failures (a data source or AWS dependency failing)."
-  namespace           = var.agent_metrics_namespace
+  namespace           = var.watched.agent_metrics_namespace
   metric_name         = "snapshot_agent_jobs_total"
-  dimensions          = { AutoScalingGroupName = var.autoscaling_group_name, outcome = "transient" }
+  dimensions          = { AutoScalingGroupName = var.watched.autoscaling_group_name, outcome = "transient" }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -151,9 +147,9 @@ resource "aws_cloudwatch_dashboard" "platform" {
         properties = {
           title = "Jobs queue", region = var.region, stat = "Maximum", period = 60
           metrics = [
-            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.queue_name],
+            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.watched.jobs_queue],
             [".", "ApproximateNumberOfMessagesNotVisible", ".", "."],
-            [".", "ApproximateNumberOfMessagesVisible", ".", var.dlq_name],
+            [".", "ApproximateNumberOfMessagesVisible", ".", var.watched.jobs_dlq],
           ]
         }
       },
@@ -162,7 +158,7 @@ resource "aws_cloudwatch_dashboard" "platform" {
         properties = {
           title = "Executions", region = var.region, stat = "Sum", period = 300
           metrics = [
-            ["AWS/States", "ExecutionsStarted", "StateMachineArn", var.state_machine_arn],
+            ["AWS/States", "ExecutionsStarted", "StateMachineArn", var.watched.state_machine_arn],
             [".", "ExecutionsSucceeded", ".", "."],
             [".", "ExecutionsFailed", ".", "."],
           ]
@@ -173,8 +169,8 @@ resource "aws_cloudwatch_dashboard" "platform" {
         properties = {
           title = "Fleet", region = var.region, stat = "Average", period = 60
           metrics = [
-            ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", var.autoscaling_group_name],
-            [var.agent_metrics_namespace, "snapshot_agent_busy_ratio", "AutoScalingGroupName", var.autoscaling_group_name],
+            ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", var.watched.autoscaling_group_name],
+            [var.watched.agent_metrics_namespace, "snapshot_agent_busy_ratio", "AutoScalingGroupName", var.watched.autoscaling_group_name],
           ]
         }
       },
@@ -182,7 +178,7 @@ resource "aws_cloudwatch_dashboard" "platform" {
         type = "metric", x = 12, y = 6, width = 12, height = 6
         properties = {
           title   = "API and Lambdas", region = var.region, stat = "Sum", period = 300
-          metrics = [for role, fn in var.function_names : ["AWS/Lambda", "Invocations", "FunctionName", fn]]
+          metrics = [for role, fn in var.watched.functions : ["AWS/Lambda", "Invocations", "FunctionName", fn]]
         }
       },
     ]

@@ -19,41 +19,6 @@ variable "alarm_emails" {
   default     = []
 }
 
-variable "queue_name" {
-  description = "The jobs queue."
-  type        = string
-}
-
-variable "dlq_name" {
-  description = "The jobs dead-letter queue."
-  type        = string
-}
-
-variable "trigger_dlq_name" {
-  description = "The trigger's dead-letter queue (failed EventBridge deliveries)."
-  type        = string
-}
-
-variable "state_machine_arn" {
-  description = "The snapshot state machine."
-  type        = string
-}
-
-variable "function_names" {
-  description = "Lambda function names by role."
-  type        = map(string)
-}
-
-variable "autoscaling_group_name" {
-  description = "The agents' Auto Scaling group."
-  type        = string
-}
-
-variable "agent_metrics_namespace" {
-  description = "CloudWatch namespace the agents' CloudWatch agent publishes /metrics into."
-  type        = string
-}
-
 variable "oldest_job_alarm_seconds" {
   description = "Alarm when the oldest waiting job is older than this."
   type        = number
@@ -66,32 +31,16 @@ variable "agent_error_threshold" {
   default     = 20
 }
 
-variable "scaler_function_name" {
-  description = "The workers' scaler Lambda (alarm on its errors)."
-  type        = string
-}
-
-variable "landed_dlq_name" {
-  description = "Dead-letter queue of landed files' event deliveries (the etl module's)."
-  type        = string
-}
-
-variable "load_state_machine_arn" {
-  description = "ARN of the load state machine."
-  type        = string
-}
-
-variable "landed_function_name" {
-  description = "Name of the landed function."
-  type        = string
-}
-
-variable "reconciler_function_name" {
-  description = "Name of the reconciler function."
-  type        = string
-}
-
-variable "reconciler_dlq_name" {
-  description = "Dead-letter queue of the reconciler's status-change deliveries."
-  type        = string
+variable "watched" {
+  description = "What the alarms and the dashboard watch, as the other modules' outputs name it: the jobs queue and its dead-letter queue, each EventBridge target's dead-letter queue by the function it feeds (an alarm each), the two state machines, every Lambda by role (an errors alarm each), and the agents' group and metrics namespace. A new function or target joins a map; no new variable."
+  type = object({
+    jobs_queue              = string
+    jobs_dlq                = string
+    delivery_dlqs           = map(string)
+    state_machine_arn       = string
+    load_state_machine_arn  = string
+    functions               = map(string)
+    autoscaling_group_name  = string
+    agent_metrics_namespace = string
+  })
 }
