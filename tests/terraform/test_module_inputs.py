@@ -16,7 +16,7 @@ PRODUCED = {
     "network": ("network", "network"),
     "table": ("metadata", "table"),
     "lease_table": ("metadata", "lease_table"),
-    "bucket": ("storage", "bucket"),
+    "bucket": ("private_bucket", "bucket"),  # storage and etl pass their buckets' on
     "catalog": ("storage", "catalog"),
     "event_bus": ("orchestration", "event_bus"),
     "queue": ("queue", "jobs"),
@@ -65,6 +65,11 @@ def test_the_producing_module_outputs_what_the_inputs_declare(name: str) -> None
     assert attributes(declared) <= set(value), (
         f"module.{producer}.{output} lacks {attributes(declared) - set(value)}"
     )
+
+
+def test_the_buckets_are_passed_on_as_the_private_bucket_module_makes_them() -> None:
+    assert load_module(MODULES / "storage").outputs["bucket"]["value"] == "${module.snapshots.bucket}"
+    assert load_module(MODULES / "etl").outputs["landing_bucket"]["value"] == "${module.landing.bucket}"
 
 
 def test_the_attribute_parser_reads_nested_objects() -> None:

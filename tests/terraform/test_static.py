@@ -130,3 +130,22 @@ def test_the_terraform_on_moto_copies_carry_every_file_the_platform_reads_from_t
     platform = (TERRAFORM / "platform" / "main.tf").read_text()
     read = set(re.findall(r"\$\{local\.repo\}/([^/\"]+)/", platform))
     assert read and read <= set(REPO_INPUTS)
+
+
+def test_every_private_bucket_aborts_incomplete_uploads_and_every_bucket_is_one() -> None:
+    """The rule checkov is told to skip (it misreads it beside dynamic rules) is there, and no
+    module makes a bucket by hand beside the private_bucket module."""
+    module = load_module(TERRAFORM / "modules" / "private_bucket")
+    lifecycle = module.resources[("aws_s3_bucket_lifecycle_configuration", "this")]
+    rules = lifecycle["rule"] if isinstance(lifecycle["rule"], list) else [lifecycle["rule"]]
+    aborts = [r for r in rules if "abort_incomplete_multipart_upload" in r]
+    assert len(aborts) == 1 and unquote(aborts[0]["id"]) == "abort-incomplete-uploads"
+    assert aborts[0]["abort_incomplete_multipart_upload"][0]["days_after_initiation"] == 1
+    by_hand = [
+        f"{path.name}: {name}"
+        for path in module_dirs()
+        if path.name != "private_bucket"
+        for (kind, name) in load_module(path).resources
+        if kind == "aws_s3_bucket"
+    ]
+    assert by_hand == []

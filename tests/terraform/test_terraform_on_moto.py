@@ -60,7 +60,7 @@ MOTO_DRIFT = {
     "module.platform.module.etl.module.landed.aws_lambda_function.this",
     "module.platform.module.reconciler.module.function.aws_lambda_function.this",
     # GetBucketNotificationConfiguration never returns the EventBridgeConfiguration it stored
-    "module.platform.module.etl.aws_s3_bucket_notification.landing",
+    "module.platform.module.etl.module.landing.aws_s3_bucket_notification.this[0]",
     # the description of a prefix-list rule is dropped
     *(
         f'{owner}.aws_vpc_security_group_egress_rule.gateways["{service}"]'

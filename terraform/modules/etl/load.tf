@@ -60,7 +60,7 @@ resource "aws_cloudwatch_event_rule" "object_created" {
     source        = ["aws.s3"]
     "detail-type" = ["Object Created"]
     detail = {
-      bucket = { name = [aws_s3_bucket.landing.id] }
+      bucket = { name = [module.landing.bucket.name] }
       object = { key = [{ "anything-but" = { prefix = "_" } }] }
     }
   })

@@ -11,116 +11,17 @@ locals {
   loads_event_source = "datalake.ingest"
 }
 
-resource "aws_s3_bucket" "landing" {
-  bucket        = local.landing
+module "landing" {
+  source        = "../private_bucket"
+  name          = local.landing
+  kms_key_arn   = var.kms_key_arn
+  access_logs   = { bucket = var.access_logs_bucket }
+  eventbridge   = true # every object event; the rule below picks the dataset files
   force_destroy = var.force_destroy
-  # checkov:skip=CKV_AWS_144: landed files are loaded into the database within minutes and kept only for replays; a replica doubles cost for nothing
-}
-
-resource "aws_s3_bucket_versioning" "landing" {
-  bucket = aws_s3_bucket.landing.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "landing" {
-  bucket = aws_s3_bucket.landing.id
-  rule {
-    bucket_key_enabled = true
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = var.kms_key_arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "landing" {
-  bucket                  = aws_s3_bucket.landing.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "landing" {
-  bucket = aws_s3_bucket.landing.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_policy" "landing" {
-  bucket     = aws_s3_bucket.landing.id
-  policy     = data.aws_iam_policy_document.tls_only.json
-  depends_on = [aws_s3_bucket_public_access_block.landing]
-}
-
-data "aws_iam_policy_document" "tls_only" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.landing.arn, "${aws_s3_bucket.landing.arn}/*"]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_logging" "landing" {
-  bucket        = aws_s3_bucket.landing.id
-  target_bucket = var.access_logs_bucket
-  target_prefix = "s3/${local.landing}/"
-}
-
-# Every object event goes to EventBridge; the rule below picks the dataset files.
-resource "aws_s3_bucket_notification" "landing" {
-  bucket      = aws_s3_bucket.landing.id
-  eventbridge = true
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "landing" {
-  bucket     = aws_s3_bucket.landing.id
-  depends_on = [aws_s3_bucket_versioning.landing]
-
-  rule {
-    id     = "expire-landed-files"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.landing_days
-    }
-    noncurrent_version_expiration {
-      noncurrent_days = 7
-    }
-  }
-
-  rule {
-    id     = "expire-rejects"
-    status = "Enabled"
-    filter {
-      prefix = "_rejects/"
-    }
-    expiration {
-      days = var.rejects_days
-    }
-  }
-
-  rule {
-    id     = "abort-incomplete-uploads"
-    status = "Enabled"
-    filter {}
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
+  lifecycle_rules = [
+    { id = "expire-landed-files", expiration_days = var.landing_days, noncurrent_days = 7 },
+    { id = "expire-rejects", prefix = "_rejects/", expiration_days = var.rejects_days },
+  ]
 }
 
 # The dataset catalog, beside the report catalog: the agents' load jobs read it.
@@ -171,4 +72,50 @@ resource "aws_dynamodb_table" "ledger" {
     enabled     = true
     kms_key_arn = var.kms_key_arn
   }
+}
+
+# Where these were before the private_bucket module (an apply moves them, replaces nothing).
+moved {
+  from = aws_s3_bucket.landing
+  to   = module.landing.aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.landing
+  to   = module.landing.aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.landing
+  to   = module.landing.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.landing
+  to   = module.landing.aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.landing
+  to   = module.landing.aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.landing
+  to   = module.landing.aws_s3_bucket_policy.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.landing
+  to   = module.landing.aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_logging.landing
+  to   = module.landing.aws_s3_bucket_logging.this[0]
+}
+
+moved {
+  from = aws_s3_bucket_notification.landing
+  to   = module.landing.aws_s3_bucket_notification.this[0]
 }

@@ -1,6 +1,6 @@
 output "landing_bucket" {
   description = "The landing bucket: name and ARN."
-  value       = { name = aws_s3_bucket.landing.id, arn = aws_s3_bucket.landing.arn }
+  value       = module.landing.bucket
 }
 
 output "ledger_table" {
