@@ -97,7 +97,20 @@ bench: setup $(TOOLS)/reladiff/.installed ## measure the agent (and migrate veri
 unit: setup ## the fast tests only (no agents)
 	$(PY) -m pytest tests/unit
 
-check: lint unit ## the edit-test loop: lint, mypy and the unit tests (about a minute)
+# What needs no agent, database server, browser, Terraform, Packer root or Azurite: the
+# markers tests/support/markers.py applies by suite, fixture and database parameter.
+NO_SERVERS := not (e2e or agent or mysql or postgres or terraform or browser or packer or azurite)
+
+# Split in two pytests side by side, as make test is: about the same time each.
+CHECK_BESIDE := tests/api tests/bench tests/quicksight tests/loads
+
+check: lint ## the edit-test loop: lint, mypy and every test that needs no server or tool (two cores, about 2 minutes)
+	@mkdir -p out
+	@$(PY) -m pytest -q -p no:cacheprovider -m "$(NO_SERVERS)" $(CHECK_BESIDE) > out/check-beside.log 2>&1 & beside=$$!; \
+	  rest=0; $(PY) -m pytest -q -p no:cacheprovider -m "$(NO_SERVERS)" $(addprefix --ignore=,$(CHECK_BESIDE)) || rest=$$?; \
+	  status=0; wait $$beside || status=$$?; \
+	  echo "=== $(CHECK_BESIDE), run beside the rest ==="; tail -n 25 out/check-beside.log; \
+	  exit $$((rest ? rest : status))
 
 lint: setup ## ruff (lint and format) and mypy --strict
 	$(VENV)/bin/ruff check .

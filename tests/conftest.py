@@ -22,7 +22,7 @@ from sandbox.platform import Platform, PlatformOptions, create_platform
 from sandbox.runtime import Functions, make_functions
 from tests.support.agents import SpawnAgent
 
-pytest_plugins = ["tests.support.suite_timing"]
+pytest_plugins = ["tests.support.suite_timing", "tests.support.markers"]
 
 TESTS = Path(__file__).resolve().parent
 TEST_CATALOG = TESTS / "fixtures" / "catalog.toml"

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from lambdas import status, trigger
+from lambdas.settings import SettingsError
 from sandbox.lambda_runtime import LambdaContext
 from sandbox.platform import Platform
 from tests.lambdas.helpers import recorded
@@ -53,5 +54,5 @@ def test_a_missing_required_setting_fails_the_cold_start_with_its_name(
     monkeypatch: pytest.MonkeyPatch, lambda_context: LambdaContext
 ) -> None:
     monkeypatch.delenv("STATE_MACHINE_ARN")
-    with pytest.raises(KeyError, match="STATE_MACHINE_ARN"):
+    with pytest.raises(SettingsError, match=r"^TriggerSettings: STATE_MACHINE_ARN: Field required$"):
         trigger.handler(recorded("http_post_snapshots.json"), lambda_context)  # type: ignore[arg-type]
