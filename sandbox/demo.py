@@ -16,10 +16,12 @@ import asyncio
 import functools
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -38,7 +40,9 @@ from sandbox.metrics_scrape import jobs, scrape
 from sandbox.platform import ROOT, PlatformOptions
 from sandbox.runtime import DATA_DIR, start_sandbox
 
-OUT = ROOT / "out"
+# Where the demo writes what it fetched and its summary: the repository's out/, or elsewhere
+# (the demo's own test points it at a temporary folder, leaving a user's out/ alone).
+OUT = Path(os.environ.get("SNAPSHOT_DEMO_OUT", ROOT / "out"))
 BURST = 8
 
 FIRST_WAVE = [
@@ -90,7 +94,7 @@ class Tally:
 
 async def run_demo() -> int:
     started = time.monotonic()
-    OUT.mkdir(exist_ok=True)
+    await asyncio.to_thread(OUT.mkdir, parents=True, exist_ok=True)
     print("starting the sandbox (moto with Step Functions execution, API, two agents)...")
     # The data act loads new rows: it works on a copy, so every run starts from the same data.
     working = OUT / "demo-data.db"
@@ -193,7 +197,7 @@ async def _download(client: SnapshotClient, finals: dict[str, dict[str, Any]]) -
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         results[sid] = {
-            "file": str(path.relative_to(ROOT)),
+            "file": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
             "bytes": len(data),
             "sha256_ok": hashlib.sha256(data).hexdigest() == final["sha256"],
         }
