@@ -156,7 +156,7 @@ lambdas: setup ## zip the Lambdas reproducibly (build/lambdas.zip) for Terraform
 
 generate: docs schedules ## write every generated file: each catalog's, the settings tables in docs/, contracts/openapi.json
 
-docs: setup ## regenerate what is written from code: the agent's and the scaler's settings tables, contracts/openapi.json
+docs: setup ## regenerate what is written from code: the agent's and the Lambdas' settings tables, contracts/openapi.json
 	$(PY) -m tools.settings_table
 	$(PY) -m contracts.openapi
 

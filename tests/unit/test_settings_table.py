@@ -3,6 +3,7 @@ and the page holds the table the model generates today."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,16 @@ def test_the_lambdas_page_holds_the_generated_tables_and_the_policys_defaults() 
     assert "| `PAGE_TOKEN_KEY_ID` | required |" in tables
     page = settings_table.LAMBDAS_PAGE.read_text()
     assert settings_table.render(page, settings_table.lambdas_tables) == page
+
+
+def test_make_generate_writes_every_generated_file_each_with_a_staleness_test() -> None:
+    """One command writes them all, and each kind has a test that fails while it is stale."""
+    makefile = (settings_table.DOCS.parent / "Makefile").read_text()
+    generate = re.search(r"^generate: (.*?) ##", makefile, re.M)
+    assert generate is not None
+    recipes = {
+        target: re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.M) for target in generate[1].split()
+    }
+    commands = "".join(found[1] for found in recipes.values() if found is not None)
+    for writer in ("tools.settings_table", "contracts.openapi", "contracts.generated"):
+        assert f"-m {writer}" in commands, f"make generate does not run {writer}"
