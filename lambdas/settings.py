@@ -48,53 +48,43 @@ class SettingsError(ValueError):
     """The environment does not configure the function: the cold start fails with this line."""
 
 
-class TriggerSettings(LambdaSettings):
+class RequestSettings(LambdaSettings):
+    """What both functions that answer requests read: the table, the catalog, the entitlements."""
+
     table_name: str = Field(alias="TABLE_NAME", description="the metadata table")
-    bucket_name: str = Field(alias="BUCKET_NAME", description="the snapshots bucket")
     catalog_uri: str = Field(alias="CATALOG_URI", description="`s3://bucket/key` of the report catalog")
-    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", description="the snapshot state machine")
     entitlements_table: str = Field(alias="ENTITLEMENTS_TABLE", description="who may see which rows")
+    catalog_ttl_seconds: float = Field(
+        default=CATALOG_TTL_SECONDS,
+        ge=0,
+        alias="CATALOG_TTL_SECONDS",
+        description="how often a container checks the catalog object for a change",
+    )
+    entitlements_ttl_seconds: float = Field(
+        default=ENTITLEMENTS_TTL_SECONDS,
+        ge=0,
+        alias="ENTITLEMENTS_TTL_SECONDS",
+        description="how long a container keeps a subject's entitlements",
+    )
+
+
+class TriggerSettings(RequestSettings):
+    bucket_name: str = Field(alias="BUCKET_NAME", description="the snapshots bucket")
+    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", description="the snapshot state machine")
     max_body_bytes: int = Field(
         default=MAX_BODY_BYTES, gt=0, alias="MAX_BODY_BYTES", description="a larger request body is a 413"
     )
     retention_days: int = Field(
         default=RETENTION_DAYS, gt=0, lt=90, alias="RETENTION_DAYS", description="an item's DynamoDB TTL"
     )
-    catalog_ttl_seconds: float = Field(
-        default=CATALOG_TTL_SECONDS,
-        ge=0,
-        alias="CATALOG_TTL_SECONDS",
-        description="how often a container checks the catalog object for a change",
-    )
-    entitlements_ttl_seconds: float = Field(
-        default=ENTITLEMENTS_TTL_SECONDS,
-        ge=0,
-        alias="ENTITLEMENTS_TTL_SECONDS",
-        description="how long a container keeps a subject's entitlements",
-    )
 
 
-class StatusSettings(LambdaSettings):
-    table_name: str = Field(alias="TABLE_NAME", description="the metadata table")
-    catalog_uri: str = Field(alias="CATALOG_URI", description="`s3://bucket/key` of the report catalog")
-    entitlements_table: str = Field(alias="ENTITLEMENTS_TABLE", description="who may see which rows")
+class StatusSettings(RequestSettings):
     page_token_key: str = Field(
         alias="PAGE_TOKEN_KEY_ID", description="the KMS key that seals listings' `next_token`"
     )
     presign_seconds: int = Field(
         default=900, gt=0, le=604800, alias="PRESIGN_SECONDS", description="a download URL's lifetime"
-    )
-    catalog_ttl_seconds: float = Field(
-        default=CATALOG_TTL_SECONDS,
-        ge=0,
-        alias="CATALOG_TTL_SECONDS",
-        description="how often a container checks the catalog object for a change",
-    )
-    entitlements_ttl_seconds: float = Field(
-        default=ENTITLEMENTS_TTL_SECONDS,
-        ge=0,
-        alias="ENTITLEMENTS_TTL_SECONDS",
-        description="how long a container keeps a subject's entitlements",
     )
 
 
