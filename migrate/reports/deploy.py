@@ -96,7 +96,7 @@ def _upload_images(folder: Path, dashboard: dict[str, Any], s3: Any) -> int:
         if not where:
             continue
         path = folder / "images" / where["ObjectKey"].rsplit("/", 1)[-1]
-        if s3 is None or not path.is_file():
+        if s3 is None or not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
             raise NotDeployable(
                 f"{folder}: the image {path.name} cannot be uploaded to s3://{where['BucketName']}"
             )

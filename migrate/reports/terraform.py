@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from migrate.reports.deploy import DASHBOARD_READER, DATA_SET_READER, NotDeployable, read_deployable
+from migrate.reports.validate import input_shape
 
 # The provider's spelling where it is not the API name in snake case.
 RENAMED = {"DataSetIdentifierDeclarations": "data_set_identifiers_declarations"}
-# What the provider (5.100, 6.x) has no block for: dropped with a note, the boto3 deploy keeps it.
-PROVIDER_LACKS = frozenset({"Images", "StaticFiles", "Options"})
+# What the provider (5.100, 6.x) has no block for, by its path in the API input: dropped with a
+# note, the boto3 deploy keeps it.
+PROVIDER_LACKS = frozenset({"Definition.Sheets.Images", "Definition.StaticFiles", "Definition.Options"})
 COUNT = "${local.migrated_reports_count}"
 DATA_SOURCE = "${local.migrated_reports_data_source_arn}"
 
@@ -81,13 +82,7 @@ def _add(out: TerraformReports, kind: str, name: str, body: dict[str, Any]) -> N
 
 
 def _data_set(body: dict[str, Any], dropped: list[str], report: str) -> dict[str, Any]:
-    shape = _input_shape("CreateDataSet")
-    converted = _walk(
-        {k: v for k, v in body.items() if k not in ("AwsAccountId", "Permissions", "Tags")},
-        shape,
-        "",
-        Walk(dropped, report),
-    )
+    converted = _blocks("CreateDataSet", body, Walk(dropped, report))
     for table in converted.get("physical_table_map", []):
         for kind in ("relational_table", "custom_sql"):
             if kind in table:
@@ -95,16 +90,17 @@ def _data_set(body: dict[str, Any], dropped: list[str], report: str) -> dict[str
     return {"count": COUNT, **converted, "dynamic": _readers(DATA_SET_READER)}
 
 
+def _blocks(operation: str, body: dict[str, Any], walk: Walk) -> dict[str, Any]:
+    """An API input as the provider's blocks; the account, grants and tags are the module's."""
+    given = {k: v for k, v in body.items() if k not in ("AwsAccountId", "Permissions", "Tags")}
+    converted: dict[str, Any] = _walk(given, input_shape(operation), "", walk)
+    return converted
+
+
 def _dashboard(
     body: dict[str, Any], data_sets: dict[str, str], dropped: list[str], report: str
 ) -> dict[str, Any]:
-    shape = _input_shape("CreateDashboard")
-    converted = _walk(
-        {k: v for k, v in _without_images(body).items() if k not in ("AwsAccountId", "Permissions", "Tags")},
-        shape,
-        "",
-        Walk(dropped, report),
-    )
+    converted = _blocks("CreateDashboard", _without_images(body), Walk(dropped, report))
     for declared in converted["definition"]["data_set_identifiers_declarations"]:
         data_set_id = declared["data_set_arn"].rsplit("/", 1)[-1]
         if data_set_id not in data_sets:
@@ -164,7 +160,7 @@ def _walk(value: Any, shape: Shape, path: str, walk: Walk) -> Any:
     if isinstance(shape, StructureShape):
         out = {}
         for key, item in value.items():
-            if key in PROVIDER_LACKS:
+            if f"{path}{key}" in PROVIDER_LACKS:
                 if (dropped := f"{walk.report}: {path}{key}") not in walk.dropped:
                     walk.dropped.append(dropped)
                 continue
@@ -188,10 +184,3 @@ def snake_case(name: str) -> str:
 def _escaped(text: str) -> str:
     """Text as a literal: Terraform's JSON syntax reads ``${`` and ``%{`` in any string."""
     return text.replace("${", "$${").replace("%{", "%%{")
-
-
-def _input_shape(operation: str) -> StructureShape:
-    model = botocore.session.get_session().get_service_model("quicksight")
-    shape = model.operation_model(operation).input_shape
-    assert isinstance(shape, StructureShape)
-    return shape

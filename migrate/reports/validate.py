@@ -25,8 +25,15 @@ def most_items(structure: str, member: str) -> int | None:
     return int(limit) if limit is not None else None
 
 
-def problems(operation: str, params: dict[str, Any]) -> list[str]:
+def input_shape(operation: str) -> StructureShape:
+    """An operation's input shape from the QuickSight model (loaded once)."""
     shape = _model().operation_model(operation).input_shape
+    assert isinstance(shape, StructureShape)
+    return shape
+
+
+def problems(operation: str, params: dict[str, Any]) -> list[str]:
+    shape = input_shape(operation)
     report = ParamValidator().validate(params, shape)
     found = (
         [line.strip() for line in report.generate_report().splitlines() if line.strip()]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -151,3 +152,37 @@ def test_images_beyond_what_a_sheet_holds_are_findings_not_an_invalid_dashboard(
     assert len(sheet["Images"]) == 10
     assert [f.source for f in converted.findings if f.code == "IMAGE"] == ["Logos/logo10", "Logos/logo11"]
     assert problems("CreateDashboard", converted.dashboard) == []
+
+
+def test_a_damaged_image_member_is_one_line_and_exit_2_not_a_traceback(
+    pictured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stored = tmp_path / "Stored.pbit"  # the image stored uncompressed, so its bytes can be hit
+    with zipfile.ZipFile(pictured) as source, zipfile.ZipFile(stored, "w") as copy:
+        for info in source.infolist():
+            copy.writestr(info.filename, source.read(info), zipfile.ZIP_STORED)
+    raw = bytearray(stored.read_bytes())
+    at = raw.find(PNG[8:24])  # inside the PNG: its CRC no longer matches
+    assert at > 0
+    raw[at] ^= 0xFF
+    damaged = tmp_path / "Damaged.pbit"
+    damaged.write_bytes(bytes(raw))
+    assert main(["reports", str(damaged), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "logo.png cannot be read" in err
+
+
+def test_a_tampered_image_the_dashboard_names_is_not_deployed(tmp_path: Path) -> None:
+    from migrate.reports.deploy import NotDeployable, deploy
+
+    assert main(["reports", str(SALES), "--out", str(tmp_path), "--images-at", "s3://report-images/x"]) == 0
+    folder = tmp_path / "Sales"
+    path = folder / "dashboard.json"
+    dashboard = json.loads(path.read_text())
+    (static,) = dashboard["Definition"]["StaticFiles"]
+    key = static["ImageStaticFile"]["Source"]["S3Options"]["ObjectKey"]
+    static["ImageStaticFile"]["Source"]["S3Options"]["ObjectKey"] = key.rsplit(".", 1)[0] + ".exe"
+    path.write_text(json.dumps(dashboard))
+    (folder / "images" / (key.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".exe")).write_bytes(b"MZ")
+    with pytest.raises(NotDeployable, match="cannot be uploaded"):
+        deploy(folder, object(), "arn:aws:quicksight:eu-west-1:111122223333:group/default/g", object())

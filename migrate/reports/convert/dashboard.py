@@ -14,12 +14,13 @@ from migrate.reports.convert.roles import governance
 from migrate.reports.convert.visuals import DECORATION, KINDS, Fields, visual_definition
 from migrate.reports.findings import Finding
 from migrate.reports.model import GROUP, Page, Report, SemanticModel, Source, Visual
+from migrate.reports.validate import most_items
 
 SLICERS = {"slicer"}
 AUTO_DATE_TABLES = ("LocalDateTable_", "DateTableTemplate_")
 TEXT = {"textbox"}
 IMAGES = {"image"}
-IMAGES_PER_SHEET = 10  # SheetDefinition.Images' limit in QuickSight's API model
+IMAGES_PER_SHEET = most_items("SheetDefinition", "Images") or 10  # QuickSight's API model's limit
 # Power BI's canvas is 1280 pixels wide by default, like QuickSight's free-form sheet.
 
 

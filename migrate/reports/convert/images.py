@@ -13,6 +13,7 @@ from migrate.reports.convert.ids import object_id
 from migrate.reports.findings import Finding
 from migrate.reports.model import Report, Visual
 from migrate.reports.read.layout import RESOURCE
+from migrate.reports.read.sources import MAX_IMAGE_BYTES
 
 # What QuickSight shows as a sheet image; Power BI also takes others (a finding).
 IMAGE_SUFFIXES = {
@@ -81,7 +82,7 @@ class SheetImages:
             return f"{name}: QuickSight shows PNG, JPEG, GIF and SVG images"
         body = report.images.get(name)
         if body is None:
-            return f"{name} is not in the report, or is larger than 10 MB"
+            return f"{name} is not in the report, or is larger than {MAX_IMAGE_BYTES // 2**20} MB"
         key = f"{self.at.prefix if self.at else ''}{object_id('report', report.name)}/{element_id}{suffix}"
         self.uploads[key] = body
         if self.at is None:

@@ -79,7 +79,7 @@ def _archive(archive: zipfile.ZipFile, path: Path, kind: str) -> Report:
         if n.startswith("Report/" + RESOURCES)
     }
     images = {
-        name: archive.read(members[name])
+        name: _member(archive, members[name].filename, path)
         for name in _images_shown(pages)
         if name in members and members[name].file_size <= MAX_IMAGE_BYTES
     }
