@@ -36,6 +36,7 @@ from sandbox.event_shim import RETRY_VISIBILITY_SECONDS
 from sandbox.execution_events import POLL_SECONDS
 from sandbox.platform import Platform, PlatformOptions
 from sandbox.sigv4 import SIGNATURE_MAX_SKEW_SECONDS
+from scaling.policy import Policy
 from simulator.fleet import FleetModel
 from snapshot_client.api import Retries
 from snapshot_client.cli import DEFAULT_WAIT_SECONDS
@@ -469,3 +470,39 @@ def test_a_reconciler_run_ends_before_the_next_sweep() -> None:
         and f"reserved concurrency {unquote(function['reserved_concurrency'])}" in row
     )
     assert timeout <= SWEEP_SECONDS
+
+
+def test_snapshot_objects_outlive_their_items_and_dead_uploads_end_within_a_day() -> None:
+    storage = load_module(MODULES / "storage").variables
+    days = int(unquote(storage["snapshot_days"]["default"]))
+    noncurrent = int(unquote(storage["noncurrent_days"]["default"]))
+    row = timers_row("snapshot objects kept")
+    assert f"`snapshot_days` ({days} days)" in row and f"`noncurrent_days` ({noncurrent} days)" in row
+    assert days >= RETENTION_DAYS, "a READY item would name an expired object"
+    bucket = load_module(MODULES / "private_bucket").resources[
+        ("aws_s3_bucket_lifecycle_configuration", "this")
+    ]
+    rules = bucket["rule"] if isinstance(bucket["rule"], list) else [bucket["rule"]]
+    (abort,) = [
+        r["abort_incomplete_multipart_upload"][0]["days_after_initiation"]
+        for r in rules
+        if "abort_incomplete_multipart_upload" in r
+    ]
+    assert f"({abort} day)" in timers_row("incomplete uploads")
+    budget = int(unquote(load_module(MODULES / "orchestration").variables["job_timeout_seconds"]["default"]))
+    assert abort * 86_400 > budget
+    logs = unquote(storage["access_log_days"]["default"])
+    assert f"`access_log_days` ({logs} days)" in timers_row("access logs kept")
+
+
+def test_the_scalers_clocks_are_the_policys_and_the_simulator_replays_it() -> None:
+    policy = Policy()
+    for clock, value in (
+        ("scale-in delay", policy.scale_in_delay_s),
+        ("scale-in cooldown", policy.scale_in_cooldown_s),
+        ("idle to zero", policy.idle_to_zero_s),
+    ):
+        assert f"({value:.0f} s)" in timers_row(clock)
+    assert policy.idle_to_zero_s >= policy.scale_in_delay_s
+    simulator = (ROOT / "simulator" / "__main__.py").read_text()
+    assert "Policy(max_size=" in simulator and "scale_in" not in simulator, "the simulator uses the defaults"
