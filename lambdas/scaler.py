@@ -36,6 +36,12 @@ CORRELATION_ID_PATH = "id"  # the schedule's event id
 MEMORY_TAG = "snapshot-engine:scaler"
 
 
+def _policy_default(knob: str) -> str:
+    """How the docs table shows a knob left unset: Policy's default."""
+    value = getattr(Policy(), knob)
+    return f"{int(value) if float(value).is_integer() else value} (Policy's)"
+
+
 class ScalerSettings(LambdaSettings):
     """The scaler's environment. A policy knob left unset takes ``scaling.policy.Policy``'s default
     (the one place those are written); Terraform sets only what an environment chose."""
@@ -49,6 +55,7 @@ class ScalerSettings(LambdaSettings):
     )
     target_utilisation: float | None = Field(
         default=None,
+        json_schema_extra={"shown_default": _policy_default("target_utilisation")},
         gt=0,
         le=1,
         alias="TARGET_UTILISATION",
@@ -56,24 +63,28 @@ class ScalerSettings(LambdaSettings):
     )
     default_capacity: int | None = Field(
         default=None,
+        json_schema_extra={"shown_default": _policy_default("default_capacity")},
         ge=1,
         alias="DEFAULT_CAPACITY",
         description="slots assumed per instance before any agent has reported its capacity",
     )
     scale_in_delay_s: float | None = Field(
         default=None,
+        json_schema_extra={"shown_default": _policy_default("scale_in_delay_s")},
         ge=0,
         alias="SCALE_IN_DELAY_SECONDS",
         description="how long the need must stay below the fleet before a scale-in step",
     )
     scale_in_cooldown_s: float | None = Field(
         default=None,
+        json_schema_extra={"shown_default": _policy_default("scale_in_cooldown_s")},
         ge=0,
         alias="SCALE_IN_COOLDOWN_SECONDS",
         description="no scale-in this soon after a scale-out",
     )
     idle_to_zero_s: float | None = Field(
         default=None,
+        json_schema_extra={"shown_default": _policy_default("idle_to_zero_s")},
         ge=0,
         alias="IDLE_TO_ZERO_SECONDS",
         description="queue empty and no agent busy this long: the fleet goes to zero",

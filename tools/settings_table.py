@@ -1,7 +1,7 @@
 """Settings tables, generated from the code so the docs cannot drift from it: the agent's
 (``AgentSettings``, docs/agent.md) and each Lambda's (``lambdas.settings`` and the scaler's
 ``ScalerSettings``, docs/lambdas.md; a scaling knob left unset shows ``scaling.policy.Policy``'s
-default).
+default, which the model gives as its ``shown_default``).
 
 ``python -m tools.settings_table`` rewrites each table between its page's markers; ``--check``
 exits 1 naming a stale page (tests/unit/test_settings_table.py runs it).
@@ -17,7 +17,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from agent.settings import MIB, AgentSettings
-from lambdas.scaler import POLICY_KNOBS, ScalerSettings
+from lambdas.scaler import ScalerSettings
 from lambdas.settings import (
     LambdaSettings,
     LandedSettings,
@@ -25,7 +25,6 @@ from lambdas.settings import (
     StatusSettings,
     TriggerSettings,
 )
-from scaling.policy import Policy
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGE = DOCS / "agent.md"
@@ -73,18 +72,12 @@ def table() -> str:
     return "\n".join(rows)
 
 
-def lambda_default(name: str, field: FieldInfo) -> str:
-    if name in POLICY_KNOBS:
-        return f"{_shown(getattr(Policy(), name))} (Policy's)"
-    return shown_default(field)
-
-
 def lambdas_tables() -> str:
     parts = []
     for function, model in FUNCTIONS.items():
         rows = [f"### {function}", "", "| variable | default | meaning |", "|---|---|---|"]
-        for name, field in model.model_fields.items():
-            rows.append(f"| `{field.alias}` | {lambda_default(name, field)} | {field.description} |")
+        for field in model.model_fields.values():
+            rows.append(f"| `{field.alias}` | {shown_default(field)} | {field.description} |")
         parts.append("\n".join(rows))
     return "\n\n".join(parts)
 

@@ -38,6 +38,9 @@ class Table:
     m_expression: str | None = None
     hidden: bool = False
 
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
 
 @dataclass(frozen=True)
 class Relationship:

@@ -47,7 +47,8 @@ def governance(model: SemanticModel, findings: list[Finding]) -> dict[str, Any]:
                     Finding("ROLE_FILTER", where, f"not one column against a list of values: {exc}")
                 )
                 continue
-            source_column = next((c.source_column or c.name for c in table.columns if c.name == column), None)
+            found = table.column(column)
+            source_column = (found.source_column or found.name) if found is not None else None
             if source_column is None:
                 findings.append(
                     Finding("ROLE_FILTER", where, f"[{column}] is not a stored column of the table")

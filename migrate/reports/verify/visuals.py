@@ -237,14 +237,14 @@ def _power_bi(
 def _calculated(model: SemanticModel, table_name: str, name: str) -> str | None:
     """The DAX of a calculated column, or None for a stored one."""
     table = model.table(table_name)
-    found = next((c for c in table.columns if c.name == name), None) if table else None
+    found = table.column(name) if table is not None else None
     return found.expression if found is not None else None
 
 
 def _stored(table: Table, table_name: str, name: str) -> str:
     if table_name != table.name:
         raise NotComparable(f"'{table_name}' is another table")
-    found = next((c for c in table.columns if c.name == name), None)
+    found = table.column(name)
     if found is None:
         raise NotComparable(f"[{name}] is not a column of '{table.name}'")
     if found.expression is not None:
