@@ -477,8 +477,8 @@ def test_the_reconciler_sweeps_as_often_as_the_code_says_and_asks_for_a_sweep() 
     reconciler = load_module(MODULES / "reconciler")
     minutes = reconciler.variables["sweep_minutes"]["default"]
     assert int(minutes) * 60 == SWEEP_SECONDS
-    target = reconciler.resources[("aws_cloudwatch_event_target", "sweep")]
-    assert json.loads(unquote_json(target["input"])) == SWEEP_EVENT
+    sweep = reconciler.calls["sweep"]
+    assert json.loads(unquote_json(sweep["input"])) == SWEEP_EVENT
 
 
 def unquote_json(expression: str) -> str:

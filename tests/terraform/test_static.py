@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,3 +150,40 @@ def test_every_private_bucket_aborts_incomplete_uploads_and_every_bucket_is_one(
         if kind == "aws_s3_bucket"
     ]
     assert by_hand == []
+
+
+RESOURCE_POLICIES = ("aws_s3_bucket_policy", "aws_sqs_queue_policy")
+
+
+def policy_sources(module: Module, value: Any) -> set[str]:
+    """The module calls a policy expression reads, directly or through a policy document."""
+    found: set[str] = set()
+    for kind, name, rest in references(value):
+        if kind == "module":
+            found.add(unquote(module.calls[name]["source"]))
+        elif kind == "data" and name == "aws_iam_policy_document":
+            document = module.data[(name, rest.split(".")[1])]
+            found |= policy_sources(module, document.get("source_policy_documents", []))
+    return found
+
+
+def test_every_bucket_and_queue_policy_starts_from_the_tls_only_statement() -> None:
+    """A new bucket or queue policy written by hand would drop the TLS-only deny unnoticed."""
+    policies = {
+        (path.name, name): policy_sources(module, body["policy"])
+        for path in module_dirs()
+        for module in [load_module(path)]
+        for (kind, name), body in module.resources.items()
+        if kind in RESOURCE_POLICIES
+    }
+    assert {("private_bucket", "this"), ("event_dlq", "this"), ("queue", "tls_only")} <= set(policies)
+    assert {key: "../tls_only_policy" in sources for key, sources in policies.items()} == dict.fromkeys(
+        policies, True
+    )
+
+
+def test_every_module_has_its_row_in_the_deploying_guide() -> None:
+    guide = (TERRAFORM.parent / "docs" / "deploying.md").read_text()
+    rows = set(re.findall(r"^\| `(\w+)` \|", guide, re.M))
+    modules = {path.name for path in (TERRAFORM / "modules").iterdir() if path.is_dir()}
+    assert modules - rows == set(), "docs/deploying.md's module table lacks these"

@@ -399,11 +399,8 @@ def test_load_retries_and_landed_event_delivery_are_the_readmes() -> None:
     template = LOAD_ASL_PATH.read_text()
     assert '"IntervalSeconds": ${retry_interval_seconds}' in template
     assert '"MaxAttempts": ${retry_max_attempts}' in template
-    (policy,) = etl.resources[("aws_cloudwatch_event_target", "object_created")]["retry_policy"]
-    age, tries = (
-        int(unquote(policy["maximum_event_age_in_seconds"])),
-        int(unquote(policy["maximum_retry_attempts"])),
-    )
+    delivery = etl.calls["object_created"]["delivery"]
+    age, tries = int(delivery["max_age_seconds"]), int(delivery["max_attempts"])
     assert f"retries for {age // 3600} h, {tries} attempts" in timers_row("landed-event delivery")
 
 
@@ -413,10 +410,7 @@ def test_the_reconciler_sweeps_as_the_readme_says_and_its_bounds_hold() -> None:
     reconciler = load_module(MODULES / "reconciler")
     minutes = int(unquote(reconciler.variables["sweep_minutes"]["default"]))
     assert f"`sweep_minutes` ({minutes})" in row and minutes * 60 == SWEEP_SECONDS
-    assert (
-        unquote(reconciler.resources[("aws_cloudwatch_event_rule", "sweep")]["schedule_expression"])
-        == "rate(${var.sweep_minutes} minutes)"
-    )
+    assert unquote(reconciler.calls["sweep"]["schedule_expression"]) == "rate(${var.sweep_minutes} minutes)"
     assert SWEEP_SECONDS * 100 < RETENTION_DAYS * 86_400
 
 
@@ -443,12 +437,9 @@ def test_a_stuck_render_is_asked_after_the_job_budget_in_terraform_and_the_sandb
 
 def test_status_changes_are_retried_an_hour_then_kept_two_weeks() -> None:
     row = timers_row("status-change delivery")
-    target = load_module(MODULES / "reconciler").resources[
-        ("aws_cloudwatch_event_target", "execution_status")
-    ]
-    policy = target["retry_policy"][0]
-    assert int(unquote(policy["maximum_event_age_in_seconds"])) == 3600 and "1 h" in row
-    assert int(unquote(policy["maximum_retry_attempts"])) == 8 and "8 attempts" in row
+    delivery = load_module(MODULES / "reconciler").calls["execution_status"]["delivery"]
+    assert int(delivery["max_age_seconds"]) == 3600 and "1 h" in row
+    assert int(delivery["max_attempts"]) == 8 and "8 attempts" in row
     (retention,) = re.findall(
         r"message_retention_seconds\s*=\s*(\d+)", code(MODULES / "event_dlq" / "main.tf")
     )
@@ -506,3 +497,48 @@ def test_the_scalers_clocks_are_the_policys_and_the_simulator_replays_it() -> No
     assert policy.idle_to_zero_s >= policy.scale_in_delay_s
     simulator = (ROOT / "simulator" / "__main__.py").read_text()
     assert "Policy(max_size=" in simulator and "scale_in" not in simulator, "the simulator uses the defaults"
+
+
+# Every EventBridge rule that invokes a function (the function_rule module) and its timers row.
+RULE_ROWS = {
+    ("api", "requests"): "request-event delivery",
+    ("etl", "object_created"): "landed-event delivery",
+    ("reconciler", "execution_status"): "status-change delivery",
+    ("reconciler", "sweep"): "reconciler sweep",
+    ("workers", "scaler_schedule"): "scaler tick",
+}
+
+
+def function_rules() -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (module.path.name, call_name): call
+        for module in map(load_module, sorted(MODULES.iterdir()))
+        for call_name, call in module.calls.items()
+        if unquote(call["source"]) == "../function_rule"
+    }
+
+
+def test_every_event_rule_delivery_is_in_the_timers_table() -> None:
+    """A new rule fails here until its delivery clock has a row: a schedule's tick is given up
+    after a minute with no retry; an event is retried for hours and then kept in a dead-letter
+    queue, since a lost event is lost work."""
+    rules = function_rules()
+    assert set(rules) == set(RULE_ROWS), "a new function_rule call needs a timers row (RULE_ROWS)"
+    for key, call in rules.items():
+        row = timers_row(RULE_ROWS[key])
+        age, tries = int(call["delivery"]["max_age_seconds"]), int(call["delivery"]["max_attempts"])
+        if "schedule_expression" in call:
+            assert (age, tries) == (60, 0) and "given up after 60 s with no retry" in row, key
+            assert "dead_letter_arn" not in call, key
+        else:
+            assert f"retries for {age // 3600} h, {tries} attempts" in row, key
+            assert "dead_letter_arn" in call and "-dlq`" in row, key
+
+
+def test_the_scaler_ticks_within_its_own_delays() -> None:
+    call = function_rules()[("workers", "scaler_schedule")]
+    assert unquote(call["schedule_expression"]) == "rate(1 minute)"
+    assert FleetModel().scaler_period_s == 60, "make simulate replays the fleet's tick"
+    policy = Policy()
+    assert min(policy.scale_in_delay_s, policy.scale_in_cooldown_s) > 60
+    assert "`rate(1 minute)`" in timers_row("scaler tick")

@@ -130,7 +130,7 @@ def test_the_catalog_object_and_the_event_source_are_the_topologys() -> None:
 
 
 def test_the_request_rule_matches_the_topologys_detail_types_and_sources() -> None:
-    pattern = resource("api", "aws_cloudwatch_event_rule", "requests")["event_pattern"]
+    pattern = module("api").calls["requests"]["event_pattern"]
     listed = re.search(r'"detail-type"\s*=\s*\[([^\]]*)\]', pattern)
     assert listed is not None
     assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == topology.REQUEST_DETAIL_TYPES

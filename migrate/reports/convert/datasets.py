@@ -50,6 +50,23 @@ class Star:
     def rows_column(self, table: str) -> str | None:
         return self.rows.get(table) if table == self.fact else None
 
+    def join_order(self, model: SemanticModel) -> list[Relationship]:
+        """The star's active relationships in the order they join, each many to one from a
+        table already joined (the fact first) to one not yet: the converter's logical tables and
+        the verifier's SQL join the same way. One that reaches no new table is left out."""
+        joined = {self.fact}
+        pending = [
+            r
+            for r in model.relationships
+            if r.active and r.from_table in self.tables and r.to_table in self.tables
+        ]
+        order = []
+        while step := next((r for r in pending if r.from_table in joined and r.to_table not in joined), None):
+            pending.remove(step)
+            joined.add(step.to_table)
+            order.append(step)
+        return order
+
 
 @dataclass
 class Target:
@@ -199,18 +216,7 @@ def _tag_rules(star: Star, tables: dict[str, Table], governed: dict[str, str]) -
 def _join(star: Star, model: SemanticModel, logical: dict[str, Any]) -> str:
     """Joins each reached table onto the star, many to one; returns the top logical table's id."""
     top = object_id("logical", star.fact)
-    joined = {star.fact}
-    pending = [
-        r
-        for r in model.relationships
-        if r.active and r.from_table in star.tables and r.to_table in star.tables
-    ]
-    while pending:
-        step = next((r for r in pending if r.from_table in joined and r.to_table not in joined), None)
-        if step is None:
-            break
-        pending.remove(step)
-        joined.add(step.to_table)
+    for step in star.join_order(model):
         left = star.names[(step.from_table, step.from_column)]
         right = star.names[(step.to_table, step.to_column)]
         join_id = object_id("join", star.fact, step.to_table)

@@ -121,16 +121,7 @@ def model_from(
         raise NotComparable(f"'{star.fact}' has no rows")
     aliases[star.fact] = found.alias("f")
     clause: Any = aliases[star.fact]
-    pending = [
-        r
-        for r in model.relationships
-        if r.active and r.from_table in star.tables and r.to_table in star.tables
-    ]
-    while pending:
-        step = next((r for r in pending if r.from_table in aliases and r.to_table not in aliases), None)
-        if step is None:
-            break
-        pending.remove(step)
+    for step in star.join_order(model):
         rows = table(step.to_table)
         if rows is None:
             raise NotComparable(f"'{step.to_table}' has no rows")

@@ -44,7 +44,7 @@ module "function" {
 module "trigger_dlq" {
   source      = "../event_dlq"
   name        = "${var.name}-trigger-dlq"
-  rule_arn    = aws_cloudwatch_event_rule.requests.arn
+  rule_arn    = module.requests.rule_arn
   kms_key_arn = var.kms_key_arn
 }
 
@@ -138,7 +138,8 @@ resource "aws_lambda_permission" "api" {
 }
 
 # "Snapshot Requested" and "Data Landed" events on the platform's bus become snapshot requests.
-resource "aws_cloudwatch_event_rule" "requests" {
+module "requests" {
+  source         = "../function_rule"
   name           = "${var.name}-snapshot-requests"
   description    = "Snapshot Requested and Data Landed events to the trigger Lambda"
   event_bus_name = var.event_bus.name
@@ -146,29 +147,26 @@ resource "aws_cloudwatch_event_rule" "requests" {
     "source"      = concat(["${local.event_source}.scheduler"], var.request_sources)
     "detail-type" = ["Snapshot Requested", "Data Landed"]
   })
+  function        = module.function["trigger"]
+  statement_id    = "eventbridge"
+  delivery        = { max_age_seconds = 3600, max_attempts = 8 }
+  dead_letter_arn = module.trigger_dlq.arn
 }
 
-resource "aws_cloudwatch_event_target" "requests" {
-  rule           = aws_cloudwatch_event_rule.requests.name
-  event_bus_name = var.event_bus.name
-  arn            = module.function["trigger"].arn
-
-  retry_policy {
-    maximum_event_age_in_seconds = 3600
-    maximum_retry_attempts       = 8
-  }
-
-  dead_letter_config {
-    arn = module.trigger_dlq.arn
-  }
+# Where the rule lived before the function_rule module: an apply moves it.
+moved {
+  from = aws_cloudwatch_event_rule.requests
+  to   = module.requests.aws_cloudwatch_event_rule.this
 }
 
-resource "aws_lambda_permission" "events" {
-  statement_id  = "eventbridge"
-  action        = "lambda:InvokeFunction"
-  function_name = module.function["trigger"].function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.requests.arn
+moved {
+  from = aws_cloudwatch_event_target.requests
+  to   = module.requests.aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_lambda_permission.events
+  to   = module.requests.aws_lambda_permission.this
 }
 
 # A catalog report with a schedule is requested by EventBridge Scheduler, through the bus.

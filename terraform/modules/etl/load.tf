@@ -53,7 +53,8 @@ data "aws_iam_policy_document" "state_machine" {
 
 # S3's "Object Created" for dataset files (not the platform's own _rejects/ and _firehose-errors/)
 # to the landed function, which names the execution after the file's load id.
-resource "aws_cloudwatch_event_rule" "object_created" {
+module "object_created" {
+  source      = "../function_rule"
   name        = "${var.name}-object-created"
   description = "Files landing in the landing bucket to the landed function"
   event_pattern = jsonencode({
@@ -64,28 +65,10 @@ resource "aws_cloudwatch_event_rule" "object_created" {
       object = { key = [{ "anything-but" = { prefix = "_" } }] }
     }
   })
-}
-
-resource "aws_cloudwatch_event_target" "object_created" {
-  rule = aws_cloudwatch_event_rule.object_created.name
-  arn  = module.landed.arn
-
-  retry_policy {
-    maximum_event_age_in_seconds = 3600
-    maximum_retry_attempts       = 8
-  }
-
-  dead_letter_config {
-    arn = module.landed_dlq.arn
-  }
-}
-
-resource "aws_lambda_permission" "object_created" {
-  statement_id  = "eventbridge"
-  action        = "lambda:InvokeFunction"
-  function_name = module.landed.function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.object_created.arn
+  function        = module.landed
+  statement_id    = "eventbridge"
+  delivery        = { max_age_seconds = 3600, max_attempts = 8 }
+  dead_letter_arn = module.landed_dlq.arn
 }
 
 module "landed" {
@@ -131,7 +114,7 @@ data "aws_iam_policy_document" "landed" {
 module "landed_dlq" {
   source      = "../event_dlq"
   name        = "${var.name}-landed-dlq"
-  rule_arn    = aws_cloudwatch_event_rule.object_created.arn
+  rule_arn    = module.object_created.rule_arn
   kms_key_arn = var.kms_key_arn
 }
 
@@ -164,4 +147,20 @@ moved {
 moved {
   from = aws_sqs_queue_policy.landed_dlq
   to   = module.landed_dlq.aws_sqs_queue_policy.this
+}
+
+# Where the rule lived before the function_rule module: an apply moves it.
+moved {
+  from = aws_cloudwatch_event_rule.object_created
+  to   = module.object_created.aws_cloudwatch_event_rule.this
+}
+
+moved {
+  from = aws_cloudwatch_event_target.object_created
+  to   = module.object_created.aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_lambda_permission.object_created
+  to   = module.object_created.aws_lambda_permission.this
 }

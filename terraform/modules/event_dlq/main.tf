@@ -12,7 +12,15 @@ resource "aws_sqs_queue_policy" "this" {
   policy    = data.aws_iam_policy_document.this.json
 }
 
+module "tls_only" {
+  source    = "../tls_only_policy"
+  service   = "sqs"
+  resources = [aws_sqs_queue.this.arn]
+}
+
 data "aws_iam_policy_document" "this" {
+  source_policy_documents = [module.tls_only.json]
+
   statement {
     sid       = "EventBridgeDeadLetters"
     actions   = ["sqs:SendMessage"]
@@ -25,22 +33,6 @@ data "aws_iam_policy_document" "this" {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
       values   = [var.rule_arn]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.this.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
     }
   }
 }

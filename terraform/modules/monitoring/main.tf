@@ -13,21 +13,29 @@ resource "aws_sns_topic_subscription" "email" {
 
 locals {
   alarm_actions = [aws_sns_topic.alarms.arn]
-  # What a failed delivery to each EventBridge target means (the alarm's description).
-  delivery_meaning = {
-    trigger    = "EventBridge could not deliver Snapshot Requested / Data Landed events to the trigger."
-    landed     = "EventBridge could not deliver landed files' Object Created events to the landed function: those files start no load until redriven (or backfilled)."
-    reconciler = "EventBridge could not deliver Step Functions' status changes to the reconciler: its sweep still repairs their items, within its interval plus the job budget."
+  # Each EventBridge target's dead-letter alarm: its name (kept from before these came as a map: a
+  # rename would replace the alarm) and what a failed delivery means (the alarm's description).
+  delivery_alarms = {
+    trigger = {
+      name    = "dead-trigger-events"
+      meaning = "EventBridge could not deliver Snapshot Requested / Data Landed events to the trigger."
+    }
+    landed = {
+      name    = "dead-landed-events"
+      meaning = "EventBridge could not deliver landed files' Object Created events to the landed function: those files start no load until redriven (or backfilled)."
+    }
+    reconciler = {
+      name    = "dead-status-changes"
+      meaning = "EventBridge could not deliver Step Functions' status changes to the reconciler: its sweep still repairs their items, within its interval plus the job budget."
+    }
   }
-  # Alarm names kept from before these came as a map (a rename would replace the alarms).
-  delivery_alarm = { trigger = "dead-trigger-events", landed = "dead-landed-events", reconciler = "dead-status-changes" }
   queue_alarms = merge(
     {
-      for target, queue in var.watched.delivery_dlqs : lookup(local.delivery_alarm, target, "dead-${target}-events") => {
+      for target, queue in var.watched.delivery_dlqs : try(local.delivery_alarms[target].name, "dead-${target}-events") => {
         queue       = queue
         metric      = "ApproximateNumberOfMessagesVisible"
         threshold   = 0
-        description = lookup(local.delivery_meaning, target, "EventBridge could not deliver events to ${target}.")
+        description = try(local.delivery_alarms[target].meaning, "EventBridge could not deliver events to ${target}.")
       }
     },
     {

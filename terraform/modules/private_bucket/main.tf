@@ -53,22 +53,14 @@ resource "aws_s3_bucket_policy" "this" {
 
 data "aws_caller_identity" "current" {}
 
+module "tls_only" {
+  source    = "../tls_only_policy"
+  service   = "s3"
+  resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+}
+
 data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  source_policy_documents = [module.tls_only.json]
 
   # The access-log target: S3's logging service may write under s3/, for this account's buckets.
   dynamic "statement" {

@@ -28,18 +28,15 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
   })
 }
 
+module "tls_only" {
+  source    = "../tls_only_policy"
+  for_each  = { jobs = aws_sqs_queue.jobs.arn, dlq = aws_sqs_queue.dlq.arn }
+  service   = "sqs"
+  resources = [each.value]
+}
+
 resource "aws_sqs_queue_policy" "tls_only" {
-  for_each  = { jobs = aws_sqs_queue.jobs, dlq = aws_sqs_queue.dlq }
-  queue_url = each.value.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "sqs:*"
-      Resource  = each.value.arn
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-  })
+  for_each  = { jobs = aws_sqs_queue.jobs.id, dlq = aws_sqs_queue.dlq.id }
+  queue_url = each.value
+  policy    = module.tls_only[each.key].json
 }

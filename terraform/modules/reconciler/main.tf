@@ -42,12 +42,13 @@ module "function" {
 module "dlq" {
   source      = "../event_dlq"
   name        = "${var.name}-reconciler-dlq"
-  rule_arn    = aws_cloudwatch_event_rule.execution_status.arn
+  rule_arn    = module.execution_status.rule_arn
   kms_key_arn = var.kms_key_arn
 }
 
 # Step Functions sends its status changes to the default bus only.
-resource "aws_cloudwatch_event_rule" "execution_status" {
+module "execution_status" {
+  source      = "../function_rule"
   name        = "${var.name}-execution-status"
   description = "Executions of the platform's state machines that ended without succeeding, to the reconciler"
   event_pattern = jsonencode({
@@ -58,54 +59,53 @@ resource "aws_cloudwatch_event_rule" "execution_status" {
       "stateMachineArn" = [var.state_machine_arn, var.load_state_machine_arn]
     }
   })
-}
-
-resource "aws_cloudwatch_event_target" "execution_status" {
-  rule = aws_cloudwatch_event_rule.execution_status.name
-  arn  = module.function.arn
-
-  retry_policy {
-    maximum_event_age_in_seconds = 3600
-    maximum_retry_attempts       = 8
-  }
-
-  dead_letter_config {
-    arn = module.dlq.arn
-  }
-}
-
-resource "aws_lambda_permission" "execution_status" {
-  statement_id  = "execution-status"
-  action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.execution_status.arn
+  function        = module.function
+  statement_id    = "execution-status"
+  delivery        = { max_age_seconds = 3600, max_attempts = 8 }
+  dead_letter_arn = module.dlq.arn
 }
 
 # The sweep: a missed sweep is made good by the next one, so no retry and no dead letter.
-resource "aws_cloudwatch_event_rule" "sweep" {
+module "sweep" {
+  source              = "../function_rule"
   name                = "${var.name}-reconciler-sweep"
   description         = "Sweep the snapshots in progress past their bounds"
   schedule_expression = "rate(${var.sweep_minutes} minutes)"
+  input               = jsonencode({ sweep = true })
+  function            = module.function
+  statement_id        = "sweep"
+  delivery            = { max_age_seconds = 60, max_attempts = 0 }
 }
 
-resource "aws_cloudwatch_event_target" "sweep" {
-  rule  = aws_cloudwatch_event_rule.sweep.name
-  arn   = module.function.arn
-  input = jsonencode({ sweep = true })
-
-  retry_policy {
-    maximum_event_age_in_seconds = 60
-    maximum_retry_attempts       = 0
-  }
+# Where the rules lived before the function_rule module: an apply moves them.
+moved {
+  from = aws_cloudwatch_event_rule.execution_status
+  to   = module.execution_status.aws_cloudwatch_event_rule.this
 }
 
-resource "aws_lambda_permission" "sweep" {
-  statement_id  = "sweep"
-  action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.sweep.arn
+moved {
+  from = aws_cloudwatch_event_target.execution_status
+  to   = module.execution_status.aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_lambda_permission.execution_status
+  to   = module.execution_status.aws_lambda_permission.this
+}
+
+moved {
+  from = aws_cloudwatch_event_rule.sweep
+  to   = module.sweep.aws_cloudwatch_event_rule.this
+}
+
+moved {
+  from = aws_cloudwatch_event_target.sweep
+  to   = module.sweep.aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_lambda_permission.sweep
+  to   = module.sweep.aws_lambda_permission.this
 }
 
 # What lambdas/reconciler.py calls (the function module adds what running takes).

@@ -37,28 +37,31 @@ module "scaler" {
   )
 }
 
-resource "aws_cloudwatch_event_rule" "scaler" {
+# A missed minute is made good by the next one: no retry, no dead letter.
+module "scaler_schedule" {
+  source              = "../function_rule"
   name                = "${var.name}-scaler"
   description         = "Run the workers' scaler every minute"
   schedule_expression = "rate(1 minute)"
+  function            = module.scaler
+  statement_id        = "schedule"
+  delivery            = { max_age_seconds = 60, max_attempts = 0 }
 }
 
-resource "aws_cloudwatch_event_target" "scaler" {
-  rule = aws_cloudwatch_event_rule.scaler.name
-  arn  = module.scaler.arn
-
-  retry_policy {
-    maximum_event_age_in_seconds = 60
-    maximum_retry_attempts       = 0
-  }
+# Where the rule lived before the function_rule module: an apply moves it.
+moved {
+  from = aws_cloudwatch_event_rule.scaler
+  to   = module.scaler_schedule.aws_cloudwatch_event_rule.this
 }
 
-resource "aws_lambda_permission" "scaler" {
-  statement_id  = "schedule"
-  action        = "lambda:InvokeFunction"
-  function_name = module.scaler.function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.scaler.arn
+moved {
+  from = aws_cloudwatch_event_target.scaler
+  to   = module.scaler_schedule.aws_cloudwatch_event_target.this
+}
+
+moved {
+  from = aws_lambda_permission.scaler
+  to   = module.scaler_schedule.aws_lambda_permission.this
 }
 
 # What lambdas/scaler.py calls (the function module adds what running takes).
