@@ -109,6 +109,14 @@ def main() -> int:
             f"failed {figures['failed_jobs']}  "
             f"from zero {figures['scale_out_from_zero_s']}s  to zero {figures['back_to_zero_s']}s"
         )
+        per_thousand = figures["usd_per_1000"]
+        print(
+            f"{'':16} per 1,000 snapshots ${per_thousand['total']:.4f} (static fleet "
+            f"${figures['static_usd_per_1000']['total']:.4f}): "
+            + ", ".join(f"{k} {v:.4f}" for k, v in per_thousand.items() if k != "total")
+            + f"; Step Functions {figures['step_functions_share']:.0%}, marks folded "
+            f"${figures['usd_per_1000_marks_folded']:.4f}"
+        )
     report["reconciler"], missed = reconciled(model)
     failures += missed
     for name, found in report["reconciler"].items():

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scaling.policy import Memory, Observation, Policy, decide
+from simulator.costs import EC2_HOUR_USD, AgentPace, cost_per_thousand, snapshot_success_path
 from simulator.reconciling import Faults, ReconcilerModel, Repairs
 from simulator.traces import Trace
 
@@ -42,7 +43,6 @@ class FleetModel:
     scaler_period_s: float = 60.0
     protection_debounce_s: float = 60.0
     scale_in_protection: bool = True
-    price_per_hour: float = 0.1008
     instance_type: str = "m7i.large"
     tick_s: float = 5.0
     job_budget_s: float = 21_600.0
@@ -57,6 +57,10 @@ class FleetModel:
     """The agent's SNAPSHOT_MAX_RECEIVES: a message received more often fails as Render.Poison."""
     faults: Faults = field(default_factory=Faults)
     reconciler: ReconcilerModel = field(default_factory=ReconcilerModel)
+
+    @property
+    def price_per_hour(self) -> float:
+        return EC2_HOUR_USD[self.instance_type]
 
 
 @dataclass
@@ -299,9 +303,15 @@ def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int)
     def pct(p: float) -> float:
         return round(waits[min(len(waits) - 1, math.ceil(p * len(waits)) - 1)], 1) if waits else 0.0
 
-    hours = sum(((i.stopped_at or 0) - i.launched_at) / 3600 for i in result.instances)
+    lives = [(i.stopped_at or 0) - i.launched_at for i in result.instances]
+    hours = sum(lives) / 3600
     static_cost = static_size * trace.duration_s / 3600 * model.price_per_hour
     cost = hours * model.price_per_hour
+    renders = [duration for _, duration in trace.jobs]
+    path, agent = snapshot_success_path(), AgentPace.defaults()
+    per_thousand = cost_per_thousand(renders, lives, model.price_per_hour, path, agent)
+    folded = cost_per_thousand(renders, lives, model.price_per_hour, path.marks_folded(), agent)
+    static_lives = [trace.duration_s] * static_size
     return {
         "description": trace.description,
         "jobs": len(trace.jobs),
@@ -313,6 +323,10 @@ def summarise(trace: Trace, result: Result, model: FleetModel, static_size: int)
         "static_instances": static_size,
         "static_cost_usd": round(static_cost, 2),
         "cost_ratio": round(cost / static_cost, 3),
+        "usd_per_1000": per_thousand,
+        "static_usd_per_1000": cost_per_thousand(renders, static_lives, model.price_per_hour, path, agent),
+        "step_functions_share": round(per_thousand["step_functions"] / per_thousand["total"], 3),
+        "usd_per_1000_marks_folded": folded["total"],
         "interrupted_jobs": result.interrupted,
         "expired_jobs": result.expired,
         "duplicate_renders": result.duplicate_renders,

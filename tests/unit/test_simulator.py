@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from simulator import __main__ as simulate_main
 from simulator.fleet import FleetModel, peak_static_size, simulate, summarise
 from simulator.reconciling import Faults, ReconcilerModel
 from simulator.traces import burst_beyond_max_size, burst_from_zero, business_day, quiet_night
+from tests.support.make_runner import ROOT
 
 
 def test_make_simulate_writes_the_report_and_the_plot(
@@ -49,6 +51,36 @@ def test_make_simulate_writes_the_report_and_the_plot(
         reconciler["events_and_sweep"]["max_stop_repair_s"] <= reconciler["bounds"]["stop_events_and_sweep_s"]
     )
     assert (tmp_path / "simulation.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_cost_table_is(traces)
+
+
+COST_ROWS = {
+    "business_day": "business day",
+    "burst_from_zero": "burst from zero",
+    "quiet_night": "quiet night",
+    "burst_beyond_max_size": "burst beyond `max_size`",
+}
+
+
+def assert_cost_table_is(traces: dict[str, Any]) -> None:
+    """docs/autoscaling.md's cost table and the README's summary are this run's figures."""
+    docs = (ROOT / "docs" / "autoscaling.md").read_text()
+    for name, label in COST_ROWS.items():
+        figures = traces[name]
+        cost = figures["usd_per_1000"]
+        row = (
+            f"| {label} | **${cost['total']:.4f}** | "
+            + " | ".join(
+                f"{cost[s]:.4f}" for s in ("ec2", "step_functions", "sqs", "dynamodb", "s3", "eventbridge")
+            )
+            + f" | ${figures['static_usd_per_1000']['total']:.4f} | {figures['step_functions_share']:.0%}"
+            + f" | ${figures['usd_per_1000_marks_folded']:.4f} |"
+        ).replace("%", " %")
+        assert row in docs, f"docs/autoscaling.md's cost table is stale: {row}"
+    day = traces["business_day"]
+    readme = (ROOT / "README.md").read_text()
+    assert f"**${day['usd_per_1000']['total']:.2f}** on the simulated" in readme
+    assert f"**${day['static_usd_per_1000']['total']:.2f}** for a" in readme
 
 
 def test_the_policy_is_what_drives_the_fleet() -> None:
