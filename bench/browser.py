@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from playwright.async_api import Browser, Playwright, async_playwright
 
 from agent.renderers.browser.chromium import find_chromium
+from agent.renderers.browser.pool import LAUNCH_ARGS
 from agent.renderers.browser.renderer import BrowserRenderer
 from agent.renderers.browser.secrets import BrowserSecrets
+from bench.pairs import PAIRS, Spread, paired
 from bench.processes import chromium_pids, pss_mb
 from contracts.catalog import ReportSpec
 from contracts.messages import JobMessage
@@ -56,7 +61,51 @@ def _chromium_pss_mb(root: int) -> float:
     return pss_mb(chromium_pids(root))
 
 
-async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
+class BarePlaywright:
+    """The baseline: the least a Playwright program does to capture a page, at the same
+    concurrency in the same Chromium (launched with the renderer's arguments): a context and a
+    page, ``goto`` until load, the ready selector, a full-page PNG, the context closed."""
+
+    def __init__(self, chromium: str, concurrency: int) -> None:
+        self._chromium = chromium
+        self._slots = asyncio.Semaphore(concurrency)
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    async def start(self) -> None:
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=self._chromium, headless=True, args=LAUNCH_ARGS
+        )
+
+    async def capture(self, url: str) -> None:
+        assert self._browser is not None
+        async with self._slots:
+            context = await self._browser.new_context(viewport={"width": 1280, "height": 800})
+            try:
+                page = await context.new_page()
+                await page.goto(url, wait_until="load")
+                await page.wait_for_selector("#ready")
+                await page.screenshot(full_page=True, type="png")
+            finally:
+                await context.close()
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+
+async def pages_per_min(pages: int, one: Callable[[], Awaitable[None]]) -> float:
+    started = time.monotonic()
+    await asyncio.gather(*(one() for _ in range(pages)))
+    return pages / (time.monotonic() - started) * 60
+
+
+async def measure(pages: int = 40, concurrency: int = 4, pairs: int = PAIRS) -> dict[str, Any]:
+    """The renderer's pages/min ÷ the bare loop's, in ``pairs`` interleaved pairs of ``pages``
+    each; memory sampled over the renderer's turns."""
     chromium = find_chromium(None)
     if chromium is None:
         return {"skipped": "no Chromium on this machine"}
@@ -71,8 +120,10 @@ async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
     app = web.Application()
     app.router.add_get("/chart", chart)
     runner, port = await serve_on_loopback(app)
+    url = f"http://127.0.0.1:{port}/chart"
     renderer = BrowserRenderer(chromium, concurrency=concurrency, page_budget_mb=150, recycle_after=10_000)
-    report = _report({"url": f"http://127.0.0.1:{port}/chart", "wait_for": "selector:#ready"})
+    bare = BarePlaywright(chromium, concurrency)
+    report = _report({"url": url, "wait_for": "selector:#ready"})
     job = _job()
     slots = asyncio.Semaphore(concurrency)
     peak = 0.0
@@ -81,35 +132,43 @@ async def measure(pages: int = 120, concurrency: int = 4) -> dict[str, Any]:
         async with slots:
             await renderer.render(job, report, Discard())
 
+    async def ours() -> float:
+        return await pages_per_min(pages, one)
+
+    async def sample() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, _chromium_pss_mb(os.getpid()))
+            await asyncio.sleep(0.2)
+
     try:
-        await one()  # warm: the browser is up
+        await one()  # warm: the renderer's browser is up
         idle = _chromium_pss_mb(os.getpid())
-
-        async def sample() -> None:
-            nonlocal peak
-            while True:
-                peak = max(peak, _chromium_pss_mb(os.getpid()))
-                await asyncio.sleep(0.2)
-
-        sampler = asyncio.create_task(sample())
-        started = time.monotonic()
-        await asyncio.gather(*(one() for _ in range(pages)))
-        wall = time.monotonic() - started
+        sampler = asyncio.create_task(sample())  # memory: a turn of ours before the bare browser exists
+        await ours()
         sampler.cancel()
+        await bare.start()
+        await bare.capture(url)
+        spread, mine, theirs = await paired(
+            ours, lambda: pages_per_min(pages, lambda: bare.capture(url)), pairs
+        )
     finally:
+        await bare.close()
         await renderer.close()
         await runner.cleanup()
     return {
-        "browser_pages_per_min": round(pages / wall * 60, 1),
+        **spread.figures("browser_ratio"),
+        "browser_pages_per_min": round(statistics.median(mine), 1),
+        "browser_bare_pages_per_min": round(statistics.median(theirs), 1),
         "browser_rss_mb_per_page": round(max(0.0, peak - idle) / concurrency, 1),
         "browser_idle_pss_mb": round(idle, 1),
         "browser_peak_pss_mb": round(peak, 1),
-        "browser_pages": pages,
+        "browser_pages": pages * (pairs + 1),
         "browser_concurrency": concurrency,
     }
 
 
-async def measure_auth(pages: int = 60, concurrency: int = 4, rounds: int = 3) -> dict[str, Any]:
+async def measure_auth(pages: int = 30, concurrency: int = 4, pairs: int = PAIRS) -> dict[str, Any]:
     chromium = find_chromium(None)
     if chromium is None:
         return {"skipped": "no Chromium on this machine"}
@@ -151,22 +210,41 @@ async def measure_auth(pages: int = 60, concurrency: int = 4, rounds: int = 3) -
         await asyncio.gather(*(one() for _ in range(pages)))
         return pages / (time.monotonic() - started) * 60
 
-    best = {"anonymous": 0.0, "authenticated": 0.0}
+    bare = BarePlaywright(chromium, concurrency)
+    open_url = f"http://127.0.0.1:{port}/open/dashboard"
+
+    async def bare_rate() -> float:
+        return await pages_per_min(pages, lambda: bare.capture(open_url))
+
+    sides = {
+        "anonymous": lambda: rate(anonymous),
+        "authenticated": lambda: rate(authenticated),
+        "bare": bare_rate,
+    }
+    rates: dict[str, list[float]] = {side: [] for side in sides}
     try:
-        await rate(anonymous)  # warm: the browser is up, the secret read
-        await rate(authenticated)
-        for _ in range(rounds):
-            best["anonymous"] = max(best["anonymous"], await rate(anonymous))
-            best["authenticated"] = max(best["authenticated"], await rate(authenticated))
+        await bare.start()
+        for warm in sides.values():  # the browsers up, the secret read
+            await warm()
+        for turn in range(pairs):
+            order = list(sides)[turn % 3 :] + list(sides)[: turn % 3]  # each side first in turn
+            for side in order:
+                rates[side].append(await sides[side]())
     finally:
+        await bare.close()
         await renderer.close()
         await runner.cleanup()
     if refused:
         raise RuntimeError(f"{refused} asset requests went without the header")
+    with_key, plain, least = rates["authenticated"], rates["anonymous"], rates["bare"]
     return {
-        "browser_auth_ratio": round(best["authenticated"] / best["anonymous"], 3),
-        "browser_auth_pages_per_min": round(best["authenticated"], 1),
-        "browser_anonymous_pages_per_min": round(best["anonymous"], 1),
+        **Spread(tuple(k / a for k, a in zip(with_key, plain, strict=True))).figures("browser_auth_ratio"),
+        **Spread(tuple(k / b for k, b in zip(with_key, least, strict=True))).figures(
+            "browser_auth_bare_ratio"
+        ),
+        "browser_auth_pages_per_min": round(statistics.median(with_key), 1),
+        "browser_anonymous_pages_per_min": round(statistics.median(plain), 1),
+        "browser_auth_bare_pages_per_min": round(statistics.median(least), 1),
         "browser_auth_assets_per_page": ASSETS + 1,
     }
 

@@ -2,8 +2,9 @@
 server's own export, on the same table, in one run.
 
 Each measurement runs in a process of its own (``bench.extract_run``). For each server, size and
-format the paths take turns, ``ROUNDS`` times, and each keeps its best time, so a slow moment of
-this shared machine does not fall on one path alone. Memory is the worst peak seen.
+format the paths take turns, ``ROUNDS`` times: each round's runs are a pair, and a ratio is the
+median of its pairs with their spread (``bench.pairs``), so a slow moment of this shared machine
+moves one pair, not the figure. Rows/s come from each path's best run; memory is the worst peak.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import sys
 from typing import Any
 
 from bench.extract_data import SERVERS, ensure_loaded
+from bench.pairs import PAIRS, Spread, of_seconds
 from bench.section import run_alone
 
 SIZES = (1_000_000, 5_000_000)
-ROUNDS = 3
+ROUNDS = PAIRS  # every path once a round: each round's runs are a pair
 SQLITE_ROWS = 1_000_000
 STREAMED = ("csv", "parquet")  # the formats ConnectorX's reference writes too
 
@@ -79,32 +81,29 @@ def measure(progress: Any) -> dict[str, Any]:
     return raw
 
 
+def _paired(raw: dict[str, Any], prefix: str, baseline: str, ours: str) -> Spread:
+    """Each round's ``baseline`` seconds ÷ its ``ours`` seconds (the round's runs are a pair)."""
+    return of_seconds(raw[f"{prefix}/{baseline}"]["all_seconds"], raw[f"{prefix}/{ours}"]["all_seconds"])
+
+
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
-    """The figures: ratios to ConnectorX (target >= 0.8) and to the CLI (target <= 3) at the worse
-    of the two sizes, the governed table's cost (the same renderer's seconds without it ÷ with
-    it, 1M rows: 1.0 is free), rows/s, XLSX rows/s, and the agent's and readers' peak memory."""
+    """The figures: ratios to ConnectorX (target >= 0.8) and to the CLI (target <= 3), each the
+    median of its pairs with their spread, at the worse of the two sizes; the governed table's
+    cost (the same renderer's seconds without it ÷ with it, 1M rows: 1.0 is free); rows/s, XLSX
+    rows/s, and the agent's and readers' peak memory."""
     figures: dict[str, Any] = {}
     renders = [r for key, r in raw.items() if key.endswith("/renderer")]
     for server in SERVERS:
         for fmt in STREAMED:
-            ratios = [
-                raw[f"{server.name}/{fmt}/{rows}/connectorx"]["seconds"]
-                / raw[f"{server.name}/{fmt}/{rows}/renderer"]["seconds"]
-                for rows in SIZES
-            ]
-            figures[f"extract_ratio_{server.name}_{fmt}"] = round(min(ratios), 3)
+            ratios = [_paired(raw, f"{server.name}/{fmt}/{rows}", "connectorx", "renderer") for rows in SIZES]
+            figures |= min(ratios, key=lambda s: s.median).figures(f"extract_ratio_{server.name}_{fmt}")
             small = f"{server.name}/{fmt}/{min(SIZES)}"
-            figures[f"extract_governed_cost_{server.name}_{fmt}"] = round(
-                raw[f"{small}/ungoverned"]["seconds"] / raw[f"{small}/renderer"]["seconds"], 3
+            figures |= _paired(raw, small, "ungoverned", "renderer").figures(
+                f"extract_governed_cost_{server.name}_{fmt}"
             )
-        figures[f"extract_cli_ratio_{server.name}_csv"] = round(
-            max(
-                raw[f"{server.name}/csv/{rows}/renderer"]["seconds"]
-                / raw[f"{server.name}/csv/{rows}/cli"]["seconds"]
-                for rows in SIZES
-            ),
-            3,
-        )
+        # ours ÷ the CLI's: lower is better, so the pairs are the CLI's seconds as "ours"
+        cli = [_paired(raw, f"{server.name}/csv/{rows}", "renderer", "cli") for rows in SIZES]
+        figures |= max(cli, key=lambda s: s.median).figures(f"extract_cli_ratio_{server.name}_csv")
         for fmt in ("parquet", "csv", "xlsx"):
             for rows in SIZES:
                 render = raw[f"{server.name}/{fmt}/{rows}/renderer"]

@@ -3,10 +3,11 @@ data-diff, in its own environment under .tools/) on the same 1M-row tables, Post
 in the same run: once with the tables equal, once with 100 rows changed on the target.
 
 Both tools compare the same columns by the same key with the same threads per side; each takes
-turns ``ROUNDS`` times in a process of its own and keeps its best time. ``verify_ratio_<case>``
-is reladiff's seconds over ours, ``verify_ratio`` the lower of the two (target >= 1.0), and a case
-counts only when both tools name exactly the injected missing, extra and different keys
-(otherwise the bench fails, whatever the times).
+turns ``ROUNDS`` times in a process of its own, each round's two runs a pair.
+``verify_ratio_<case>`` is reladiff's seconds over ours (the median pair, with the spread),
+``verify_ratio`` the lower of the two (target >= 1.0), and a case counts only when both tools name
+exactly the injected missing, extra and different keys (otherwise the bench fails, whatever the
+times).
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.extract_data import SERVERS, ensure_loaded
+from bench.pairs import PAIRS, of_seconds
 from bench.section import run_alone
 
 ROWS = 1_000_000
-ROUNDS = 3
+ROUNDS = PAIRS  # ours and reladiff once a round: each round's runs are a pair
 THREADS = 4
 TABLE = "bench_verify"
 DIFF_DATABASE = "bench_verify_diff"  # MariaDB: a copy of the table with the differences in it
@@ -162,11 +164,14 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for case in CASES:
         result = raw[case]
-        figures[f"verify_ratio_{case}"] = round(result["reladiff_seconds"] / result["ours_seconds"], 3)
+        times = result["all_seconds"]
+        figures |= of_seconds(times["reladiff"], times["ours"]).figures(f"verify_ratio_{case}")
         figures[f"verify_seconds_{case}"] = result["ours_seconds"]
         figures[f"verify_reladiff_seconds_{case}"] = result["reladiff_seconds"]
         figures[f"verify_identical_findings_{case}"] = result["identical_findings"]
-    figures["verify_ratio"] = min(figures[f"verify_ratio_{case}"] for case in CASES)
+    worse = min(CASES, key=lambda case: figures[f"verify_ratio_{case}"])
+    figures["verify_ratio"] = figures[f"verify_ratio_{worse}"]
+    figures["verify_ratio_spread"] = figures[f"verify_ratio_{worse}_spread"]
     return figures
 
 

@@ -49,15 +49,22 @@ def test_the_figures_follow_from_the_raw_results() -> None:
                     seconds = (
                         {"renderer": 2.0, "connectorx": 1.0, "cli": 0.5, "ungoverned": 1.9}[path] * rows / 1e6
                     )
+                    # one slow round of the renderer: it moves one pair, not the median
+                    rounds = [
+                        seconds * (3 if path == "renderer" and n == 0 else 1) for n in range(extract.ROUNDS)
+                    ]
                     raw[f"{server.name}/{fmt}/{rows}/{path}"] = {
                         "path": path, "format": fmt, "rows": rows, "seconds": seconds,
-                        "peak_rss_mb": 100.0, "reader_peak_rss_mb": 80.0,
+                        "peak_rss_mb": 100.0, "reader_peak_rss_mb": 80.0, "all_seconds": rounds,
                     }  # fmt: skip
     for fmt in ("parquet", "csv", "xlsx"):
         for path in ("sqlite", "sqlite3"):
             raw[f"sqlite/{fmt}/{extract.SQLITE_ROWS}/{path}"] = {"seconds": 4.0 if path == "sqlite" else 1.0}
     figures = extract.summarise(raw)
+    assert extract.ROUNDS >= 5
     assert figures["extract_ratio_mariadb_parquet"] == 0.5
+    assert figures["extract_ratio_mariadb_parquet_spread"] == [0.167, 0.5]
+    assert figures["extract_cli_ratio_mariadb_csv_spread"] == [4.0, 12.0]
     assert figures["extract_governed_cost_postgresql_csv"] == 0.95
     assert figures["extract_cli_ratio_postgresql_csv"] == 4.0
     assert figures["extract_rows_per_s_mariadb_csv_5m"] == 500_000

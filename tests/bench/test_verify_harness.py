@@ -40,11 +40,22 @@ def test_both_tools_find_exactly_the_injected_differences() -> None:
 
 def test_the_figures_follow_from_the_raw_results() -> None:
     raw = {
-        "equal": {"ours_seconds": 2.0, "reladiff_seconds": 2.5, "identical_findings": True},
-        "100_differences": {"ours_seconds": 4.0, "reladiff_seconds": 6.0, "identical_findings": False},
+        "equal": {
+            "ours_seconds": 2.0,
+            "reladiff_seconds": 2.5,
+            "all_seconds": {"ours": [2.0, 2.0, 9.0, 2.0, 2.0], "reladiff": [2.5] * 5},
+            "identical_findings": True,
+        },
+        "100_differences": {
+            "ours_seconds": 4.0,
+            "reladiff_seconds": 6.0,
+            "all_seconds": {"ours": [4.0] * 5, "reladiff": [6.0, 6.0, 6.0, 1.0, 6.0]},
+            "identical_findings": False,
+        },
     }
     figures = verify.summarise(raw)
     assert figures["verify_ratio_equal"] == 1.25
     assert figures["verify_ratio_100_differences"] == 1.5
-    assert figures["verify_ratio"] == 1.25
+    assert figures["verify_ratio"] == 1.25 and figures["verify_ratio_spread"] == [0.278, 1.25]
+    assert figures["verify_ratio_100_differences_spread"] == [0.25, 1.5]
     assert figures["verify_identical_findings_100_differences"] is False
