@@ -84,9 +84,12 @@ def test_every_make_target_the_readme_and_docs_name_exists() -> None:
 def test_the_readmes_headline_figures_are_the_benchmarks_pages() -> None:
     benchmarks = (ROOT / "docs" / "benchmarks.md").read_text()
     section = README.split("## Benchmarks", 1)[1].split("\n## ", 1)[0]
-    headline = re.findall(r"^\| `(\w+)` \| ([^|]+) \| \*\*([\d.]+)\*\* \|$", section, re.M)
+    headline = re.findall(
+        r"^\| `(\w+)` \| ([^|]+) \| \*\*([\d.]+)\*\* \| ([\d.]+\u2013[\d.]+) \|$", section, re.M
+    )
     assert len(headline) >= 3
-    for field, target, latest in headline:
+    for field, target, latest, spread in headline:
         row = re.search(rf"^\| `{field}` \|[^\n]*$", benchmarks, re.M)
         assert row is not None, f"{field} is not in docs/benchmarks.md"
         assert f"| {target.strip()} |" in row[0] and f"**{latest}**" in row[0], f"{field} differs"
+        assert f"spread {spread}" in row[0], f"{field}'s spread differs"
