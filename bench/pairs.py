@@ -56,3 +56,11 @@ def of_seconds(baseline_seconds: list[float], our_seconds: list[float]) -> Sprea
     if not our_seconds or len(our_seconds) != len(baseline_seconds):
         raise ValueError("each pair needs both sides' seconds")
     return Spread(tuple(b / o for b, o in zip(baseline_seconds, our_seconds, strict=True)))
+
+
+def median_run(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The run whose ``key`` is the median (the upper one of an even count): its other figures
+    come from one real run rather than a mix of runs."""
+    if not runs:
+        raise ValueError("no runs")
+    return sorted(runs, key=lambda run: run[key])[len(runs) // 2]

@@ -32,7 +32,7 @@ from bench import extract, loads, reports, reuse, verify
 from bench.browser import measure as measure_browser
 from bench.browser import measure_auth as measure_browser_auth
 from bench.extract_data import SERVERS
-from bench.pairs import PAIRS, Spread, of_seconds
+from bench.pairs import PAIRS, Spread, median_run, of_seconds
 from contracts.identity import snapshot_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,8 +255,7 @@ def bench(noop_jobs: int) -> dict[str, Any]:
         stop(baseline, signal.SIGKILL)
         floor_endpoint.stop()
         results["noop_runs"], results["baseline_runs"] = noops, floors
-        results["noop"], results["baseline"] = noops[0], floors[0]
-        noop = noops[0]
+        noop = median_run(noops, "cpu_per_job")
         progress(f"no-op: {noop['rate']:.0f} jobs/s, {1000 * noop['cpu_per_job']:.2f} ms CPU/job")
 
         progress(f"1 s renders at concurrency 256, {PAIRS} runs")
@@ -269,7 +268,6 @@ def bench(noop_jobs: int) -> dict[str, Any]:
             for _ in range(PAIRS)
         ]
         results["io_runs"] = ios
-        results["io"] = ios[0]
         # Reported beside the target, not instead of it: the same mean render time, varied.
         rng = random.Random(7)
         jittered = [
@@ -375,9 +373,9 @@ def bench(noop_jobs: int) -> dict[str, Any]:
 
 
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
-    noop, floor, seq = raw["noop"], raw["baseline"], raw["sequential"]
-    noops, floors, ios = raw["noop_runs"], raw["baseline_runs"], raw["io_runs"]
-    io = sorted(ios, key=lambda run: run["rate"])[len(ios) // 2]  # the median run, for its rate
+    noops, floors, ios, seq = raw["noop_runs"], raw["baseline_runs"], raw["io_runs"], raw["sequential"]
+    noop, floor = median_run(noops, "cpu_per_job"), median_run(floors, "cpu_per_job")
+    io = median_run(ios, "rate")
     calls = {op: n / noop["jobs"] for op, n in sorted(noop["calls"].items())}
     # CPU per job: the agent's ÷ the loop's, lower is better (so the loop's is "ours" in the pair)
     overhead = of_seconds([n["cpu_per_job"] for n in noops], [f["cpu_per_job"] for f in floors])

@@ -14,6 +14,7 @@ API Gateway (only requests made over HTTP), CloudWatch, EBS, data transfer, stor
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -77,6 +78,7 @@ class SuccessPath:
         return SuccessPath(("Render",), self.dynamodb_tasks, self.sqs_tasks, self.event_tasks)
 
 
+@functools.cache  # the ASL is read once per run, not once per trace
 def snapshot_success_path() -> SuccessPath:
     template = ASL_PATH.read_text()
     rendered = render_template(template, dict.fromkeys(placeholders(template), 1))

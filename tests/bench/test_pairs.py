@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from bench.pairs import Spread, paired
+from bench.pairs import Spread, median_run, paired
 
 
 def test_pairs_flip_their_order_and_report_median_and_spread() -> None:
@@ -40,3 +40,10 @@ def test_no_pairs_is_refused() -> None:
 
     with pytest.raises(ValueError, match="at least 1"):
         asyncio.run(paired(one, one, pairs=0))
+
+
+def test_the_median_run_is_one_real_run() -> None:
+    runs = [{"rate": 3.0, "cpu": 1}, {"rate": 1.0, "cpu": 2}, {"rate": 2.0, "cpu": 3}]
+    assert median_run(runs, "rate") == {"rate": 2.0, "cpu": 3}
+    with pytest.raises(ValueError, match="no runs"):
+        median_run([], "rate")
