@@ -37,6 +37,7 @@ def build_renderers(
             settings.sql_batch_rows,
             settings.sql_fast_batch_rows if settings.sql_fast_path else None,
             passwords,
+            settings.sql_copy_client or None,
         )
     ]
     embeds = None

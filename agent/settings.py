@@ -119,6 +119,12 @@ class AgentSettings(BaseSettings):
         default=True,
         description="read MySQL/PostgreSQL through ConnectorX in reader processes; false: row by row",
     )
+    sql_copy_client: str = Field(
+        default="psql",
+        description="PostgreSQL's client (name or path) for the fast path's COPY route, which reads"
+        " results of bounded width about twice as fast as ConnectorX; empty, or not on the PATH:"
+        " ConnectorX reads every PostgreSQL result",
+    )
     browser_executable: str | None = Field(
         default=None,
         description="Chromium for the `browser` renderer; unset, found on the PATH (chromium, google-chrome)",

@@ -151,6 +151,7 @@ async def renderer(
         defaults["sql_concurrency"],
         defaults["sql_batch_rows"],
         defaults["sql_fast_batch_rows"] if defaults["sql_fast_path"] else None,
+        copy_client=defaults["sql_copy_client"] or None,
     )
     report = _report(f"SELECT {COLUMNS} FROM {table} WHERE id <= :rows ORDER BY id", url, table, governed)
     try:

@@ -131,7 +131,7 @@ class Endpoint:
 
 def start_endpoint() -> Endpoint:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bench.fake_aws", "--port", str(port)], cwd=ROOT)
+    process = spawn("bench.fake_aws", dict(os.environ), "--port", str(port))
     endpoint = Endpoint(port, process)
     wait_until(lambda: _answers(endpoint), 30, "fake AWS endpoint")
     return endpoint
@@ -145,8 +145,24 @@ def _answers(endpoint: Endpoint) -> bool:
     return True
 
 
+# Every process a run starts (endpoints, agents, the bare loop), so one that a failed step left
+# running is killed as the run ends, not left holding its port, CPU and memory.
+_spawned: list[subprocess.Popen[bytes]] = []
+
+
 def spawn(module: str, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT, env=env)
+    process = subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT, env=env)
+    _spawned.append(process)
+    return process
+
+
+def end_spawned() -> None:
+    """Kill whatever this run started that still runs."""
+    while _spawned:
+        process = _spawned.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
 
 
 def start_agent(endpoint: Endpoint, **settings: Any) -> tuple[subprocess.Popen[bytes], int]:
@@ -367,8 +383,7 @@ def bench(noop_jobs: int) -> dict[str, Any]:
         # 13. migrate reports on a 20-page, 600-visual Power BI project, against parsing its files.
         results["reports"] = reports.measure(progress)
     finally:
-        endpoint.stop()
-        idle_endpoint.stop()
+        end_spawned()  # the endpoints, and any agent or loop a failed step left running
     return results
 
 

@@ -1,13 +1,16 @@
 #!/bin/bash
 # Amazon Linux 2023 packages the worker needs, and the agent's system user. Root, on the builder.
 # AL2023's python3 is 3.9: the agent runs on python3.11 from the distribution's repositories.
+# postgresql15 is psql alone (the client): the SQL renderer's COPY route for PostgreSQL reads
+# through it.
 set -euo pipefail
 
 dnf -y -q upgrade
 dnf -y -q install \
   python3.11 python3.11-pip \
   amazon-cloudwatch-agent amazon-ssm-agent \
-  chrony rsyslog logrotate fontconfig
+  chrony rsyslog logrotate fontconfig \
+  postgresql15
 
 # Fonts for the browser renderer; names differ between AL2023 releases, so take what exists.
 dnf -y -q --setopt=strict=0 install \

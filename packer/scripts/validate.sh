@@ -15,6 +15,7 @@ id snapshot-agent >/dev/null || fail "no snapshot-agent user"
 python3 -m json.tool /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json.in >/dev/null \
   || fail "the CloudWatch agent config is not JSON"
 /usr/local/bin/chromium --version || fail "no Chromium for the browser renderer"
+psql --version || fail "no psql for the SQL renderer's COPY route"
 fc-list | grep -q . || fail "no fonts"
 if rpm -q gcc >/dev/null 2>&1; then
   fail "a compiler is left in the image"

@@ -2,7 +2,8 @@
 
 The pipeline: find the datasource, choose the path, then stream encoded chunks into the sink.
 With ``fast_batch_rows`` set, MySQL/MariaDB and PostgreSQL results take the fast path
-(ConnectorX into Arrow) when the server says every column fits it; SQLite and any other result
+(ConnectorX into Arrow; for PostgreSQL results of bounded width, psql's CSV COPY parsed by
+pyarrow, which is faster) when the server says every column fits it; SQLite and any other result
 take the row path (SQLAlchemy's streaming cursor). ConnectorX runs in reader processes forked by a server the
 renderer starts on its first fast extract: in the agent's own process it would hold the GIL,
 freezing the event loop, for as long as the server works on a query.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -49,10 +51,15 @@ class SqlRenderer:
         batch_rows: int,
         fast_batch_rows: int | None = None,
         passwords: SecretPasswords | None = None,
+        copy_client: str | None = None,
     ) -> None:
         """``fast_batch_rows``: the fast path's batches (larger: a reader process has no event loop
-        to keep responsive); None turns the fast path off."""
+        to keep responsive); None turns the fast path off. ``copy_client``: psql, by name or path,
+        for PostgreSQL's COPY route; None or not found: ConnectorX reads every PostgreSQL result."""
         self._sources = DataSources(data_sources, passwords)
+        self._copy_client = shutil.which(copy_client) if copy_client else None
+        if copy_client and self._copy_client is None:
+            log.warning("sql: %r is not on the PATH; ConnectorX reads every PostgreSQL result", copy_client)
         self._fast_batch_rows = fast_batch_rows
         self.max_concurrency = max_concurrency
         self._batch_rows = batch_rows
@@ -75,8 +82,9 @@ class SqlRenderer:
             described = await describe(source.fast, query, params)
             if described.row_path_reason is None:
                 return FastExtract(
-                    source.fast, query, params, described, self._fast_batch_rows, self._threads, self._readers
-                )
+                    source.fast, query, params, described, self._fast_batch_rows, self._threads,
+                    self._readers, self._copy_client,
+                )  # fmt: skip
             log.info("sql: %s takes the row path: %s", source.name, described.row_path_reason)
         return RowExtract(source, query, params, self._batch_rows, self._threads)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from agent.renderers.sql.extract.copy_columns import CopyColumns, copy_columns
+
 CONNECTORX_DECIMAL_SCALE = 10
 CONNECTORX_DECIMAL_INTEGER_DIGITS = 28
 
@@ -34,6 +36,7 @@ class Column:
 class Described:
     columns: list[Column]
     row_path_reason: str | None  # why the fast path cannot carry this result, or None
+    copy: CopyColumns | None = None  # set when PostgreSQL's COPY route can carry it (copy_reader)
 
     @property
     def decimal_scales(self) -> dict[str, int]:
@@ -72,7 +75,7 @@ def describe_postgresql(description: Any) -> Described:
             if column.type_code not in _POSTGRES_FAST:
                 reasons.append(f"column {column.name!r} has PostgreSQL type {column.type_code}")
             columns.append(Column(column.name))
-    return Described(columns, "; ".join(reasons) or None)
+    return Described(columns, "; ".join(reasons) or None, copy_columns(description))
 
 
 def _decimal_problem(name: str, scale: int, integer_digits: int) -> list[str]:

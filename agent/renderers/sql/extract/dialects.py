@@ -33,6 +33,7 @@ class FastDialect:
     no_rows: Callable[[AsyncConnection], AbstractAsyncContextManager[NoRowsStatement]]
     find_marked: str  # the server threads whose query text is LIKE :pattern (not this one)
     stop_thread: str  # formatted with one thread id
+    copy_route: bool = False  # psql's CSV COPY parsed by pyarrow (copy_reader) where columns allow
 
 
 MYSQL = FastDialect(
@@ -56,6 +57,7 @@ POSTGRESQL = FastDialect(
     no_rows=limit_zero_subquery,
     find_marked="SELECT pid FROM pg_stat_activity WHERE query LIKE :pattern AND pid <> pg_backend_pid()",
     stop_thread="SELECT pg_cancel_backend({})",
+    copy_route=True,
 )
 # By the backend a datasource URL names (MariaDB speaks MySQL's protocol).
 FAST_DIALECTS = {"mysql": MYSQL, "mariadb": MYSQL, "postgresql": POSTGRESQL}

@@ -1,9 +1,10 @@
 """A query's result, read and encoded batch by batch in worker threads, as chunks for the sink.
 
-``FastExtract`` reads with ConnectorX in a reader process, ``RowExtract`` with SQLAlchemy; both
-encode in a worker thread so the event loop only moves bytes. A cancelled fast extract kills its
-reader and stops its query on the server before it returns (``cancel.stop_marked_queries``):
-killing the client alone leaves MySQL and PostgreSQL running the query to its end.
+``FastExtract`` reads with ConnectorX (or, for PostgreSQL, psql's COPY) in a reader process,
+``RowExtract`` with SQLAlchemy; both encode in a worker thread so the event loop only moves
+bytes. A cancelled fast extract kills its reader and stops its query on the server before it
+returns (``cancel.stop_marked_queries``): killing the client alone leaves MySQL and PostgreSQL
+running the query to its end.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from agent.renderers.sql.extract.cancel import marked, new_marker, stop_marked_queries
 from agent.renderers.sql.extract.columns import Described
 from agent.renderers.sql.extract.connections import connected
+from agent.renderers.sql.extract.copy_reader import MAX_QUERY_BYTES, copy_command
 from agent.renderers.sql.extract.literals import render_query
 from agent.renderers.sql.extract.reader_process import ReaderProcess, ReaderServer
 from agent.renderers.sql.extract.row_batches import RowBatches
@@ -45,12 +47,17 @@ class FastExtract:
         batch_rows: int,
         threads: Executor,
         readers: ReaderServer,
+        copy_client: str | None = None,
     ) -> None:
+        """``copy_client``: psql's path, for PostgreSQL's COPY route where ``described`` allows it."""
         self._fast = fast
         self._marker = new_marker()
         rendered = render_query(query, params, fast.dialect.literal, fast.dialect.literal_compiler)
         sql = marked(rendered, self._marker)
-        self._reader = ReaderProcess(readers, fast.connectorx_url, sql, batch_rows, described.decimal_scales)
+        self.copy = _copy_request(fast, described, copy_client, sql)
+        self._reader = ReaderProcess(
+            readers, fast.connectorx_url, sql, batch_rows, described.decimal_scales, self.copy
+        )
         self._threads = threads
         self._running: asyncio.Future[Any] | None = None
         self._stopped = False
@@ -91,6 +98,23 @@ class FastExtract:
             await asyncio.shield(stop_marked_queries(self._fast, self._marker))
         except Exception:
             log.exception("could not stop the extract's query on the server")
+
+
+def _copy_request(
+    fast: FastPath, described: Described, client: str | None, sql: str
+) -> dict[str, Any] | None:
+    """What a reader needs for the COPY route (``copy_reader``), or None: ConnectorX reads."""
+    if client is None or fast.copy is None or described.copy is None:
+        return None
+    if len(copy_command(sql).encode()) > MAX_QUERY_BYTES:
+        return None
+    return {
+        "client": client,
+        "url": fast.copy.url,
+        "password": fast.copy.password,
+        "parsed": described.copy.parsed.serialize().to_pybytes().hex(),
+        "result": described.copy.result.serialize().to_pybytes().hex(),
+    }
 
 
 def _consumed(running: asyncio.Future[Any]) -> None:

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 from multiprocessing.connection import Connection
-from typing import IO
+from typing import IO, Any
 
 import pyarrow as pa
 
@@ -99,15 +99,22 @@ class ReaderProcess:
     ``kill`` does not, and makes a blocked ``open`` or ``next_batch`` return."""
 
     def __init__(
-        self, server: ReaderServer, url: str, sql: str, batch_rows: int, decimal_scales: dict[str, int]
+        self,
+        server: ReaderServer,
+        url: str,
+        sql: str,
+        batch_rows: int,
+        decimal_scales: dict[str, int],
+        copy: dict[str, Any] | None = None,
     ) -> None:
+        """``copy``: read through PostgreSQL's COPY route (``copy_reader.open_copy``'s request)."""
         self._server = server
-        self._request = json.dumps({"url": url, "sql": sql, "batch_rows": batch_rows}).encode()
-        self._decimal_scales = decimal_scales
+        self._request = json.dumps(
+            {"url": url, "sql": sql, "batch_rows": batch_rows, "decimal_scales": decimal_scales, "copy": copy}
+        ).encode()
         self._pipe: Connection | None = None
         self._pidfd: int | None = None
-        self._read_schema: pa.Schema | None = None  # as ConnectorX reads the result
-        self._schema: pa.Schema | None = None  # as the server declared it
+        self._schema: pa.Schema | None = None  # as the server declared it: the reader casts to it
         self._lock = threading.Lock()
         self._killed = False
         self._ended = False
@@ -124,23 +131,16 @@ class ReaderProcess:
             self.kill()
             raise TransientRenderError("the extract was stopped as its reader started")
         self._pipe.send_bytes(self._request)
-        self._read_schema = pa.ipc.read_schema(pa.py_buffer(self._expect(SCHEMA)))
-        self._schema = _declared(self._read_schema, self._decimal_scales)
+        self._schema = pa.ipc.read_schema(pa.py_buffer(self._expect(SCHEMA)))
         return self._schema
 
     def next_batch(self) -> pa.RecordBatch | None:
         """The next batch, or None once the whole result has arrived."""
-        assert self._read_schema is not None and self._schema is not None
+        assert self._schema is not None
         payload = self._expect(BATCH, END)
         if payload is None:
             return None
-        batch = pa.ipc.read_record_batch(pa.py_buffer(payload), self._read_schema)
-        if batch.schema == self._schema:
-            return batch
-        try:
-            return batch.cast(self._schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            raise InvalidRenderError(f"a value does not fit its column's declared type: {exc}") from exc
+        return pa.ipc.read_record_batch(pa.py_buffer(payload), self._schema)
 
     def kill(self) -> None:
         with self._lock:
@@ -175,17 +175,6 @@ class ReaderProcess:
         if tag not in tags:
             raise TransientRenderError(f"the fast reader sent {tag!r} where {tags!r} belonged")
         return payload
-
-
-def _declared(schema: pa.Schema, decimal_scales: dict[str, int]) -> pa.Schema:
-    """ConnectorX reads every DECIMAL as decimal128(38, 10); the server's declared scale wins."""
-    fields = []
-    for field in schema:
-        scale = decimal_scales.get(field.name)
-        if scale is not None and pa.types.is_decimal(field.type):
-            field = field.with_type(pa.decimal128(38, scale))
-        fields.append(field)
-    return pa.schema(fields)
 
 
 def _failed(payload: bytes) -> RenderError:

@@ -2,14 +2,14 @@
 
 Each has the engine its URL names (the row path). MySQL/MariaDB and PostgreSQL also get the
 fast path: ConnectorX's URL for the same server, and a control engine (aiomysql, psycopg) that
-describes queries and stops them.
+describes queries and stops them; PostgreSQL also psql's login for its COPY route.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agent.datasource_urls import DatasourceUrls
@@ -19,10 +19,20 @@ from agent.secret_passwords import SecretPasswords
 
 
 @dataclass(frozen=True)
+class CopyLogin:
+    """psql's login for PostgreSQL's COPY route: a libpq URI without the password, and the
+    password apart (it goes in psql's environment, never its argv)."""
+
+    url: str
+    password: str | None
+
+
+@dataclass(frozen=True)
 class FastPath:
     dialect: FastDialect
     connectorx_url: str
     control: AsyncEngine
+    copy: CopyLogin | None = None  # PostgreSQL's
 
 
 @dataclass(frozen=True)
@@ -72,4 +82,10 @@ def _open(name: str, url_text: str) -> DataSource:
     control_url = url.set(drivername=dialect.control_driver)
     control = engine if control_url.drivername == url.drivername else create_async_engine(control_url)
     connectorx_url = url.set(drivername=dialect.connectorx_scheme).render_as_string(hide_password=False)
-    return DataSource(name, url_text, engine, FastPath(dialect, connectorx_url, control))
+    copy = None
+    if dialect.copy_route:
+        libpq = URL.create(  # URL.set would keep the password it is given None for
+            "postgresql", url.username, None, url.host, url.port, url.database, url.query
+        )
+        copy = CopyLogin(libpq.render_as_string(hide_password=False), url.password)
+    return DataSource(name, url_text, engine, FastPath(dialect, connectorx_url, control, copy))
