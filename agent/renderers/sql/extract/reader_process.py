@@ -21,6 +21,7 @@ from typing import IO, Any
 
 import pyarrow as pa
 
+from agent.arrow_memory import reader_environment
 from agent.jobs.errors import InvalidRenderError, RenderError, TransientRenderError
 from agent.renderers.sql.extract.reader_protocol import BATCH, END, FAILED, READY, SCHEMA, SOCKET_NAME
 
@@ -60,6 +61,7 @@ class ReaderServer:
             [sys.executable, "-m", "agent.renderers.sql.extract.reader_server", self._directory],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            env=reader_environment(),
         )
         assert self._process.stdout is not None
         if not _ready(self._process.stdout):
