@@ -19,15 +19,14 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agent.jobs.errors import InvalidRenderError, TransientRenderError
 from agent.renderers.sql.extract.extracts import FastExtract
 from agent.renderers.sql.extract.reader_process import ReaderProcess, ReaderServer
 from agent.renderers.sql.renderer import SqlRenderer
 from contracts.catalog import ReportSpec
-from tests.sql.conftest import SERVERS, drop, job, new_table, sql_report
+from tests.sql.conftest import SERVERS, drop, job, new_table, reachable, sql_report
 from tests.support.services import require_service
 from tests.support.sinks import ListSink
 
@@ -57,16 +56,9 @@ FLOATS = [0.1, -0.0, 1e300, 5e-324, float("inf"), float("-inf"), float("nan"), 1
 async def postgres() -> AsyncIterator[tuple[str, AsyncEngine]]:
     if shutil.which("psql") is None:
         require_service("psql", "the COPY route runs PostgreSQL's client")
-    url = SERVERS["postgres"]
-    engine = create_async_engine(url)
+    engine = await reachable("postgres")
     try:
-        async with engine.connect():
-            pass
-    except (OSError, DBAPIError) as exc:
-        await engine.dispose()
-        require_service("postgres", str(exc))
-    try:
-        yield url, engine
+        yield SERVERS["postgres"], engine
     finally:
         await engine.dispose()
 

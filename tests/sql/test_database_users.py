@@ -19,21 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agent.cli import main
 from sandbox.moto_server import MotoSandbox
-from tests.sql.conftest import SERVERS
-from tests.support.services import require_service
+from tests.sql.conftest import SERVERS, reachable
 
 MARIADB = make_url(SERVERS["mariadb"])
 
 
 @pytest.fixture
 async def master(moto_server: MotoSandbox) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(MARIADB)
-    try:
-        async with engine.connect():
-            pass
-    except (OSError, DBAPIError) as exc:
-        await engine.dispose()
-        require_service("mariadb", str(exc))
+    engine = await reachable("mariadb")
     yield engine
     await engine.dispose()
 
