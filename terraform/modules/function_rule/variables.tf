@@ -58,8 +58,8 @@ variable "delivery" {
   })
 
   validation {
-    condition     = var.delivery.max_age_seconds >= 60 && var.delivery.max_age_seconds <= 86400 && var.delivery.max_attempts >= 0 && var.delivery.max_attempts <= 185
-    error_message = "EventBridge allows a maximum event age of 60 to 86400 seconds and 0 to 185 retry attempts."
+    condition     = var.delivery.max_age_seconds >= 60 && var.delivery.max_age_seconds <= 86400 && floor(var.delivery.max_age_seconds) == var.delivery.max_age_seconds && var.delivery.max_attempts >= 0 && var.delivery.max_attempts <= 185 && floor(var.delivery.max_attempts) == var.delivery.max_attempts
+    error_message = "EventBridge allows a maximum event age of 60 to 86400 whole seconds and 0 to 185 retry attempts."
   }
 }
 
