@@ -171,6 +171,19 @@ async def test_the_copy_route_writes_what_connectorx_s_route_writes(
         assert b"'=1+1" in by_copy  # formula-like text is written as text
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+async def test_an_empty_result_is_a_header_alone_as_on_connectorx_s_route(
+    bounded_table: tuple[str, str], fmt: str
+) -> None:
+    url, table = bounded_table
+    report = sql_report(f"SELECT * FROM {table} WHERE id > 1000000")
+    assert await route(url, str(report.source["query"])) == "copy"
+    by_copy = await rendered(url, report, fmt, "psql")
+    assert by_copy == await rendered(url, report, fmt, None)
+    if fmt == "csv":
+        assert by_copy.count(b"\r\n") == 1
+
+
 async def test_bound_params_and_hostile_query_text_stay_values(
     bounded_table: tuple[str, str], tmp_path: Path
 ) -> None:

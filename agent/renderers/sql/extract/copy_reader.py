@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import os
 import re
 import signal
@@ -64,7 +65,14 @@ class CopyReader:
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errors, env=env,
             preexec_fn=_die_with_parent,  # the reader has no other thread yet
         )  # fmt: skip
-        assert self._psql.stdout is not None
+        assert isinstance(self._psql.stdout, io.BufferedReader)
+        self._csv: pacsv.CSVStreamingReader | None = None
+        if not self._psql.stdout.peek(1):  # no output: no rows, or psql failed before any
+            self._finish()
+            # pyarrow refuses to open an empty CSV; ConnectorX sends one empty batch, which
+            # gives the file its columns' types
+            self._pending = [pa.RecordBatch.from_pylist([], schema=result)]
+            return
         try:
             self._csv = pacsv.open_csv(
                 self._psql.stdout,
@@ -84,6 +92,8 @@ class CopyReader:
 
     def read_next_batch(self) -> pa.RecordBatch:
         while not self._pending:
+            if self._csv is None:
+                raise StopIteration  # an empty result, its one empty batch sent
             try:
                 block = self._csv.read_next_batch()
             except StopIteration:
