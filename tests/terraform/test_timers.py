@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from agent.dead_letters import KEEP_FOR_OPERATOR_SECONDS
 from agent.renderers.browser.renderer import WATCHDOG_GRACE_SECONDS, BrowserSource, watchdog_seconds
 from agent.renderers.browser.secrets import TTL_SECONDS as BROWSER_SECRET_TTL
+from agent.renderers.sql.extract.copy_reader import PSQL_EXIT_WAIT_SECONDS, PSQL_FAILED_WAIT_SECONDS
 from agent.renderers.sql.extract.extracts import STOP_WAIT_SECONDS
 from agent.renderers.sql.extract.reader_process import EXIT_WAIT_SECONDS, START_WAIT_SECONDS
 from agent.secret_passwords import REFRESH_SECONDS
@@ -300,6 +301,23 @@ def test_the_fast_readers_fork_server_starts_and_stops_inside_the_render_and_dra
     drain = agent_default("drain_seconds")
     assert f"`SNAPSHOT_DRAIN_SECONDS`, {drain:.0f} s" in stop
     assert drain / 10 >= EXIT_WAIT_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("name", "constant", "seconds"),
+    [
+        ("psql exit", "PSQL_EXIT_WAIT_SECONDS", PSQL_EXIT_WAIT_SECONDS),
+        ("psql failure check", "PSQL_FAILED_WAIT_SECONDS", PSQL_FAILED_WAIT_SECONDS),
+    ],
+)
+def test_the_copy_routes_waits_on_psql_fit_inside_the_render_timeout(
+    name: str, constant: str, seconds: float
+) -> None:
+    row = timers_row(name)
+    assert f"`{constant}` in `agent/renderers/sql/extract/copy_reader.py` ({seconds:.0f} s)" in row
+    render_timeout = default("platform", "render_timeout_seconds")
+    assert f"(`render_timeout_seconds`, {render_timeout} s)" in row
+    assert render_timeout / 10 >= seconds
 
 
 def test_the_load_budget_covers_a_load_and_the_longest_capacity_wait() -> None:

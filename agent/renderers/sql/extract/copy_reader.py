@@ -30,8 +30,8 @@ from agent.jobs.errors import InvalidRenderError, RenderError, TransientRenderEr
 from agent.renderers.sql.extract.copy_columns import COPY_BLOCK_BYTES
 
 MAX_QUERY_BYTES = 100_000  # under Linux's 128 KiB limit on one argv string; longer goes ConnectorX
-EXIT_WAIT_SECONDS = 10.0  # how long a finished read waits for psql to exit with its status
-FAILED_EXIT_WAIT_SECONDS = 1.0  # how long an unreadable row waits to learn whether psql failed
+PSQL_EXIT_WAIT_SECONDS = 10.0  # how long a finished read waits for psql to exit with its status
+PSQL_FAILED_WAIT_SECONDS = 1.0  # how long an unreadable row waits to learn whether psql failed
 SESSION = (
     "SET DateStyle = ISO; SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET client_encoding = 'UTF8'"
 )
@@ -115,7 +115,7 @@ class CopyReader:
     def _finish(self) -> None:
         """psql's exit, once its output is read: a failure it reports is raised."""
         try:
-            code = self._psql.wait(EXIT_WAIT_SECONDS)
+            code = self._psql.wait(PSQL_EXIT_WAIT_SECONDS)
         except subprocess.TimeoutExpired as exc:
             raise TransientRenderError("psql did not exit after its output ended") from exc
         if code != 0:
@@ -125,7 +125,7 @@ class CopyReader:
         """A row pyarrow cannot read: psql's own failure when it ended (a row cut short by a lost
         connection, an empty output from a refused query), else a value that does not parse."""
         with contextlib.suppress(subprocess.TimeoutExpired):
-            code = self._psql.wait(FAILED_EXIT_WAIT_SECONDS)
+            code = self._psql.wait(PSQL_FAILED_WAIT_SECONDS)
             if code != 0:
                 return failure(self._stderr(), code)
         self._stop_psql()
