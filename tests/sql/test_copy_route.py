@@ -254,14 +254,16 @@ async def _described(sql: SqlRenderer, query: str) -> dict[str, Any]:
 async def test_a_cancelled_copy_leaves_no_query_and_no_psql_behind(postgres: tuple[str, AsyncEngine]) -> None:
     url, engine = postgres
     url = make_url(url).set(password="copy-Secret-9").render_as_string(hide_password=False)  # loopback trusts
-    slow = sql_report("SELECT pg_sleep(60)::varchar(8) AS spin")
+    # a name of its own: the fast path's cancel test, maybe running beside it, sleeps as `spin`
+    word = f"copy_spin_{uuid.uuid4().hex[:8]}"
+    slow = sql_report(f"SELECT pg_sleep(60)::varchar(8) AS {word}")
     assert await route(url, str(slow.source["query"])) == "copy"
     sql = renderer(url)
     async with contextlib.AsyncExitStack() as cleanup:
         cleanup.push_async_callback(sql.close)
         rendering = asyncio.create_task(sql.render(job("csv", {}), slow, ListSink()))
         deadline = time.monotonic() + 20
-        while not (clients := _psql_running("spin")):
+        while not (clients := _psql_running(word)):
             assert time.monotonic() < deadline and not rendering.done(), "psql never started"
             await asyncio.sleep(0.05)
         assert not any("copy-Secret-9" in _argv(pid) for pid in clients)  # argv is any user's to read
@@ -269,7 +271,7 @@ async def test_a_cancelled_copy_leaves_no_query_and_no_psql_behind(postgres: tup
         cancelled_at = time.monotonic()
         rendering.cancel()
         await asyncio.gather(rendering, return_exceptions=True)
-        while _psql_running("spin") or await _on_server(engine, "spin"):
+        while _psql_running(word) or await _on_server(engine, word):
             assert time.monotonic() - cancelled_at < 3.0, "psql or its query outlived the cancel"
             await asyncio.sleep(0.05)
 

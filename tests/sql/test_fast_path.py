@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import io
 import time
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -240,7 +241,8 @@ async def test_a_cancelled_render_stops_its_query_on_the_server_within_2_s(
     is gone from the server within 2 s."""
     url, engine = database
     mysql = engine.dialect.name == "mysql"
-    slow = "SELECT SLEEP(60) AS spin" if mysql else "SELECT pg_sleep(60)::text AS spin"
+    word = f"spin_{uuid.uuid4().hex[:8]}"  # its own: another run on the same server sleeps too
+    slow = f"SELECT SLEEP(60) AS {word}" if mysql else f"SELECT pg_sleep(60)::text AS {word}"
     renderer = SqlRenderer({"db": url}, max_concurrency=1, batch_rows=10, fast_batch_rows=10)
     async with contextlib.AsyncExitStack() as cleanup:
         cleanup.push_async_callback(renderer.close)
@@ -248,7 +250,7 @@ async def test_a_cancelled_render_stops_its_query_on_the_server_within_2_s(
         rendering = asyncio.create_task(renderer.render(job("csv", {}), report, ListSink()))
         cleanup.push_async_callback(_cancelled, rendering)
         deadline = time.monotonic() + 20
-        while not await _running_on_server(engine, "spin"):
+        while not await _running_on_server(engine, word):
             assert time.monotonic() < deadline and not rendering.done(), "the query never reached the server"
             await asyncio.sleep(0.05)
         assert await _slowest_tick(seconds=0.5) < 0.1, "the event loop stalled while the server worked"
@@ -256,7 +258,7 @@ async def test_a_cancelled_render_stops_its_query_on_the_server_within_2_s(
         rendering.cancel()
         await asyncio.wait([rendering], timeout=2.0)
         assert rendering.cancelled(), "the render did not end within 2 s of its cancel"
-        while await _running_on_server(engine, "spin"):
+        while await _running_on_server(engine, word):
             assert time.monotonic() - cancelled_at < 2.0, (
                 "the server still runs the query 2 s after the cancel"
             )
