@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from bench.extract_data import SERVERS, ensure_loaded
+from bench.extract_routes import ROUTES
 from bench.pairs import PAIRS, Spread, of_seconds
 from bench.section import run_alone
 
@@ -22,6 +23,7 @@ SIZES = (1_000_000, 5_000_000)
 ROUNDS = PAIRS  # every path once a round: each round's runs are a pair
 SQLITE_ROWS = 1_000_000
 STREAMED = ("csv", "parquet")  # the formats ConnectorX's reference writes too
+ROUTE_ROWS = 1_000_000  # MariaDB's other routes (bench.extract_routes), CSV
 
 
 def _run(path: str, server: str, fmt: str, rows: int) -> dict[str, Any]:
@@ -70,6 +72,13 @@ def measure(progress: Any) -> dict[str, Any]:
                         runs[path].append(_run(path, server.name, fmt, rows))
                 for path, done in runs.items():
                     raw[f"{server.name}/{fmt}/{rows}/{path}"] = _best(done)
+    progress(f"extract: mariadb's other routes, {ROUTE_ROWS:,} rows")
+    routes: dict[str, list[dict[str, Any]]] = {path: [] for path in ("connectorx", *ROUTES)}
+    for _ in range(ROUNDS):
+        for path in routes:
+            routes[path].append(_run(path, "mariadb", "csv", ROUTE_ROWS))
+    for path, done in routes.items():
+        raw[f"routes/mariadb/{path}"] = _best(done) | {"all_busy_cpu_s": [r["busy_cpu_s"] for r in done]}
     progress(f"extract: sqlite {SQLITE_ROWS:,} rows")
     for fmt in ("parquet", "csv", "xlsx"):
         runs = {"sqlite": [], "sqlite3": []}
@@ -87,10 +96,11 @@ def _paired(raw: dict[str, Any], prefix: str, baseline: str, ours: str) -> Sprea
 
 
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
-    """The figures: ratios to ConnectorX (target >= 0.8) and to the CLI (target <= 3), each the
-    median of its pairs with their spread, at the worse of the two sizes; the governed table's
-    cost (the same renderer's seconds without it ÷ with it, 1M rows: 1.0 is free); rows/s, XLSX
-    rows/s, and the agent's and readers' peak memory."""
+    """The figures: ratios to ConnectorX and to the CLI, each the median of its pairs with their
+    spread, at the worse of the two sizes; the governed table's cost (the same renderer's seconds
+    without it ÷ with it, 1M rows: 1.0 is free); MariaDB's other routes against ConnectorX
+    (ConnectorX's seconds ÷ the route's) with the machine's median busy CPU-seconds for each;
+    rows/s, XLSX rows/s, and the agent's and readers' peak memory."""
     figures: dict[str, Any] = {}
     renders = [r for key, r in raw.items() if key.endswith("/renderer")]
     for server in SERVERS:
@@ -110,6 +120,13 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
                 figures[f"extract_rows_per_s_{server.name}_{fmt}_{rows // 1_000_000}m"] = round(
                     rows / render["seconds"]
                 )
+    for route in ROUTES:
+        figures |= _paired(raw, "routes/mariadb", "connectorx", route).figures(
+            f"extract_route_ratio_mariadb_{route}"
+        )
+    for path in ("connectorx", *ROUTES):
+        busy = sorted(raw[f"routes/mariadb/{path}"]["all_busy_cpu_s"])
+        figures[f"extract_route_busy_cpu_s_mariadb_{path}"] = round(busy[len(busy) // 2], 2)
     xlsx = [r for r in renders if r["format"] == "xlsx"]
     figures["extract_xlsx_rows_per_s"] = round(min(r["rows"] / r["seconds"] for r in xlsx))
     figures["extract_peak_rss_mb"] = round(max(r["peak_rss_mb"] for r in renders), 1)

@@ -3,10 +3,12 @@
 
 PATH is ``renderer`` (the agent's ``sql`` renderer, its default settings, into a sink that
 discards), ``connectorx`` (ConnectorX streaming, batches of 50k, into pyarrow's own writers and
-a byte-counting sink: the issue's reference), ``cli`` (the server's own export, read and
-discarded), or ``sqlite`` / ``sqlite3`` (the renderer on the sandbox's SQLite dataset, and the
-standard library's cursor over it as the floor). The renderer's process imports the whole agent,
-so its peak RSS is the agent's; its reader processes are sampled apart.
+a byte-counting sink: the issue's reference), MariaDB's other routes to Arrow
+(``bench.extract_routes``: ``connectorx_text``, ``connectorx_partitioned``, ``client``),
+``cli`` (the server's own export, read and discarded), or ``sqlite`` / ``sqlite3`` (the
+renderer on the sandbox's SQLite dataset, and the standard library's cursor over it as the
+floor). The renderer's process imports the whole agent, so its peak RSS is the agent's; its
+reader processes are sampled apart.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from agent.renderers.sql.extract.sources import DataSources
 from agent.renderers.sql.renderer import SqlRenderer
 from agent.settings import AgentSettings
 from bench.extract_data import COLUMNS, SERVERS, TABLE
+from bench.extract_routes import ROUTES, busy_cpu_seconds
+from bench.extract_routes import measure as measure_route
 from contracts.catalog import parse_catalog
 from contracts.messages import JobMessage
 from sandbox.dataset import REGIONS, ensure_dataset
@@ -171,14 +175,18 @@ async def renderer(
     }
 
 
+def _connectorx_url(url: str) -> str:
+    fast = asyncio.run(DataSources({"bench": url}).get("bench")).fast  # the URL the agent's readers get
+    assert fast is not None
+    return fast.connectorx_url
+
+
 def connectorx(url: str, fmt: str, rows: int) -> dict[str, Any]:
     import connectorx as cx
 
-    fast = asyncio.run(DataSources({"bench": url}).get("bench")).fast  # the URL the agent's readers get
-    assert fast is not None
-    target = fast.connectorx_url
+    target = _connectorx_url(url)
     sink = pa.MockOutputStream()
-    started = time.perf_counter()
+    started, busy = time.perf_counter(), busy_cpu_seconds()
     reader = cx.read_sql(target, query(rows), return_type="arrow_stream", batch_size=CONNECTORX_BATCH)
     writer: Any = (
         pq.ParquetWriter(sink, reader.schema, compression="zstd")
@@ -190,7 +198,12 @@ def connectorx(url: str, fmt: str, rows: int) -> dict[str, Any]:
         writer.write_batch(batch)
         read += batch.num_rows
     writer.close()
-    return {"seconds": time.perf_counter() - started, "bytes": sink.size(), "rows_read": read}
+    return {
+        "seconds": time.perf_counter() - started,
+        "busy_cpu_s": busy_cpu_seconds() - busy,
+        "bytes": sink.size(),
+        "rows_read": read,
+    }
 
 
 def cli(name: str, rows: int) -> dict[str, Any]:
@@ -231,6 +244,9 @@ def measure(path: str, server: str, fmt: str, rows: int) -> dict[str, Any]:
         result = sqlite3_floor(rows)
     elif path == "connectorx":
         result = connectorx(next(s.url for s in SERVERS if s.name == server), fmt, rows)
+    elif path in ROUTES:
+        url = next(s.url for s in SERVERS if s.name == server)
+        result = measure_route(path, _connectorx_url(url), TABLE, rows)
     elif path == "cli":
         result = cli(server, rows)
     else:

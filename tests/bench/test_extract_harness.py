@@ -9,6 +9,7 @@ import pytest
 
 from bench import extract
 from bench.extract_data import SERVERS, TABLE, Server, ensure_loaded
+from bench.extract_routes import ROUTES
 from tests.support.services import require_service
 
 ROWS = 3_000
@@ -16,7 +17,15 @@ ROWS = 3_000
 
 @pytest.fixture(params=SERVERS, ids=[s.name for s in SERVERS])
 def loaded(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Server:
-    server: Server = request.param
+    return _loaded(request.param, monkeypatch)
+
+
+@pytest.fixture
+def mariadb(monkeypatch: pytest.MonkeyPatch) -> Server:
+    return _loaded(next(s for s in SERVERS if s.name == "mariadb"), monkeypatch)
+
+
+def _loaded(server: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
     monkeypatch.setenv("BENCH_EXTRACT_TABLE", "bench_sales_harness")  # the bench's own stays as it is
     try:
         ensure_loaded(server, ROWS, table="bench_sales_harness")
@@ -40,6 +49,15 @@ def test_each_path_reads_every_row_asked_for(loaded: Server) -> None:
     assert runs["ungoverned"]["lines"] == 1_001, "the governed table's scope holds every row"
 
 
+def test_mariadbs_other_routes_read_what_connectorx_reads(mariadb: Server) -> None:
+    baseline = extract._run("connectorx", "mariadb", "csv", 1_000)
+    for route in ROUTES:
+        run = extract._run(route, "mariadb", "csv", 1_000)
+        assert run["rows_read"] == 1_000, route
+        assert run["bytes"] == baseline["bytes"], f"{route} wrote other CSV than ConnectorX's"
+        assert run["busy_cpu_s"] >= 0 and run["seconds"] > 0, route
+
+
 def test_the_figures_follow_from_the_raw_results() -> None:
     raw = {}
     for server in SERVERS:
@@ -60,6 +78,10 @@ def test_the_figures_follow_from_the_raw_results() -> None:
     for fmt in ("parquet", "csv", "xlsx"):
         for path in ("sqlite", "sqlite3"):
             raw[f"sqlite/{fmt}/{extract.SQLITE_ROWS}/{path}"] = {"seconds": 4.0 if path == "sqlite" else 1.0}
+    for path, seconds in {"connectorx": 1.0, **dict.fromkeys(ROUTES, 1.25)}.items():
+        raw[f"routes/mariadb/{path}"] = {
+            "all_seconds": [seconds] * extract.ROUNDS, "all_busy_cpu_s": [2.0, 1.5, 1.8, 1.9, 1.7],
+        }  # fmt: skip
     figures = extract.summarise(raw)
     assert extract.ROUNDS >= 5
     assert figures["extract_ratio_mariadb_parquet"] == 0.5
@@ -71,3 +93,5 @@ def test_the_figures_follow_from_the_raw_results() -> None:
     assert figures["extract_xlsx_rows_per_s"] == 500_000
     assert figures["extract_peak_rss_mb"] == 100.0 and figures["extract_reader_peak_rss_mb"] == 80.0
     assert figures["extract_rows_per_s_sqlite_csv"] == 250_000
+    assert figures["extract_route_ratio_mariadb_client"] == 0.8
+    assert figures["extract_route_busy_cpu_s_mariadb_connectorx_text"] == 1.8
