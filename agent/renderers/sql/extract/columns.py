@@ -75,7 +75,9 @@ def describe_postgresql(description: Any) -> Described:
             if column.type_code not in _POSTGRES_FAST:
                 reasons.append(f"column {column.name!r} has PostgreSQL type {column.type_code}")
             columns.append(Column(column.name))
-    return Described(columns, "; ".join(reasons) or None, copy_columns(description))
+    if reasons:
+        return Described(columns, "; ".join(reasons))  # the row path: no COPY types to work out
+    return Described(columns, None, copy_columns(description))
 
 
 def _decimal_problem(name: str, scale: int, integer_digits: int) -> list[str]:

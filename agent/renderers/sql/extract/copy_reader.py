@@ -50,8 +50,9 @@ class CopyReader:
     """Record batches of ``result``'s types, ConnectorX's reader's ``schema`` and
     ``read_next_batch`` (StopIteration at the end). ``close`` kills psql if it still runs."""
 
-    def __init__(self, client: str, url: str, password: str | None, sql: str, parsed: pa.Schema,
+    def __init__(self, client: str, url: str, password: str | None, command: str, parsed: pa.Schema,
                  result: pa.Schema, batch_rows: int) -> None:  # fmt: skip
+        """``command``: ``copy_command``'s, built by the agent (which checked its length)."""
         self.schema = result
         self._batch_rows = batch_rows
         self._pending: list[pa.RecordBatch] = []
@@ -61,7 +62,7 @@ class CopyReader:
             env["PGPASSWORD"] = password
         self._psql = subprocess.Popen(
             [client, "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1",
-             f"--dbname={url}", "--command", SESSION, "--command", copy_command(sql)],
+             f"--dbname={url}", "--command", SESSION, "--command", command],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errors, env=env,
             preexec_fn=_die_with_parent,  # the reader has no other thread yet
         )  # fmt: skip
@@ -157,10 +158,10 @@ def _die_with_parent() -> None:
         os._exit(127)
 
 
-def open_copy(request: dict[str, Any], sql: str, batch_rows: int) -> CopyReader:
+def open_copy(request: dict[str, Any], batch_rows: int) -> CopyReader:
     """The reader ``fast_reader`` asked for: ``request`` is ``ReaderProcess``'s ``copy`` part."""
     return CopyReader(
-        request["client"], request["url"], request["password"], sql,
+        request["client"], request["url"], request["password"], request["command"],
         pa.ipc.read_schema(pa.py_buffer(bytes.fromhex(request["parsed"]))),
         pa.ipc.read_schema(pa.py_buffer(bytes.fromhex(request["result"]))),
         batch_rows,

@@ -106,10 +106,12 @@ def _copy_request(
     """What a reader needs for the COPY route (``copy_reader``), or None: ConnectorX reads."""
     if client is None or fast.copy is None or described.copy is None:
         return None
-    if len(copy_command(sql).encode()) > MAX_QUERY_BYTES:
+    command = copy_command(sql)
+    if len(command.encode()) > MAX_QUERY_BYTES:
         return None
     return {
         "client": client,
+        "command": command,
         "url": fast.copy.url,
         "password": fast.copy.password,
         "parsed": described.copy.parsed.serialize().to_pybytes().hex(),

@@ -50,7 +50,7 @@ def read_into(
     reader: Any = None
     try:
         if copy is not None:
-            reader = open_copy(copy, sql, batch_rows)
+            reader = open_copy(copy, batch_rows)
         else:
             reader = connectorx.read_sql(url, sql, return_type="arrow_stream", batch_size=batch_rows)
         schema = declared(reader.schema, decimal_scales or {})
