@@ -17,6 +17,13 @@ from sandbox.dataset import sales_rows
 
 TABLE = os.environ.get("BENCH_EXTRACT_TABLE", "bench_sales")
 COLUMNS = "id, day, region, product, units, amount"
+
+
+def query(rows: int, table: str = TABLE) -> str:
+    """The bench's extract as every baseline runs it (the renderer binds ``rows`` instead)."""
+    return f"SELECT {COLUMNS} FROM {table} WHERE id <= {rows} ORDER BY id"
+
+
 _DDL = (
     "CREATE TABLE {table} (id BIGINT PRIMARY KEY, day DATE NOT NULL, region VARCHAR(8) NOT NULL,"
     " product VARCHAR(16) NOT NULL, units INT NOT NULL, amount DECIMAL(12, 2) NOT NULL)"

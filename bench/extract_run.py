@@ -35,7 +35,7 @@ from agent.renderers.sql.extract.governed import DIALECTS
 from agent.renderers.sql.extract.sources import DataSources
 from agent.renderers.sql.renderer import SqlRenderer
 from agent.settings import AgentSettings
-from bench.extract_data import COLUMNS, SERVERS, TABLE
+from bench.extract_data import COLUMNS, SERVERS, TABLE, query
 from bench.extract_routes import ROUTES, busy_cpu_seconds
 from bench.extract_routes import measure as measure_route
 from contracts.catalog import parse_catalog
@@ -45,10 +45,6 @@ from sandbox.platform import ROOT
 
 SQLITE_DATASET = ROOT / "data" / "demo.db"  # the sandbox's own (sandbox.runtime.DATA_DIR)
 CONNECTORX_BATCH = 50_000
-
-
-def query(rows: int) -> str:
-    return f"SELECT {COLUMNS} FROM {TABLE} WHERE id <= {rows} ORDER BY id"
 
 
 class CountingSink:
@@ -246,7 +242,7 @@ def measure(path: str, server: str, fmt: str, rows: int) -> dict[str, Any]:
         result = connectorx(next(s.url for s in SERVERS if s.name == server), fmt, rows)
     elif path in ROUTES:
         url = next(s.url for s in SERVERS if s.name == server)
-        result = measure_route(path, _connectorx_url(url), TABLE, rows)
+        result = measure_route(path, _connectorx_url(url), query(rows))
     elif path == "cli":
         result = cli(server, rows)
     else:
