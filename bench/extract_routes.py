@@ -25,13 +25,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import connectorx as cx
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from bench.extract_data import SERVERS, Server
 
-BATCH = 50_000  # ConnectorX's batches, as the baseline's
+BATCH = 50_000  # ConnectorX's batches, the baseline's and every route's
 # The bench table's columns as ConnectorX reads them (bench.extract_data's DDL).
 SCHEMA = pa.schema([
     ("id", pa.int64()), ("day", pa.date32()), ("region", pa.string()), ("product", pa.string()),
@@ -47,14 +47,20 @@ def busy_cpu_seconds() -> float:
     return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def measured(read: Callable[[], Iterable[pa.RecordBatch]]) -> dict[str, Any]:
-    """``read``'s batches written as CSV: seconds, busy CPU-seconds, bytes and rows."""
+def measured(read: Callable[[], Iterable[pa.RecordBatch]], fmt: str = "csv") -> dict[str, Any]:
+    """``read``'s batches written by pyarrow's own CSV or Parquet (zstd) writer into a sink that
+    counts: seconds, busy CPU-seconds, bytes and rows."""
     sink = pa.MockOutputStream()
     started, busy = time.perf_counter(), busy_cpu_seconds()
-    writer: pacsv.CSVWriter | None = None
+    writer: Any = None
     rows = 0
     for batch in read():
-        writer = writer or pacsv.CSVWriter(sink, batch.schema)
+        if writer is None:
+            writer = (
+                pq.ParquetWriter(sink, batch.schema, compression="zstd")
+                if fmt == "parquet"
+                else pacsv.CSVWriter(sink, batch.schema)
+            )
         writer.write_batch(batch)
         rows += batch.num_rows
     if writer is not None:
@@ -71,11 +77,24 @@ def _mariadb() -> Server:
     return next(server for server in SERVERS if server.name == "mariadb")
 
 
+# ConnectorX is imported where it reads: the renderer's bench process imports this module, and
+# its peak RSS is the agent's, whose process never loads ConnectorX (its fork server does).
+def streaming(url: str, sql: str) -> Iterable[pa.RecordBatch]:
+    """ConnectorX's streaming read over prepared statements: the baseline, the renderer's reader."""
+    import connectorx as cx
+
+    return cx.read_sql(url, sql, return_type="arrow_stream", batch_size=BATCH)  # type: ignore[no-any-return]
+
+
 def connectorx_text(url: str, sql: str) -> Iterable[pa.RecordBatch]:
+    import connectorx as cx
+
     return cx.read_sql(url, sql, return_type="arrow_stream", batch_size=BATCH, protocol="text")  # type: ignore[no-any-return]
 
 
 def connectorx_partitioned(url: str, sql: str) -> Iterable[pa.RecordBatch]:
+    import connectorx as cx
+
     table = cx.read_sql(url, sql, return_type="arrow", partition_on="id", partition_num=2)
     return table.to_batches(BATCH)  # type: ignore[no-any-return]
 

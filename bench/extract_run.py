@@ -25,9 +25,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 from sqlalchemy.engine import make_url
 
 import agent.app  # noqa: F401  (the agent's whole footprint, as when it renders)
@@ -36,7 +33,7 @@ from agent.renderers.sql.extract.sources import DataSources
 from agent.renderers.sql.renderer import SqlRenderer
 from agent.settings import AgentSettings
 from bench.extract_data import COLUMNS, SERVERS, TABLE, query
-from bench.extract_routes import ROUTES, busy_cpu_seconds
+from bench.extract_routes import ROUTES, measured, streaming
 from bench.extract_routes import measure as measure_route
 from contracts.catalog import parse_catalog
 from contracts.messages import JobMessage
@@ -44,7 +41,6 @@ from sandbox.dataset import REGIONS, ensure_dataset
 from sandbox.platform import ROOT
 
 SQLITE_DATASET = ROOT / "data" / "demo.db"  # the sandbox's own (sandbox.runtime.DATA_DIR)
-CONNECTORX_BATCH = 50_000
 
 
 class CountingSink:
@@ -178,28 +174,8 @@ def _connectorx_url(url: str) -> str:
 
 
 def connectorx(url: str, fmt: str, rows: int) -> dict[str, Any]:
-    import connectorx as cx
-
     target = _connectorx_url(url)
-    sink = pa.MockOutputStream()
-    started, busy = time.perf_counter(), busy_cpu_seconds()
-    reader = cx.read_sql(target, query(rows), return_type="arrow_stream", batch_size=CONNECTORX_BATCH)
-    writer: Any = (
-        pq.ParquetWriter(sink, reader.schema, compression="zstd")
-        if fmt == "parquet"
-        else pacsv.CSVWriter(sink, reader.schema)
-    )
-    read = 0
-    for batch in reader:
-        writer.write_batch(batch)
-        read += batch.num_rows
-    writer.close()
-    return {
-        "seconds": time.perf_counter() - started,
-        "busy_cpu_s": busy_cpu_seconds() - busy,
-        "bytes": sink.size(),
-        "rows_read": read,
-    }
+    return measured(lambda: streaming(target, query(rows)), fmt)
 
 
 def cli(name: str, rows: int) -> dict[str, Any]:
