@@ -105,6 +105,7 @@ def client(_url: str, sql: str) -> Iterable[pa.RecordBatch]:
         server.cli(sql, "--skip-column-names"), env=server.env(), stdout=subprocess.PIPE
     )
     assert export.stdout is not None
+    finished = False
     try:
         yield from pacsv.open_csv(
             export.stdout,
@@ -112,8 +113,11 @@ def client(_url: str, sql: str) -> Iterable[pa.RecordBatch]:
             parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, escape_char=False),
             convert_options=pacsv.ConvertOptions(column_types=SCHEMA, null_values=["NULL"]),
         )
+        finished = True
     finally:
-        if export.wait() != 0:
+        if not finished:
+            export.kill()  # a reader that stopped early would leave the client blocked on its pipe
+        if export.wait() != 0 and finished:
             raise RuntimeError("mariadb's export failed")
 
 
