@@ -26,17 +26,25 @@ def semaphore(dynamodb: Any, platform: Platform, slots: int, lease_seconds: floa
 
 
 async def test_never_more_holders_than_slots(dynamodb: Any, platform: Platform) -> None:
-    # Three "agents", each its own semaphore object over the same item, 30 jobs of 0.2 s.
+    # Three "agents", each its own semaphore object over the same item, 30 jobs. A holder keeps
+    # its slot until the slots have been full once (not for a fixed time: on a busy machine four
+    # 0.2 s holds need not overlap), so the test shows both that all four slots are handed out
+    # and that a fifth never is, while the rest contend for the slots as they come free.
     agents = [semaphore(dynamodb, platform, slots=4) for _ in range(3)]
     holding: set[str] = set()
     most = 0
+    full = asyncio.Event()
 
     async def job(n: int) -> None:
         nonlocal most
         async with agents[n % 3].hold(f"job-{n}"):
             holding.add(f"job-{n}")
             most = max(most, len(holding))
-            await asyncio.sleep(0.2)
+            if len(holding) == 4:
+                full.set()
+            async with asyncio.timeout(20):  # the four slots must fill
+                await full.wait()
+            await asyncio.sleep(0.05)
             holding.discard(f"job-{n}")
 
     await asyncio.gather(*(job(n) for n in range(30)))
