@@ -32,6 +32,12 @@ class AgentMetrics:
             ["outcome"],
             registry=r,
         )
+        self.received_again = Counter(
+            f"{prefix}received_again",
+            "Messages received again while this agent still worked on them (their visibility ran"
+            " out before an extension): kept as the one job, with the newest receipt handle",
+            registry=r,
+        )
         self.jobs = Counter(
             f"{prefix}jobs",
             "Jobs by kind (render, load), renderer (a load's: its file's format) and outcome",

@@ -221,6 +221,10 @@ class Agent:
         return response.get("Messages", [])
 
     def _start(self, message: MessageTypeDef) -> None:
+        held = self.jobs.get(message["MessageId"])
+        if held is not None and not held.settled:
+            self._received_again(held, message["ReceiptHandle"])
+            return
         sent = message.get("Attributes", {}).get("SentTimestamp")
         if sent:
             self.metrics.queue_lag_seconds.observe(max(0.0, time.time() - int(sent) / 1000))
@@ -253,8 +257,20 @@ class Agent:
             log.exception("job %s failed unexpectedly; it will be redelivered", state.message_id)
             state.settled = True
         finally:
-            self.jobs.pop(state.message_id, None)
+            if self.jobs.get(state.message_id) is state:  # not a later receipt's job of its own
+                del self.jobs[state.message_id]
             self._slot_freed.set()
+
+    def _received_again(self, held: InFlight, receipt_handle: str) -> None:
+        """A message this agent still works on came back (its visibility ran out before an
+        extension reached SQS: a starved loop, a slow call). SQS honours only the newest receipt
+        handle for extending and deleting it, so the job takes that one (the receive hid the
+        message for a full visibility timeout, as a beat does); a second job for the same message
+        would render it twice."""
+        log.warning("job %s was received again while this agent works on it", held.message_id)
+        self.metrics.received_again.inc()
+        held.receipt_handle = receipt_handle
+        held.last_beat = time.monotonic()
 
     def _count_running(self, change: int) -> None:
         self._running += change

@@ -104,6 +104,30 @@ async def test_a_backlog_waits_for_capacity_without_failing_or_rendering_twice(
     assert events.count("TaskSubmitted") == JOBS, "one message per job: nothing was retried"
 
 
+@BACKLOG
+async def test_a_message_back_while_its_agent_still_works_on_it_renders_once(
+    platform: Platform, api: SnapshotClient, dataset: Path
+) -> None:
+    # No extension reaches SQS in time: the heartbeat is put past the visibility (which settings
+    # refuse; model_copy does not check), standing in for a loop too starved to extend. The
+    # message comes back to the same agent every 2 s of its 5 s render.
+    metrics_port = free_port()
+    settings = agent_settings(platform, dataset, concurrency=2, metrics_port=metrics_port).model_copy(
+        update={"heartbeat_seconds": 60}
+    )
+    created = await api.request(paced(1, 5))
+    async with running_agent(settings, RendererRegistry([PacedRenderer()])):
+        final = await api.wait(created.body["snapshot_id"], 60)
+        samples = await scrape(metrics_port)
+        await eventually(lambda: _empty(platform.queue_url), 10)  # deleted by its newest receipt
+    assert final["status"] == "READY", final
+    assert samples[("snapshot_agent_received_again_total", ())] >= 1
+    assert jobs(samples, "ready") == 1
+    assert jobs(samples, "duplicate") == jobs(samples, "stale") == 0
+    versions = boto3.client("s3").list_object_versions(Bucket=platform.bucket, Prefix="snapshots/")
+    assert len(versions["Versions"]) == 1, "rendered once"
+
+
 def time_between(earlier: str, later: str) -> float:
     return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds()
 
