@@ -262,12 +262,13 @@ async def test_a_cancelled_copy_leaves_no_query_and_no_psql_behind(postgres: tup
     async with contextlib.AsyncExitStack() as cleanup:
         cleanup.push_async_callback(sql.close)
         rendering = asyncio.create_task(sql.render(job("csv", {}), slow, ListSink()))
+        cleanup.push_async_callback(_cancelled, rendering)  # a failed assert leaves no render running
         deadline = time.monotonic() + 20
         while not (clients := _psql_running(word)):
             assert time.monotonic() < deadline and not rendering.done(), "psql never started"
             await asyncio.sleep(0.05)
         assert not any("copy-Secret-9" in _argv(pid) for pid in clients)  # argv is any user's to read
-        assert all("PGPASSWORD=copy-Secret-9" in _environ(pid) for pid in clients)
+        assert all(["PGPASSWORD=copy-Secret-9" in await _environ_once_set(pid) for pid in clients])
         cancelled_at = time.monotonic()
         rendering.cancel()
         await asyncio.gather(rendering, return_exceptions=True)
@@ -285,6 +286,21 @@ def _argv(pid: int) -> str:
 def _environ(pid: int) -> str:
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    return ""
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def _environ_once_set(pid: int) -> str:
+    """The kernel fills a new program's argv a moment before its environment: a process just
+    seen by its argv may show an empty environment for that moment."""
+    for _ in range(100):
+        if environ := _environ(pid):
+            return environ
+        await asyncio.sleep(0.02)
     return ""
 
 
