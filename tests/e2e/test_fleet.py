@@ -141,7 +141,7 @@ async def test_a_spot_notice_drains_and_hands_back_what_cannot_finish(
 ) -> None:
     settings = fleet_settings(platform, dataset, fleet, drain_seconds=1)
     async with running_agent(settings) as task:
-        snapshot = (await api.request(slow("spot", SLOW * 3))).body["snapshot_id"]
+        snapshot = (await api.request(slow("spot", SLOW))).body["snapshot_id"]
         await eventually(lambda: _is(api, snapshot, "RENDERING"), 30)
         fleet.metadata.spot_action = '{"action": "terminate", "time": "2026-11-25T21:00:00Z"}'
         await asyncio.wait_for(task, 60)

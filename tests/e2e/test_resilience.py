@@ -95,7 +95,7 @@ async def test_sigterm_releases_unfinished_jobs_for_another_agent(
         {"demo": sqlite_url(dataset)}, poll_wait_seconds=1, heartbeat_seconds=1, drain_seconds=1
     )
     leaving = agent_processes("leaving", env)
-    ids = [(await api.request(slow(f"drain-{n}", SLOW * 3))).body["snapshot_id"] for n in range(2)]
+    ids = [(await api.request(slow(f"drain-{n}", SLOW))).body["snapshot_id"] for n in range(2)]
     await eventually(lambda: _all(api, ids, "RENDERING"), 30)
     stopped = time.monotonic()
     leaving.process.send_signal(signal.SIGTERM)
