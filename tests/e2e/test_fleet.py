@@ -94,16 +94,16 @@ def fleet_settings(platform: Platform, dataset: Path, fleet: Fleet, **overrides:
         dataset,
         autoscaling_group=fleet.group,
         imds_url=fleet.imds_url,
-        fleet_poll_seconds=0.2,
-        protection_debounce_seconds=1.0,
-        **overrides,
+        **({"fleet_poll_seconds": 0.2, "protection_debounce_seconds": 1.0} | overrides),
     )
 
 
 async def test_busy_agents_protect_their_instance_and_idle_ones_release_it(
     platform: Platform, api: SnapshotClient, dataset: Path, fleet: Fleet
 ) -> None:
-    async with running_agent(fleet_settings(platform, dataset, fleet)):
+    # The test sees READY up to a status poll (and a busy moment) after the agent went idle, so
+    # the debounce is 3 s and at least 2 must be left of it when READY is seen.
+    async with running_agent(fleet_settings(platform, dataset, fleet, protection_debounce_seconds=3.0)):
         assert not fleet.protected()
         snapshot = (await api.request(slow("protect", SLOW // 2))).body["snapshot_id"]
         await eventually(lambda: _is(api, snapshot, "RENDERING"), 30)
@@ -112,7 +112,7 @@ async def test_busy_agents_protect_their_instance_and_idle_ones_release_it(
         assert final["status"] == "READY"
         released = time.monotonic()
         await eventually(lambda: _not(fleet.protected), 30)
-        assert time.monotonic() - released >= 0.8, "protection is cleared only after the debounce"
+        assert time.monotonic() - released >= 2.0, "protection is cleared only after the debounce"
 
 
 async def _not(check: Any) -> bool:
