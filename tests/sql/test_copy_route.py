@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import shutil
 import time
@@ -29,6 +30,7 @@ from contracts.catalog import ReportSpec
 from tests.sql.conftest import SERVERS, drop, job, new_table, reachable, sql_report
 from tests.support.services import require_service
 from tests.support.sinks import ListSink
+from tests.support.waiting import cancelled, eventually
 
 TEXTS = [
     "plain",
@@ -262,13 +264,16 @@ async def test_a_cancelled_copy_leaves_no_query_and_no_psql_behind(postgres: tup
     async with contextlib.AsyncExitStack() as cleanup:
         cleanup.push_async_callback(sql.close)
         rendering = asyncio.create_task(sql.render(job("csv", {}), slow, ListSink()))
-        cleanup.push_async_callback(_cancelled, rendering)  # a failed assert leaves no render running
+        cleanup.push_async_callback(cancelled, rendering)  # a failed assert leaves no render running
         deadline = time.monotonic() + 20
         while not (clients := _psql_running(word)):
             assert time.monotonic() < deadline and not rendering.done(), "psql never started"
             await asyncio.sleep(0.05)
         assert not any("copy-Secret-9" in _argv(pid) for pid in clients)  # argv is any user's to read
-        assert all(["PGPASSWORD=copy-Secret-9" in await _environ_once_set(pid) for pid in clients])
+        # exec fills a new program's argv a moment before its environment: wait for the latter
+        for pid in clients:
+            environ = await eventually(functools.partial(_environ, pid), within=2, every=0.02)
+            assert "PGPASSWORD=copy-Secret-9" in environ
         cancelled_at = time.monotonic()
         rendering.cancel()
         await asyncio.gather(rendering, return_exceptions=True)
@@ -286,21 +291,6 @@ def _argv(pid: int) -> str:
 def _environ(pid: int) -> str:
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
-    return ""
-
-
-async def _cancelled(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-
-
-async def _environ_once_set(pid: int) -> str:
-    """The kernel fills a new program's argv a moment before its environment: a process just
-    seen by its argv may show an empty environment for that moment."""
-    for _ in range(100):
-        if environ := _environ(pid):
-            return environ
-        await asyncio.sleep(0.02)
     return ""
 
 

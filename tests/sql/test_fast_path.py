@@ -27,6 +27,7 @@ from agent.writers import make_encoder
 from contracts.catalog import ReportSpec
 from tests.sql.conftest import drop, job, new_table, render, sql_report
 from tests.support.sinks import ListSink
+from tests.support.waiting import cancelled
 
 HOSTILE = [
     "it's",
@@ -248,7 +249,7 @@ async def test_a_cancelled_render_stops_its_query_on_the_server_within_2_s(
         cleanup.push_async_callback(renderer.close)
         report = sql_report(slow)
         rendering = asyncio.create_task(renderer.render(job("csv", {}), report, ListSink()))
-        cleanup.push_async_callback(_cancelled, rendering)
+        cleanup.push_async_callback(cancelled, rendering)
         deadline = time.monotonic() + 20
         while not await _running_on_server(engine, word):
             assert time.monotonic() < deadline and not rendering.done(), "the query never reached the server"
@@ -285,8 +286,3 @@ async def _slowest_tick(seconds: float) -> float:
         await asyncio.sleep(0.01)
         slowest = max(slowest, time.monotonic() - before)
     return slowest
-
-
-async def _cancelled(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
